@@ -1,0 +1,5 @@
+"""``python -m spasmkg`` runs the same command line as ``spasmkg``."""
+
+from spasmkg.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""Serialisations of the graph: Turtle, sorted N-Triples and N-Quads, TriG and JSON-LD.
+
+Every writer is deterministic (same graph, same bytes), because rdflib's own iteration order
+follows insertion order and Python's string hashing changes between processes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+from spasmkg.loader import KnowledgeGraph
+
+Writer = Callable[[KnowledgeGraph, Path], None]
+
+
+def sorted_lines(text: str) -> str:
+    """Sort the statements of a line-based format so its output is stable."""
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def write_turtle(kg: KnowledgeGraph, path: Path) -> None:
+    """The whole graph (ontology, curated, materialised, mappings) as one Turtle file."""
+    path.write_text(kg.union().serialize(format="turtle"), encoding="utf-8")
+
+
+def write_ntriples(kg: KnowledgeGraph, path: Path) -> None:
+    """The whole graph as sorted N-Triples, the easiest form to diff and to stream."""
+    path.write_text(sorted_lines(kg.union().serialize(format="nt")), encoding="utf-8")
+
+
+def write_nquads(kg: KnowledgeGraph, path: Path) -> None:
+    """Sorted N-Quads, one named graph each for ontology, asserted, inferred and mappings."""
+    chunks = []
+    for name, graph in kg.named_graphs():
+        for line in graph.serialize(format="nt").splitlines():
+            if line.strip():
+                chunks.append(f"{line.removesuffix(' .')} <{name}> .")
+    path.write_text("\n".join(sorted(set(chunks))) + "\n", encoding="utf-8")
+
+
+def write_trig(kg: KnowledgeGraph, path: Path) -> None:
+    """TriG with the same named graphs, readable with the curators' prefixes."""
+    path.write_text(kg.dataset().serialize(format="trig"), encoding="utf-8")
+
+
+def jsonld_context(graph: Graph) -> dict[str, str]:
+    """The prefixes of the graph as a JSON-LD context, sorted."""
+    return {prefix: str(namespace) for prefix, namespace in sorted(graph.namespaces()) if prefix}
+
+
+def write_jsonld(kg: KnowledgeGraph, path: Path) -> None:
+    """Compact JSON-LD with the curators' prefixes, nodes sorted by identifier."""
+    graph = kg.union()
+    context = jsonld_context(graph)
+    document: Any = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = document.get("@graph", [])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
+    document["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id")))
+    path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+
+
+#: Output file name and writer of each RDF format that ``spasmkg build`` produces.
+RDF_WRITERS: dict[str, tuple[str, Writer]] = {
+    "turtle": ("spasmkg.ttl", write_turtle),
+    "ntriples": ("spasmkg.nt", write_ntriples),
+    "nquads": ("spasmkg.nq", write_nquads),
+    "trig": ("spasmkg.trig", write_trig),
+    "jsonld": ("spasmkg.jsonld", write_jsonld),
+}

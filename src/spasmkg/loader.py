@@ -1,0 +1,223 @@
+"""Strict loading of the ontology and curated graph, and materialisation of claims.
+
+Curators write every edge between entities as a claim (an ``rdf:Statement`` with its source
+and evidence). The loader adds the plain ``subject predicate object`` triple of each claim to
+a separate *inferred* graph, so simple queries stay simple while users can always tell what
+was written from what was derived.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+    NamespaceManager,
+)
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
+from spasmkg.mappings import load_mappings
+from spasmkg.namespaces import (
+    ASSERTED_GRAPH,
+    INFERRED_GRAPH,
+    MAPPINGS_GRAPH,
+    ONTOLOGY_GRAPH,
+    SKGO,
+)
+from spasmkg.paths import DataPaths, data_paths
+
+#: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
+CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (RDF, RDFS, OWL, SKOS, PROV, DCTERMS, XSD)
+DECLARATION_TYPES = (
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.NamedIndividual,
+)
+SKGO_BASE = str(SKGO._NS)
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded graph, kept as separate named graphs so provenance of each triple is clear."""
+
+    ontology: Graph
+    asserted: Graph
+    inferred: Graph
+    mappings: Graph = field(default_factory=Graph)
+    files: tuple[Path, ...] = ()
+
+    def union(self, *, inferred: bool = True) -> Graph:
+        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples."""
+        merged = Graph(bind_namespaces="none")
+        parts = [self.ontology, self.asserted, self.mappings]
+        if inferred:
+            parts.append(self.inferred)
+        for part in parts:
+            merged += part
+            bind_prefixes(merged, part)
+        return merged
+
+    def dataset(self) -> Dataset:
+        """The named graphs as a Dataset, for TriG and N-Quads output."""
+        dataset = Dataset()
+        dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
+        for name, part in self.named_graphs():
+            target = dataset.graph(name)
+            target += part
+            bind_prefixes(dataset, part)
+        return dataset
+
+    def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
+        """Each named graph with its IRI, in a fixed order."""
+        yield ONTOLOGY_GRAPH, self.ontology
+        yield ASSERTED_GRAPH, self.asserted
+        yield INFERRED_GRAPH, self.inferred
+        yield MAPPINGS_GRAPH, self.mappings
+
+    def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
+        """True when a triple was derived from a claim rather than written by a curator."""
+        return triple in self.inferred and triple not in self.asserted
+
+
+def bind_prefixes(target: Graph, source: Graph) -> None:
+    """Copy prefix bindings so serialisations use the curators' CURIEs."""
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace, override=True, replace=True)
+
+
+def display_path(path: Path, paths: DataPaths) -> str:
+    """Path relative to the data root, as users see it in the repository."""
+    try:
+        return str(path.relative_to(paths.root))
+    except ValueError:
+        return str(path)
+
+
+def parse_turtle(path: Path, shown_as: str, into: Graph | None = None) -> Graph:
+    """Parse one Turtle file, turning any parser error into a one-line ``file:line`` message."""
+    graph = into if into is not None else Graph(bind_namespaces="none")
+    try:
+        graph.parse(path, format="turtle")
+    except BadSyntax as error:
+        line = error.lines + 1
+        raise GraphSyntaxError(f"{shown_as}:{line}: bad Turtle syntax: {error._why}") from None
+    except (ValueError, TypeError) as error:
+        raise GraphSyntaxError(f"{shown_as}: bad Turtle: {error}") from None
+    except OSError as error:
+        raise GraphSyntaxError(f"{shown_as}: cannot read: {error.strerror}") from None
+    return graph
+
+
+def declared_terms(ontology: Graph) -> set[URIRef]:
+    """The spasmkg terms that the ontology declares as classes, properties or individuals."""
+    return {
+        subject
+        for kind in DECLARATION_TYPES
+        for subject in ontology.subjects(RDF.type, kind)
+        if isinstance(subject, URIRef) and str(subject).startswith(SKGO_BASE)
+    }
+
+
+def undeclared(terms: Iterable[Node], declared: set[URIRef]) -> Iterator[URIRef]:
+    """Terms of spasmkg's or a closed standard vocabulary that are not part of it."""
+    for term in terms:
+        if not isinstance(term, URIRef):
+            continue
+        iri = str(term)
+        if iri.startswith(SKGO_BASE) and iri != SKGO_BASE:
+            if term not in declared:
+                yield term
+            continue
+        for vocabulary in CLOSED_VOCABULARIES:
+            if iri.startswith(str(vocabulary)) and iri != str(vocabulary) and term not in vocabulary:
+                yield term
+
+
+def line_of(path: Path, term: URIRef, graph: Graph) -> int:
+    """First line of a file that mentions a term, as a CURIE or a full IRI (1 if not found)."""
+    spellings = [re.escape(f"<{term}>")]
+    for prefix, namespace in graph.namespaces():
+        if str(term).startswith(str(namespace)) and prefix:
+            local = str(term)[len(str(namespace)) :]
+            spellings.append(rf"(?<![\w:-]){re.escape(prefix)}:{re.escape(local)}(?![\w-])")
+    pattern = re.compile("|".join(spellings))
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if pattern.search(text):
+            return number
+    return 1
+
+
+def check_terms(graph: Graph, path: Path, shown_as: str, declared: set[URIRef]) -> None:
+    """Refuse a file that uses an ontology or standard term that does not exist."""
+    for triple in graph:
+        for term in undeclared(triple, declared):
+            curie = graph.namespace_manager.normalizeUri(term)
+            raise UndeclaredTerm(
+                f"{shown_as}:{line_of(path, term, graph)}: {curie} is not a declared term "
+                "(check the spelling against ontology/spasmkg.ttl or the standard vocabulary)"
+            )
+
+
+def materialise(asserted: Graph) -> Graph:
+    """The direct triple of every claim, kept apart from what curators wrote."""
+    inferred = Graph(bind_namespaces="none")
+    for claim in asserted.subjects(RDF.type, SKGO.Claim):
+        subject = asserted.value(claim, RDF.subject)
+        predicate = asserted.value(claim, RDF.predicate)
+        obj = asserted.value(claim, RDF.object)
+        if subject is not None and isinstance(predicate, URIRef) and obj is not None:
+            inferred.add((subject, predicate, obj))
+    bind_prefixes(inferred, asserted)
+    return inferred
+
+
+def load_ontology(paths: DataPaths) -> Graph:
+    """Parse the ontology; it must itself use only the terms it declares."""
+    shown_as = display_path(paths.ontology_file, paths)
+    ontology = parse_turtle(paths.ontology_file, shown_as)
+    check_terms(ontology, paths.ontology_file, shown_as, declared_terms(ontology))
+    return ontology
+
+
+def load(root: Path | str | None = None) -> KnowledgeGraph:
+    """Parse ontology and graph strictly and materialise each claim's direct triple.
+
+    :param root: a data folder holding ontology/, graph/ and queries/; by default the
+        packaged data (or the source checkout's).
+    :raises GraphSyntaxError: a file does not parse (the message names file and line).
+    :raises UndeclaredTerm: a file uses a term the ontology does not declare.
+    """
+    paths = data_paths(root)
+    ontology = load_ontology(paths)
+    declared = declared_terms(ontology)
+    asserted = Graph(bind_namespaces="none")
+    files = paths.graph_files()
+    for path in files:
+        shown_as = display_path(path, paths)
+        part = parse_turtle(path, shown_as)
+        check_terms(part, path, shown_as, declared)
+        asserted += part
+        bind_prefixes(asserted, part)
+    mappings = load_mappings(paths)
+    return KnowledgeGraph(
+        ontology=ontology,
+        asserted=asserted,
+        inferred=materialise(asserted),
+        mappings=mappings,
+        files=(paths.ontology_file, *files),
+    )

@@ -1,0 +1,151 @@
+"""Counts that describe a build: the VoID description and the build report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from spasmkg.loader import KnowledgeGraph
+from spasmkg.namespaces import BASE, ONTOLOGY_IRI, SKG, SKGO, VOID, shorten
+
+DATASET = URIRef(BASE + "dataset")
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the graph holds, counted once and used by both VoID and the report."""
+
+    triples: int
+    graphs: dict[str, int]
+    entities_by_class: dict[str, int]
+    edges_by_predicate: dict[str, int]
+    claims_by_source: dict[str, int]
+    claims_by_modality: dict[str, int]
+    claims_by_evidence: dict[str, int]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def entities(self) -> int:
+        """Number of biomedical entities."""
+        return sum(self.entities_by_class.values())
+
+    @property
+    def claims(self) -> int:
+        """Number of claims."""
+        return sum(self.claims_by_modality.values())
+
+
+def short(graph: Graph, node: Any) -> str:
+    """CURIE of a node for reports."""
+    return shorten(graph, node)
+
+
+def entity_classes(ontology: Graph) -> list[URIRef]:
+    """The ontology classes whose members are biomedical entities."""
+    return sorted(
+        c
+        for c in ontology.transitive_subjects(RDFS.subClassOf, SKGO.Entity)
+        if isinstance(c, URIRef) and c != SKGO.Entity
+    )
+
+
+def tally(values: Any) -> dict[str, int]:
+    """Counts of each value, sorted by value."""
+    return dict(sorted(Counter(values).items()))
+
+
+def count(kg: KnowledgeGraph, union: Graph) -> Counts:
+    """Count triples, entities, relations and claims of a loaded graph."""
+    data = kg.asserted
+    by_class = {
+        short(data, cls): len(set(data.subjects(RDF.type, cls))) for cls in entity_classes(kg.ontology)
+    }
+    claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)))
+    return Counts(
+        triples=len(union),
+        graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
+        entities_by_class={name: n for name, n in sorted(by_class.items()) if n},
+        edges_by_predicate=tally(short(data, p) for _, p, _ in kg.inferred),
+        claims_by_source=tally(
+            short(data, source) for c in claims for source in data.objects(c, PROV.wasDerivedFrom)
+        ),
+        claims_by_modality=tally(short(data, data.value(c, SKGO.modality)) for c in claims),
+        claims_by_evidence=tally(
+            short(data, term) for c in claims for term in data.objects(c, SKGO.evidence)
+        ),
+    )
+
+
+def void_description(counts: Counts, files: list[str]) -> Graph:
+    """A VoID description of the build: size, licence, vocabulary, dumps and partitions."""
+    void = Graph(bind_namespaces="none")
+    for prefix, namespace in (("void", VOID), ("dcterms", DCTERMS), ("xsd", XSD)):
+        void.bind(prefix, namespace)
+    void.add((DATASET, RDF.type, VOID.Dataset))
+    void.add((DATASET, DCTERMS.title, Literal("spasmkg", lang="en")))
+    void.add((DATASET, DCTERMS.description, Literal(
+        "A curated knowledge graph of the causes, mechanisms and relief of muscle spasms, "
+        "every edge a claim with its source and evidence.", lang="en")))
+    void.add((DATASET, DCTERMS.license, LICENSE))
+    void.add((DATASET, VOID.vocabulary, ONTOLOGY_IRI))
+    void.add((DATASET, VOID.uriSpace, Literal(str(SKG))))
+    void.add((DATASET, VOID.triples, Literal(counts.triples, datatype=XSD.integer)))
+    void.add((DATASET, VOID.entities, Literal(counts.entities, datatype=XSD.integer)))
+    for name in files:
+        void.add((DATASET, VOID.dataDump, URIRef(name)))
+    for kind, partitions, key in (
+        ("class", counts.entities_by_class, VOID.entities),
+        ("property", counts.edges_by_predicate, VOID.triples),
+    ):
+        for curie, number in partitions.items():
+            partition = URIRef(f"{DATASET}/{kind}/{curie.replace(':', '-')}")
+            void.add((DATASET, VOID[f"{kind}Partition"], partition))
+            void.add((partition, VOID[kind], void_term(curie)))
+            void.add((partition, key, Literal(number, datatype=XSD.integer)))
+    return void
+
+
+def void_term(curie: str) -> URIRef:
+    """Expand the CURIEs the report uses (skgo:, skos:) back to IRIs."""
+    prefix, _, local = curie.partition(":")
+    bases = {"skgo": str(SKGO._NS), "skos": "http://www.w3.org/2004/02/skos/core#"}
+    return URIRef(bases.get(prefix, prefix + ":") + local)
+
+
+def report_json(counts: Counts) -> str:
+    """The build report as stable JSON."""
+    document = {"triples": counts.triples, "entities": counts.entities, "claims": counts.claims}
+    document.update(asdict(counts))
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"
+
+
+def markdown_table(title: str, rows: dict[str, Any]) -> list[str]:
+    """One titled two-column Markdown table."""
+    lines = [f"## {title}", "", "| | count |", "|---|---:|"]
+    lines += [f"| {key} | {value} |" for key, value in rows.items()]
+    return [*lines, ""]
+
+
+def report_markdown(counts: Counts) -> str:
+    """The build report for people: totals, then one table per breakdown."""
+    lines = [
+        "# spasmkg build report",
+        "",
+        f"{counts.triples} triples, {counts.entities} entities, {counts.claims} claims.",
+        "",
+    ]
+    lines += markdown_table("Triples per named graph", counts.graphs)
+    lines += markdown_table("Entities per class", counts.entities_by_class)
+    lines += markdown_table("Relations (materialised from claims)", counts.edges_by_predicate)
+    lines += markdown_table("Claims per source", counts.claims_by_source)
+    lines += markdown_table("Claims per modality", counts.claims_by_modality)
+    lines += markdown_table("Claims per evidence type", counts.claims_by_evidence)
+    for title, table in counts.extra.items():
+        lines += markdown_table(title, table)
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""One validation report from SHACL shapes, quality-check queries and identifier checks."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
+from spasmkg.mappings import mapping_violations
+from spasmkg.namespaces import SH, SKGO, SOURCE, shorten
+from spasmkg.paths import DataPaths, data_paths
+from spasmkg.queries import quality_checks
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One problem: which check found it, on what, and what is wrong."""
+
+    check: str
+    focus: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.focus}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    """All violations found, and how many checks of each kind ran."""
+
+    violations: list[Violation] = field(default_factory=list)
+    checks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.violations
+
+    def summary(self) -> str:
+        """Readable text: the checks that ran, then one line per violation."""
+        ran = ", ".join(f"{count} {kind}" for kind, count in self.checks.items())
+        lines = [f"checks run: {ran}"]
+        lines.extend(str(violation) for violation in sorted(self.violations))
+        verdict = "valid" if self.conforms else f"{len(self.violations)} violation(s)"
+        lines.append(f"result: {verdict}")
+        return "\n".join(lines)
+
+
+def curie(graph: Graph, node: Node) -> str:
+    """A short readable name for a node."""
+    return shorten(graph, node)
+
+
+def shacl_violations(data: Graph, shapes: Graph) -> Iterator[Violation]:
+    """SHACL Core results as violations; the ontology in ``data`` supplies the class hierarchy."""
+    import pyshacl  # imported here: it is slow to import and only validation needs it
+
+    _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    results = cast(Graph, results_graph)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        where = curie(data, focus) if focus is not None else "?"
+        if isinstance(path, URIRef):
+            where += f" {curie(data, path)}"
+        yield Violation("shacl", where, str(message))
+
+
+def qc_violations(data: Graph, paths: DataPaths) -> Iterator[Violation]:
+    """Rows returned by the quality-check queries, each of which must return none."""
+    for check in quality_checks(paths):
+        for row in data.query(check.text):
+            values = row.asdict()  # type: ignore[union-attr]
+            focus = values.get("focus")
+            message = values.get("message", check.title)
+            yield Violation(f"qc:{check.name}", curie(data, focus) if focus else "-", str(message))
+
+
+def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
+    """Check that every cited span of the article still has the checksum recorded for it."""
+    raw = article.read_bytes()
+    text = raw.decode("utf-8")
+    recorded = data.value(SOURCE.article, SKGO.sha256)
+    if recorded is not None and str(recorded) != hashlib.sha256(raw).hexdigest():
+        yield Violation("article", str(article), "file checksum differs from source:article")
+    for kind in (SKGO.Passage, SKGO.ArticleSection):
+        for passage in data.subjects(RDF.type, kind):
+            start = data.value(passage, SKGO.charStart)
+            end = data.value(passage, SKGO.charEnd)
+            expected = data.value(passage, SKGO.sha256)
+            if start is None or end is None or expected is None:
+                continue
+            span = text[int(start) : int(end)].encode("utf-8")
+            if hashlib.sha256(span).hexdigest() != str(expected):
+                yield Violation(
+                    "article", curie(data, passage), f"characters {start}-{end} no longer match"
+                )
+
+
+def validate(
+    kg: KnowledgeGraph, root: Path | str | None = None, *, article: Path | None = None
+) -> ValidationReport:
+    """Run every check over a loaded graph and collect what fails.
+
+    :param article: the source article's text file; when given, each passage's character
+        span is checked against its recorded SHA-256.
+    """
+    paths = data_paths(root)
+    data = kg.union()
+    shapes = parse_turtle(paths.shapes_file, display_path(paths.shapes_file, paths))
+    report = ValidationReport()
+    report.violations.extend(shacl_violations(data, shapes))
+    report.checks["SHACL shapes"] = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+    report.violations.extend(qc_violations(data, paths))
+    report.checks["quality-check queries"] = len(quality_checks(paths))
+    mapping_problems = list(mapping_violations(paths))
+    report.violations.extend(Violation("mappings", where, what) for where, what in mapping_problems)
+    report.checks["mapping files"] = 1 if paths.mappings_file.exists() else 0
+    if article is not None:
+        report.violations.extend(passage_violations(data, article))
+        report.checks["article passages"] = len(set(data.subjects(RDF.type, SKGO.Passage)))
+    return report
