@@ -108,13 +108,25 @@ def display_path(path: Path, paths: DataPaths) -> str:
         return str(path)
 
 
+def syntax_error_line(error: BadSyntax) -> int:
+    """The 1-based line of a Turtle syntax error, counted from the parser's character position.
+
+    rdflib's own ``lines`` attribute can be one line late (it counts a newline the parser
+    looked past); an error at end of file points at the last line that has content.
+    """
+    text = error._str.decode("utf-8", "replace") if isinstance(error._str, bytes) else error._str
+    if error._i < 0:
+        return text.rstrip().count("\n") + 1
+    return text.count("\n", 0, error._i) + 1
+
+
 def parse_turtle(path: Path, shown_as: str, into: Graph | None = None) -> Graph:
     """Parse one Turtle file, turning any parser error into a one-line ``file:line`` message."""
     graph = into if into is not None else Graph(bind_namespaces="none")
     try:
         graph.parse(path, format="turtle")
     except BadSyntax as error:
-        line = error.lines + 1
+        line = syntax_error_line(error)
         raise GraphSyntaxError(f"{shown_as}:{line}: bad Turtle syntax: {error._why}") from None
     except (ValueError, TypeError) as error:
         raise GraphSyntaxError(f"{shown_as}: bad Turtle: {error}") from None

@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped graph, a writable copy of the data, and CLI runners."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from rdflib import Graph
+
+import spasmkg
+from spasmkg.cli import cli
+from spasmkg.paths import DATA_FOLDERS, data_paths
+
+@pytest.fixture(scope="session")
+def kg() -> spasmkg.KnowledgeGraph:
+    """The shipped graph, loaded once."""
+    return spasmkg.load()
+
+
+@pytest.fixture(scope="session")
+def graph(kg: spasmkg.KnowledgeGraph) -> Graph:
+    """Ontology, curated and materialised triples in one graph."""
+    return kg.union()
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the data folders, for planting faults."""
+    source = data_paths().root
+    target = tmp_path / "data"
+    for name in DATA_FOLDERS:
+        shutil.copytree(source / name, target / name)
+    return target
+
+
+@pytest.fixture
+def run() -> object:
+    """Run the CLI in-process and return click's result (output and exit code)."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+

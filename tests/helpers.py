@@ -1,0 +1,50 @@
+"""Helpers shared by the tests: SPARQL shortcuts and running the real command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = REPO.parent / "shared" / "sources" / "000_917287f35ccb5cf3.txt"
+PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skg: <https://w3id.org/spasmkg/entity/>
+PREFIX skgo: <https://w3id.org/spasmkg/ontology/>
+PREFIX source: <https://w3id.org/spasmkg/source/>
+PREFIX ECO: <http://purl.obolibrary.org/obo/ECO_>
+"""
+
+
+def sparql(graph: Graph, query: str) -> list[dict[str, str]]:
+    """Rows of a SELECT as dictionaries of strings, with the common prefixes declared."""
+    return [
+        {key: str(value) for key, value in row.asdict().items()}  # type: ignore[union-attr]
+        for row in graph.query(PREFIXES + query)
+    ]
+
+
+def ask(graph: Graph, query: str) -> bool:
+    """Answer of an ASK query, with the common prefixes declared."""
+    return bool(graph.query(PREFIXES + query).askAnswer)
+
+
+def run_entry_point(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m spasmkg`` as a user would, from the source checkout."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "spasmkg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or REPO,
+        env=environment,
+        timeout=300,
+    )

@@ -1,0 +1,140 @@
+"""``spasmkg build``: every output, byte-identical rebuilds, atomic replacement."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import graph_diff, to_isomorphic
+from rdflib.namespace import RDF
+
+from spasmkg.build import build
+from spasmkg.errors import SpasmKGError, ValidationFailed
+from spasmkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SKG, SKGO, VOID
+from tests.helpers import run_entry_point
+from tests.test_load_errors import plant
+
+EXPECTED_FILES = {
+    "manifest.json", "report.json", "report.md", "void.ttl",
+    "spasmkg.ttl", "spasmkg.nt", "spasmkg.nq", "spasmkg.trig", "spasmkg.jsonld",
+}
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the shipped graph."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    build(out)
+    return out
+
+
+def assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    """Graphs equal up to blank nodes, with a readable diff when not."""
+    if to_isomorphic(expected) != to_isomorphic(actual):
+        _, only_expected, only_actual = graph_diff(to_isomorphic(expected), to_isomorphic(actual))
+        pytest.fail(
+            "graphs differ\nonly in expected:\n"
+            + only_expected.serialize(format="nt")[:2000]
+            + "\nonly in actual:\n"
+            + only_actual.serialize(format="nt")[:2000]
+        )
+
+
+def test_build_writes_every_output(dist: Path) -> None:
+    assert {path.name for path in dist.iterdir()} >= EXPECTED_FILES
+
+
+def test_every_rdf_serialisation_holds_the_same_graph(dist: Path) -> None:
+    turtle = Graph().parse(dist / "spasmkg.ttl")
+    assert_isomorphic(turtle, Graph().parse(dist / "spasmkg.nt"))
+    assert_isomorphic(turtle, Graph().parse(dist / "spasmkg.jsonld", format="json-ld"))
+    quads = Dataset()
+    quads.parse(dist / "spasmkg.nq", format="nquads")
+    union = Graph()
+    for s, p, o, _g in quads.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert_isomorphic(turtle, union)
+
+
+def test_ntriples_are_sorted(dist: Path) -> None:
+    lines = (dist / "spasmkg.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+
+
+def test_named_graphs_separate_asserted_from_inferred(dist: Path) -> None:
+    dataset = Dataset()
+    dataset.parse(dist / "spasmkg.trig", format="trig")
+    asserted = dataset.graph(ASSERTED_GRAPH)
+    inferred = dataset.graph(INFERRED_GRAPH)
+    triple = (SKG.dehydration, SKGO.causes, SKG["muscle-spasm"])
+    assert triple in inferred and triple not in asserted
+    assert (None, RDF.type, SKGO.Claim) in asserted
+    assert len(dataset.graph(ONTOLOGY_GRAPH)) > 200
+    assert len(inferred) == 127
+
+
+def test_manifest_lists_the_checksum_of_every_file(dist: Path) -> None:
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {p.name for p in dist.iterdir()} - {"manifest.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    assert "graph/causes.ttl" in manifest["inputs"]
+
+
+def test_void_counts_match_the_graph(dist: Path) -> None:
+    void = Graph().parse(dist / "void.ttl")
+    dataset = URIRef("https://w3id.org/spasmkg/dataset")
+    triples = len(Graph().parse(dist / "spasmkg.nt"))
+    assert int(void.value(dataset, VOID.triples)) == triples  # type: ignore[arg-type]
+    assert int(void.value(dataset, VOID.entities)) == 68  # type: ignore[arg-type]
+    assert (dataset, URIRef("http://purl.org/dc/terms/license"), URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+
+
+def test_report_counts_claims_per_source(dist: Path) -> None:
+    report = json.loads((dist / "report.json").read_text(encoding="utf-8"))
+    assert report["claims"] == 128
+    assert report["claims_by_source"]["source:article-causes-nutrients"] == 9
+    assert report["claims_by_modality"]["skgo:typical"] == 1
+    assert "| source:article-cannabis-studies | 2 |" in (dist / "report.md").read_text()
+
+
+def test_rebuilds_are_byte_identical_across_processes(tmp_path: Path) -> None:
+    """Different hash seeds change Python's set order; the output must not change."""
+    for seed in ("1", "2"):
+        result = run_entry_point("-q", "build", "--out", str(tmp_path / seed), env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+    first = {p.name: p.read_bytes() for p in (tmp_path / "1").iterdir()}
+    second = {p.name: p.read_bytes() for p in (tmp_path / "2").iterdir()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_failed_build_leaves_the_previous_output_untouched(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build(out, data_copy)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    plant(data_copy, "graph/treatments.ttl", 'rdfs:label "massage"@en ;', "")
+    with pytest.raises(ValidationFailed, match="nothing was written"):
+        build(out, data_copy)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist"]
+
+
+def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    precious = tmp_path / "notes"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("keep me")
+    with pytest.raises(SpasmKGError, match="not a spasmkg build folder"):
+        build(precious)
+    assert (precious / "thesis.txt").read_text() == "keep me"
+
+
+def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
+    result = run_entry_point("build", "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    assert "[1/6] load" in result.stderr and "[6/6] swap into place" in result.stderr
+    assert result.stdout.startswith(f"built {tmp_path / 'dist'}: ")
+    assert "68 entities, 128 claims" in result.stdout

@@ -1,0 +1,66 @@
+"""The wheel carries the data: install it (not editable) and build from another directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from tests.helpers import REPO
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command without the checkout on PYTHONPATH, failing loudly."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, env=env, timeout=600
+    )
+    assert result.returncode == 0, f"{args}: {result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with only the spasmkg wheel installed in it.
+
+    Its dependencies come from the test environment through a .pth file (no network), which
+    does not bring in an editable spasmkg: .pth files of added folders are not processed.
+    """
+    work = tmp_path_factory.mktemp("install")
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", work / "wheels", REPO)
+    [wheel] = (work / "wheels").glob("spasmkg-*.whl")
+    venv = work / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel)
+    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+    dependencies = {Path(rdflib.__file__).parents[1], Path(sysconfig.get_paths()["platlib"])}
+    (site / "zz_test_dependencies.pth").write_text("\n".join(map(str, sorted(dependencies))) + "\n")
+    return venv
+
+
+def test_wheel_ships_the_data_folders(installed: Path) -> None:
+    python = installed / "bin" / "python"
+    where = run(python, "-c", "import spasmkg.paths as p; print(p.data_paths().root)").stdout.strip()
+    root = Path(where)
+    assert root.name == "data" and root.parent.name == "spasmkg"
+    assert str(REPO) not in where
+    for name in ("ontology/spasmkg.ttl", "ontology/shapes.ttl", "graph/causes.ttl", "queries/qc"):
+        assert (root / name).exists(), name
+
+
+def test_installed_command_builds_from_any_directory(installed: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run(installed / "bin" / "spasmkg", "build", "--out", "somewhere", cwd=elsewhere)
+    assert "68 entities, 128 claims" in result.stdout
+    assert (elsewhere / "somewhere" / "spasmkg.ttl").exists()
+    reference = tmp_path / "reference"
+    run(sys.executable, "-m", "spasmkg", "-q", "build", "--out", reference, cwd=REPO)
+    built = (elsewhere / "somewhere" / "spasmkg.nt").read_bytes()
+    assert built == (reference / "spasmkg.nt").read_bytes()
