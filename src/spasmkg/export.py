@@ -45,8 +45,18 @@ def write_nquads(kg: KnowledgeGraph, path: Path) -> None:
 
 
 def write_trig(kg: KnowledgeGraph, path: Path) -> None:
-    """TriG with the same named graphs, readable with the curators' prefixes."""
-    path.write_text(kg.dataset().serialize(format="trig"), encoding="utf-8")
+    """TriG with the same named graphs in a fixed order, readable with the curators' prefixes.
+
+    rdflib's own TriG writer orders the graphs by set iteration, which changes between runs.
+    """
+    prefixes: set[str] = set()
+    blocks = []
+    for name, graph in kg.named_graphs():
+        lines = graph.serialize(format="turtle").splitlines()
+        prefixes.update(line for line in lines if line.startswith("@prefix"))
+        body = [f"    {line}" if line else "" for line in lines if not line.startswith("@prefix")]
+        blocks.append(f"<{name}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
+    path.write_text("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks), encoding="utf-8")
 
 
 def jsonld_context(graph: Graph) -> dict[str, str]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import (
     DCTERMS,
     OWL,
@@ -23,7 +23,6 @@ from rdflib.namespace import (
     SKOS,
     XSD,
     DefinedNamespace,
-    NamespaceManager,
 )
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
@@ -71,16 +70,6 @@ class KnowledgeGraph:
             merged += part
             bind_prefixes(merged, part)
         return merged
-
-    def dataset(self) -> Dataset:
-        """The named graphs as a Dataset, for TriG and N-Quads output."""
-        dataset = Dataset()
-        dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
-        for name, part in self.named_graphs():
-            target = dataset.graph(name)
-            target += part
-            bind_prefixes(dataset, part)
-        return dataset
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """Each named graph with its IRI, in a fixed order."""

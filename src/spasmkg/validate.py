@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import cast
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
-from spasmkg.mappings import mapping_violations
-from spasmkg.namespaces import SH, SKGO, SOURCE, shorten
+from spasmkg.identifiers import mapping_violations
+from spasmkg.mappings import read_sssom
+from spasmkg.namespaces import SH, SKG, SKGO, SOURCE, shorten
+from spasmkg.stats import entity_classes
 from spasmkg.paths import DataPaths, data_paths
 from spasmkg.queries import quality_checks
 
@@ -105,6 +107,16 @@ def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
                 )
 
 
+def entity_labels(kg: KnowledgeGraph) -> dict[str, str]:
+    """Label of every entity, keyed by its ``skg:`` CURIE, for checking mapping subjects."""
+    labels = {}
+    for cls in entity_classes(kg.ontology):
+        for entity in kg.asserted.subjects(RDF.type, cls):
+            label = kg.asserted.value(entity, RDFS.label)
+            labels["skg:" + str(entity).removeprefix(str(SKG))] = str(label or "")
+    return labels
+
+
 def validate(
     kg: KnowledgeGraph, root: Path | str | None = None, *, article: Path | None = None
 ) -> ValidationReport:
@@ -121,9 +133,10 @@ def validate(
     report.checks["SHACL shapes"] = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
     report.violations.extend(qc_violations(data, paths))
     report.checks["quality-check queries"] = len(quality_checks(paths))
-    mapping_problems = list(mapping_violations(paths))
-    report.violations.extend(Violation("mappings", where, what) for where, what in mapping_problems)
-    report.checks["mapping files"] = 1 if paths.mappings_file.exists() else 0
+    if paths.mappings_file.exists():
+        problems = mapping_violations(read_sssom(paths.mappings_file), entity_labels(kg))
+        report.violations.extend(Violation("mappings", where, what) for where, what in problems)
+        report.checks["mapping rows"] = len(read_sssom(paths.mappings_file).mappings)
     if article is not None:
         report.violations.extend(passage_violations(data, article))
         report.checks["article passages"] = len(set(data.subjects(RDF.type, SKGO.Passage)))
