@@ -25,6 +25,7 @@ PREFIXES = {
     "CHEBI": "chebi",
     "DOID": "doid",
     "DRUGBANK": "drugbank",
+    "ECO": "eco",
     "EFO": "efo",
     "GO": "go",
     "HGNC": "hgnc",

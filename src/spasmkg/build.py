@@ -85,6 +85,8 @@ def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Count
     (folder / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
     (folder / "report.json").write_text(report_json(counts), encoding="utf-8")
     (folder / "report.md").write_text(report_markdown(counts), encoding="utf-8")
+    if kg.mapping_set is not None:
+        shutil.copyfile(kg.mapping_set.path, folder / kg.mapping_set.path.name)
     return counts
 
 

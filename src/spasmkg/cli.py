@@ -124,6 +124,122 @@ def fmt(check: bool, data_root: Path | None) -> None:
         sys.exit(1)
 
 
+def format_record(record: Any) -> str:
+    """An entity and its identifiers as aligned text."""
+    lines = [f"{record.curie}  {record.label}  ({record.kind})", f"  {record.iri}"]
+    if record.definition:
+        lines.append(f"  {record.definition}")
+    if record.alt_labels:
+        lines.append(f"  also called: {', '.join(record.alt_labels)}")
+    if record.identifiers:
+        lines.append("  identifiers:")
+        width = max(len(i.curie) for i in record.identifiers)
+        for item in record.identifiers:
+            label = f"  {item.label}" if item.label else ""
+            lines.append(f"    {item.predicate:<17} {item.curie:<{width}}  {item.iri}{label}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("term")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@data_option
+def lookup(term: str, output_format: str, data_root: Path | None) -> None:
+    """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
+    (HP:0003394, MESH:D013035, ICD10WHO:G35 or just G35, a MeSH or OBO IRI ...), and show
+    its identifiers in every vocabulary with resolvable IRIs. Exit 1 if nothing matches."""
+    import json
+
+    from spasmkg.loader import load
+    from spasmkg.lookup import EntityIndex
+
+    records = EntityIndex(load(data_root)).lookup(term)
+    if output_format == "json":
+        click.echo(json.dumps([r.as_dict() for r in records], indent=1, ensure_ascii=False))
+    else:
+        click.echo("\n\n".join(format_record(r) for r in records))
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """``k=v`` pairs from repeated ``--param`` options."""
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not name=value", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-e", "--expression", "sparql", help="SPARQL text to run instead of a named query or file.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter; repeat for several. Entities may be named by label, name or identifier.")
+@click.option("-f", "--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table", show_default=True, help="json is the SPARQL 1.1 results format; table and md show labels beside IRIs.")
+@click.option("--engine", type=click.Choice(["rdflib", "oxigraph", "auto"]), default="rdflib", show_default=True, help="Embedded engine; auto picks pyoxigraph for large graphs.")
+@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses, which send queries to other servers.")
+@click.option("--allow-remote", is_flag=True, help="Allow FROM / FROM NAMED, which load outside graphs.")
+@data_option
+def query(
+    name: str | None, sparql: str | None, params: tuple[str, ...], output_format: str, engine: str,
+    endpoint: str | None, allow_service: bool, allow_remote: bool, data_root: Path | None,
+) -> None:
+    """Run a named query (see 'spasmkg queries'), a .rq file, or SPARQL given with -e.
+
+    Queries are read-only: SPARQL Update is always refused, and SERVICE or FROM clauses
+    only run with the matching --allow flag.
+    """
+    from spasmkg.api import query as run
+    from spasmkg.loader import load
+    from spasmkg.results import render
+
+    if (name is None) == (sparql is None):
+        raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
+    kg = load(data_root)
+    result = run(
+        name, parse_params(params), sparql=sparql, kg=kg, engine=engine, endpoint=endpoint,
+        allow_service=allow_service, allow_remote=allow_remote, root=data_root,
+    )
+    click.echo(render(result, output_format, kg.labels()), nl=False)
+
+
+@cli.command("queries")
+@data_option
+def list_queries(data_root: Path | None) -> None:
+    """List the named queries with their titles and parameters."""
+    from spasmkg.paths import data_paths
+    from spasmkg.queries import library
+
+    for named in library(data_paths(data_root)).values():
+        click.echo(f"{named.name}\n  {named.title}")
+        for param in named.params:
+            example = f" (e.g. {param.example})" if param.example else ""
+            click.echo(f"  --param {param.name}=<{param.kind}>{example}  {param.help}")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-length", type=click.IntRange(1, 8), default=4, show_default=True, help="Longest chain, in steps.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@data_option
+def explain(source: str, target: str, max_length: int, output_format: str, data_root: Path | None) -> None:
+    """Every causal or mechanistic chain from SOURCE to TARGET (for example furosemide and
+    'muscle cramp'), each step with its claims, modality, evidence and source."""
+    import json
+
+    from spasmkg.explain import explain as find_chains
+    from spasmkg.explain import format_chains
+    from spasmkg.loader import load
+
+    chains = find_chains(load(data_root), source, target, max_length)
+    if output_format == "json":
+        click.echo(json.dumps([c.as_dict() for c in chains], indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_chains(chains, source, target), nl=False)
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="spasmkg")

@@ -28,7 +28,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
-from spasmkg.mappings import load_mappings
+from spasmkg.mappings import MappingSet, expand, mapping_graph, read_sssom
 from spasmkg.namespaces import (
     ASSERTED_GRAPH,
     INFERRED_GRAPH,
@@ -58,6 +58,7 @@ class KnowledgeGraph:
     asserted: Graph
     inferred: Graph
     mappings: Graph = field(default_factory=Graph)
+    mapping_set: MappingSet | None = None
     files: tuple[Path, ...] = ()
 
     def union(self, *, inferred: bool = True) -> Graph:
@@ -77,6 +78,18 @@ class KnowledgeGraph:
         yield ASSERTED_GRAPH, self.asserted
         yield INFERRED_GRAPH, self.inferred
         yield MAPPINGS_GRAPH, self.mappings
+
+    def labels(self) -> dict[str, str]:
+        """The label of every labelled node, keyed by IRI, for showing beside identifiers."""
+        labels = {}
+        for graph in (self.ontology, self.asserted):
+            for node, label in graph.subject_objects(RDFS.label):
+                labels[str(node)] = str(label)
+        for mapping in self.mapping_set.mappings if self.mapping_set else ():
+            external = expand(mapping.object_id)
+            if external is not None and mapping.object_label:
+                labels.setdefault(str(external), mapping.object_label)
+        return labels
 
     def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
         """True when a triple was derived from a claim rather than written by a curator."""
@@ -214,11 +227,12 @@ def load(root: Path | str | None = None) -> KnowledgeGraph:
         check_terms(part, path, shown_as, declared)
         asserted += part
         bind_prefixes(asserted, part)
-    mappings = load_mappings(paths)
+    mapping_set = read_sssom(paths.mappings_file) if paths.mappings_file.exists() else None
     return KnowledgeGraph(
         ontology=ontology,
         asserted=asserted,
         inferred=materialise(asserted),
-        mappings=mappings,
-        files=(paths.ontology_file, *files),
+        mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
+        mapping_set=mapping_set,
+        files=(paths.ontology_file, *files, *([paths.mappings_file] if mapping_set else [])),
     )

@@ -21,8 +21,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from spasmkg.errors import SpasmKGError
-from spasmkg.namespaces import SKG
-from spasmkg.paths import DataPaths
+from spasmkg.namespaces import SKG, SPASMKG_PREFIXES
 
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 REQUIRED_COLUMNS = (
@@ -125,7 +124,7 @@ def read_sssom(path: Path) -> MappingSet:
 def converter() -> curies.Converter:
     """CURIE <-> IRI conversion over the frozen prefixes (spasmkg's own prefix included)."""
     records = {name: prefix.uri_prefix for name, prefix in prefix_map().items()}
-    return curies.Converter.from_prefix_map({"skg": str(SKG), **records})
+    return curies.Converter.from_prefix_map({**SPASMKG_PREFIXES, **records})
 
 
 def expand(curie: str) -> URIRef | None:
@@ -166,10 +165,3 @@ def mapping_graph(mapping_set: MappingSet) -> Graph:
         if obj is not None and relation in MAPPING_PREDICATES and mapping.subject_id.startswith("skg:"):
             graph.add((subject_iri(mapping.subject_id), SKOS[relation], obj))
     return graph
-
-
-def load_mappings(paths: DataPaths) -> Graph:
-    """The mapping triples of a data folder; an empty graph if it has no mapping file."""
-    if not paths.mappings_file.exists():
-        return Graph(bind_namespaces="none")
-    return mapping_graph(read_sssom(paths.mappings_file))

@@ -12,6 +12,7 @@ the engine's binding mechanism with a typed RDF term, never pasted into the quer
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from pyparsing import ParseException
 from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 
@@ -165,12 +167,19 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
     body = parsed[1]
     services = tuple(
-        str(node.get("term")) for node in _walk(body) if getattr(node, "name", "") == "ServiceGraphPattern"
+        str(node["term"]) for node in _walk(body) if getattr(node, "name", "") == "ServiceGraphPattern"
     )
+    clauses = body["datasetClause"] if "datasetClause" in body else []
     datasets = tuple(
-        str(clause.get("default") or clause.get("named")) for clause in body.get("datasetClause") or []
+        str(clause["default"] if "default" in clause else clause["named"]) for clause in clauses
     )
     form = getattr(body, "name", "Query").removesuffix("Query").upper()
+    try:
+        translateQuery(parsed)
+    except ParseException as error:
+        raise syntax_error(error, source) from None
+    except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
+        raise QuerySyntaxError(f"{source}: {error}") from None
     return QueryShape(form, services, datasets)
 
 
@@ -232,3 +241,47 @@ def bind_params(
             raise ParameterError(f"{query.name}: missing parameter {name!r}{example}")
         bindings[Variable(name)] = convert_param(param, values[name], resolve_entity)
     return bindings
+
+
+def find_query(spec: str, paths: DataPaths) -> NamedQuery:
+    """A named query of the library, or a ``.rq`` file given by path."""
+    named = library(paths)
+    if spec in named:
+        return named[spec]
+    path = Path(spec)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise QueryError(f"{spec}: no such query file")
+        text = path.read_text(encoding="utf-8")
+        try:
+            title, description, params = parse_header(text, str(path))
+        except QueryError:
+            title, description, params = path.stem, "", ()
+        return NamedQuery(path.stem, text, title, description, params, path)
+    close = difflib.get_close_matches(spec, list(named), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; 'spasmkg queries' lists them"
+    raise QueryError(f"no query named {spec!r}{hint}")
+
+
+def adhoc_query(text: str) -> NamedQuery:
+    """A query typed on the command line (``-e``); its parameters are whatever it declares."""
+    try:
+        title, description, params = parse_header(text, "-e")
+    except QueryError:
+        title, description, params = "ad-hoc query", "", ()
+    return NamedQuery("-e", text, title, description, params)
+
+
+def run_query(
+    query: NamedQuery,
+    engine: Any,
+    values: Mapping[str, str],
+    resolve_entity: Any,
+    *,
+    allow_service: bool = False,
+    allow_remote: bool = False,
+) -> Any:
+    """Check a query is read-only, bind its parameters, and answer it with an engine."""
+    check_read_only(query.text, query.name, allow_service=allow_service, allow_remote=allow_remote)
+    bindings = bind_params(query, values, resolve_entity)
+    return engine.run(query.text, bindings)

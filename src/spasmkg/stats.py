@@ -28,7 +28,9 @@ class Counts:
     claims_by_source: dict[str, int]
     claims_by_modality: dict[str, int]
     claims_by_evidence: dict[str, int]
-    extra: dict[str, Any] = field(default_factory=dict)
+    vocabulary_coverage: dict[str, int] = field(default_factory=dict)
+    mappings_by_vocabulary: dict[str, int] = field(default_factory=dict)
+    mappings_by_predicate: dict[str, int] = field(default_factory=dict)
 
     @property
     def entities(self) -> int:
@@ -60,6 +62,14 @@ def tally(values: Any) -> dict[str, int]:
     return dict(sorted(Counter(values).items()))
 
 
+def coverage(kg: KnowledgeGraph, entities: list[str]) -> dict[str, int]:
+    """How many entities are linked to 0, 1, 2, or 3 or more outside vocabularies."""
+    rows = kg.mapping_set.mappings if kg.mapping_set else []
+    vocabularies = {entity: {m.object_prefix for m in rows if m.subject_id == entity} for entity in entities}
+    bands = Counter(min(len(found), 3) for found in vocabularies.values())
+    return {("3+" if band == 3 else str(band)): bands.get(band, 0) for band in range(4)}
+
+
 def count(kg: KnowledgeGraph, union: Graph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph."""
     data = kg.asserted
@@ -67,6 +77,10 @@ def count(kg: KnowledgeGraph, union: Graph) -> Counts:
         short(data, cls): len(set(data.subjects(RDF.type, cls))) for cls in entity_classes(kg.ontology)
     }
     claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)))
+    entities = [
+        short(data, e) for cls in entity_classes(kg.ontology) for e in data.subjects(RDF.type, cls)
+    ]
+    rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
         triples=len(union),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
@@ -79,6 +93,9 @@ def count(kg: KnowledgeGraph, union: Graph) -> Counts:
         claims_by_evidence=tally(
             short(data, term) for c in claims for term in data.objects(c, SKGO.evidence)
         ),
+        vocabulary_coverage=coverage(kg, entities),
+        mappings_by_vocabulary=tally(m.object_prefix for m in rows),
+        mappings_by_predicate=tally(m.predicate_id for m in rows),
     )
 
 
@@ -146,6 +163,7 @@ def report_markdown(counts: Counts) -> str:
     lines += markdown_table("Claims per source", counts.claims_by_source)
     lines += markdown_table("Claims per modality", counts.claims_by_modality)
     lines += markdown_table("Claims per evidence type", counts.claims_by_evidence)
-    for title, table in counts.extra.items():
-        lines += markdown_table(title, table)
+    lines += markdown_table("Entities by number of linked vocabularies", counts.vocabulary_coverage)
+    lines += markdown_table("Mappings per vocabulary", counts.mappings_by_vocabulary)
+    lines += markdown_table("Mappings per SKOS relation", counts.mappings_by_predicate)
     return "\n".join(lines)

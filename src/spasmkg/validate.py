@@ -14,7 +14,6 @@ from rdflib.term import Node
 
 from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
 from spasmkg.identifiers import mapping_violations
-from spasmkg.mappings import read_sssom
 from spasmkg.namespaces import SH, SKG, SKGO, SOURCE, shorten
 from spasmkg.stats import entity_classes
 from spasmkg.paths import DataPaths, data_paths
@@ -133,10 +132,10 @@ def validate(
     report.checks["SHACL shapes"] = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
     report.violations.extend(qc_violations(data, paths))
     report.checks["quality-check queries"] = len(quality_checks(paths))
-    if paths.mappings_file.exists():
-        problems = mapping_violations(read_sssom(paths.mappings_file), entity_labels(kg))
+    if kg.mapping_set is not None:
+        problems = mapping_violations(kg.mapping_set, entity_labels(kg))
         report.violations.extend(Violation("mappings", where, what) for where, what in problems)
-        report.checks["mapping rows"] = len(read_sssom(paths.mappings_file).mappings)
+        report.checks["mapping rows"] = len(kg.mapping_set.mappings)
     if article is not None:
         report.violations.extend(passage_violations(data, article))
         report.checks["article passages"] = len(set(data.subjects(RDF.type, SKGO.Passage)))

@@ -1,0 +1,224 @@
+"""One interface over three SPARQL engines: rdflib (default), pyoxigraph, a remote endpoint.
+
+Every engine receives a query that :func:`spasmkg.queries.check_read_only` has already
+accepted, and parameters as typed RDF terms: rdflib binds them with ``initBindings``,
+pyoxigraph with ``substitutions``, and a remote endpoint gets them as a trailing ``VALUES``
+block written from the terms' own N-Triples form, never by pasting user text.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.plugins import sparql as rdflib_sparql
+from rdflib.term import Node
+
+from spasmkg.errors import EndpointError, QuerySyntaxError, SpasmKGError
+from spasmkg.queries import inspect_query
+from spasmkg.results import QueryResult
+
+#: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
+AUTO_THRESHOLD = 50_000
+ENGINES = ("rdflib", "oxigraph", "auto")
+
+# rdflib loads FROM / FROM NAMED graphs from the web by default; spasmkg never wants that.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+
+class Engine(Protocol):
+    """Anything that answers a checked SPARQL query with typed parameter bindings."""
+
+    name: str
+
+    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a query."""
+        ...
+
+
+class RdflibEngine:
+    """rdflib's pure-Python engine over an in-memory graph: no extra moving parts."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a query with rdflib."""
+        form = inspect_query(text).form
+        answer = self.graph.query(text, initBindings=dict(bindings))
+        if form == "ASK":
+            return QueryResult(form, boolean=bool(answer.askAnswer))
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph(bind_namespaces="none")
+            for triple in answer:
+                graph.add(triple)  # type: ignore[arg-type]
+            return QueryResult(form, graph=graph)
+        variables = [str(v) for v in answer.vars or []]
+        rows = [tuple(row) for row in answer]  # type: ignore[arg-type]
+        return QueryResult(form, variables, rows)  # type: ignore[arg-type]
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """A pyoxigraph term as the equivalent rdflib term."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise SpasmKGError(f"unsupported term from pyoxigraph: {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as the equivalent pyoxigraph term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise SpasmKGError(f"cannot pass {term!r} to pyoxigraph")
+
+
+class OxigraphEngine:
+    """pyoxigraph's Rust engine over an in-memory store: fast on large graphs."""
+
+    name = "oxigraph"
+
+    def __init__(self, graph: Graph) -> None:
+        import pyoxigraph as ox
+
+        self.store = ox.Store()
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a query with pyoxigraph."""
+        import pyoxigraph as ox
+
+        form = inspect_query(text).form
+        substitutions = {ox.Variable(str(name)): to_oxigraph(value) for name, value in bindings.items()}
+        try:
+            answer = self.store.query(text, substitutions=substitutions)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"query failed in pyoxigraph: {error}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(form, boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            graph = Graph(bind_namespaces="none")
+            for triple in answer:
+                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+            return QueryResult(form, graph=graph)
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(solution[name]) for name in variables) for solution in answer]
+        return QueryResult(form, variables, rows)
+
+
+def values_block(bindings: Mapping[Variable, Node]) -> str:
+    """A trailing VALUES clause that binds parameters at a remote endpoint."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+def json_term(value: dict[str, str]) -> Node:
+    """One term of a SPARQL JSON result as an rdflib term."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+class EndpointEngine:
+    """A remote SPARQL 1.1 endpoint, reached with the SPARQL protocol (POST, JSON results)."""
+
+    name = "endpoint"
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise EndpointError(f"{url}: an endpoint URL must start with http:// or https://")
+        self.url = url
+        self.timeout = timeout
+
+    def post(self, text: str, accept: str) -> bytes:
+        """Send a query and return the response body."""
+        request = urllib.request.Request(
+            self.url,
+            data=text.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return bytes(response.read())
+        except urllib.error.HTTPError as error:
+            detail = error.read(500).decode("utf-8", "replace").strip().splitlines()
+            raise EndpointError(f"{self.url}: HTTP {error.code}: {' '.join(detail)[:300]}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise EndpointError(f"{self.url}: cannot reach the endpoint: {reason}") from None
+
+    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a query at the endpoint."""
+        form = inspect_query(text).form
+        text += values_block(bindings)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            body = self.post(text, "application/n-triples")
+            graph = Graph(bind_namespaces="none")
+            graph.parse(data=body.decode("utf-8"), format="nt")
+            return QueryResult(form, graph=graph)
+        try:
+            document = json.loads(self.post(text, "application/sparql-results+json"))
+        except json.JSONDecodeError:
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?") from None
+        if "boolean" in document:
+            return QueryResult(form, boolean=bool(document["boolean"]))
+        try:
+            variables = list(document["head"]["vars"])
+            rows = [
+                tuple(json_term(b[name]) if name in b else None for name in variables)
+                for b in document["results"]["bindings"]
+            ]
+        except (KeyError, TypeError):
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?") from None
+        return QueryResult(form, variables, rows)
+
+
+def make_engine(name: str, graph: Graph | None = None, endpoint: str | None = None) -> Engine:
+    """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs."""
+    if endpoint:
+        return EndpointEngine(endpoint)
+    if graph is None:
+        raise SpasmKGError("a local engine needs a graph")
+    if name == "auto":
+        name = "oxigraph" if len(graph) > AUTO_THRESHOLD else "rdflib"
+    if name == "oxigraph":
+        return OxigraphEngine(graph)
+    if name == "rdflib":
+        return RdflibEngine(graph)
+    raise SpasmKGError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,139 @@
+"""Query results in one shape for every engine, and the writers for each output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from spasmkg.mappings import compress
+
+
+@dataclass
+class QueryResult:
+    """The answer of a SELECT (rows), an ASK (boolean) or a CONSTRUCT/DESCRIBE (graph)."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def dicts(self) -> list[dict[str, Node]]:
+        """Rows as dictionaries, leaving out unbound variables."""
+        return [
+            {name: value for name, value in zip(self.variables, row, strict=True) if value is not None}
+            for row in self.rows
+        ]
+
+    def sorted_rows(self) -> list[tuple[str, ...]]:
+        """Rows as sorted N3 strings, to compare answers across engines."""
+        return sorted(tuple("" if v is None else v.n3() for v in row) for row in self.rows)
+
+
+def term_json(term: Node) -> dict[str, str]:
+    """One RDF term in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype:
+        value["datatype"] = str(term.datatype)
+    return value
+
+
+def to_json(result: QueryResult, labels: Mapping[str, str]) -> str:
+    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
+    if result.boolean is not None:
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=1) + "\n"
+    bindings = [{k: term_json(v) for k, v in row.items()} for row in result.dicts()]
+    document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+
+def short(term: Node | None) -> str:
+    """A term as people read it: a CURIE for a known IRI, the text of a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compress(str(term)) or str(term)
+    return str(term)
+
+
+def labelled(term: Node | None, labels: Mapping[str, str]) -> str:
+    """A term with its label beside it when the graph has one."""
+    text = short(term)
+    label = labels.get(str(term)) if isinstance(term, URIRef) else None
+    return f"{text} ({label})" if label and label != text else text
+
+
+def delimited(result: QueryResult, delimiter: str) -> str:
+    """CSV or TSV: a header of variable names, then one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if value is None else str(value) for value in row])
+    return buffer.getvalue()
+
+
+def to_csv(result: QueryResult, labels: Mapping[str, str]) -> str:
+    """Comma-separated values with full IRIs, for spreadsheets."""
+    return delimited(result, ",")
+
+
+def to_tsv(result: QueryResult, labels: Mapping[str, str]) -> str:
+    """Tab-separated values with full IRIs."""
+    return delimited(result, "\t")
+
+
+def to_markdown(result: QueryResult, labels: Mapping[str, str]) -> str:
+    """A Markdown table with CURIEs and labels, for documents."""
+    cells = [[labelled(v, labels).replace("|", "\\|") for v in row] for row in result.rows]
+    lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(result: QueryResult, labels: Mapping[str, str]) -> str:
+    """An aligned text table with CURIEs and labels, for the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*result.variables, show_lines=False, header_style="bold")
+    for row in result.rows:
+        table.add_row(*(labelled(value, labels) for value in row))
+    console = Console(width=200, record=True, file=io.StringIO(), highlight=False, markup=False)
+    console.print(table)
+    footer = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n"
+    return console.export_text() + footer
+
+
+Writer = Callable[[QueryResult, Mapping[str, str]], str]
+
+#: Output formats of ``spasmkg query --format``.
+WRITERS: dict[str, Writer] = {
+    "table": to_table,
+    "csv": to_csv,
+    "tsv": to_tsv,
+    "json": to_json,
+    "md": to_markdown,
+}
+
+
+def render(result: QueryResult, output_format: str, labels: Mapping[str, str]) -> str:
+    """Text of a result in a format; ASK and graph results have one natural form each."""
+    if result.graph is not None:
+        return result.graph.serialize(format="turtle")
+    if result.boolean is not None and output_format != "json":
+        return "yes\n" if result.boolean else "no\n"
+    return WRITERS[output_format](result, labels)
