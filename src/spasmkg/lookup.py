@@ -62,6 +62,11 @@ def identifier(mapping: Mapping) -> Identifier:
     )
 
 
+def external_names(mapping: Mapping) -> set[str]:
+    """The spellings of a mapping's object: its CURIE and its canonical IRI, without case."""
+    return {mapping.object_id.casefold(), str(expand(mapping.object_id)).casefold()}
+
+
 @dataclass
 class EntityIndex:
     """Every way of naming each entity, for lookups, query parameters and suggestions."""
@@ -149,12 +154,12 @@ class EntityIndex:
         """Entities whose own name is the term, or that map to it with skos:exactMatch."""
         key = term.casefold().strip()
         rows = self.kg.mapping_set.mappings if self.kg.mapping_set else ()
-        direct = {c for c in self.names.get(key, set()) if not any(m.object_id.casefold() == key for m in rows)}
-        mapped = {
-            m.subject_id for m in rows
-            if m.predicate_id == "skos:exactMatch" and key in {m.object_id.casefold(), str(expand(m.object_id)).casefold()}
-        }
-        return direct | mapped
+        if any(key in external_names(m) for m in rows):
+            return {
+                m.subject_id for m in rows
+                if m.predicate_id == "skos:exactMatch" and key in external_names(m)
+            }
+        return set(self.names.get(key, set()))
 
     def resolve(self, term: str) -> URIRef:
         """The one entity a term names, for query parameters and explanations.

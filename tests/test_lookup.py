@@ -1,0 +1,93 @@
+"""``spasmkg lookup`` finds entities by any name or identifier and shows resolvable links."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import spasmkg
+from spasmkg.errors import UnknownEntity
+from spasmkg.lookup import EntityIndex
+from spasmkg.mappings import read_sssom
+from spasmkg.paths import data_paths
+from tests.helpers import run_entry_point
+
+ROWS = read_sssom(data_paths().mappings_file).mappings
+#: One exactly-mapped identifier of every vocabulary the mapping set uses (or any row if none).
+ONE_PER_VOCABULARY = sorted(
+    {m.object_prefix: m for m in sorted(ROWS, key=lambda m: m.predicate_id != "skos:exactMatch", reverse=True)}.values(),
+    key=lambda m: m.object_prefix,
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> EntityIndex:
+    return EntityIndex(spasmkg.load())
+
+
+@pytest.mark.parametrize("row", ONE_PER_VOCABULARY, ids=[m.object_prefix for m in ONE_PER_VOCABULARY])
+def test_lookup_by_an_identifier_of_each_vocabulary(index: EntityIndex, row: object) -> None:
+    records = index.lookup(row.object_id)  # type: ignore[attr-defined]
+    assert row.subject_id in [r.curie for r in records]  # type: ignore[attr-defined]
+
+
+def test_every_vocabulary_is_covered() -> None:
+    assert {m.object_prefix for m in ONE_PER_VOCABULARY} >= {
+        "MESH", "HP", "MONDO", "DOID", "CHEBI", "DRUGBANK", "HGNC", "NCBIGene", "UniProtKB", "ICD10WHO", "GO",
+    }
+
+
+@pytest.mark.parametrize(
+    ("term", "entity"),
+    [
+        ("charley horse", "skg:muscle-cramp"),
+        ("MS", "skg:multiple-sclerosis"),
+        ("skg:furosemide", "skg:furosemide"),
+        ("https://w3id.org/spasmkg/entity/furosemide", "skg:furosemide"),
+        ("http://purl.obolibrary.org/obo/HP_0002900", "skg:hypokalemia"),
+        ("hp:0002900", "skg:hypokalemia"),
+        ("G35", "skg:multiple-sclerosis"),
+        ("P21554", "skg:cb1-receptor"),
+    ],
+)
+def test_lookup_by_label_synonym_name_iri_or_bare_code(index: EntityIndex, term: str, entity: str) -> None:
+    assert index.lookup(term)[0].curie == entity
+
+
+def test_an_identifier_mapped_to_two_entities_lists_the_exact_one_first(index: EntityIndex) -> None:
+    records = index.lookup("HP:0003394")
+    assert [r.curie for r in records] == ["skg:muscle-spasm", "skg:muscle-cramp"]
+    assert str(index.resolve("HP:0003394")).endswith("/muscle-spasm")
+
+
+def test_record_carries_identifiers_with_resolvable_links(index: EntityIndex) -> None:
+    [record] = index.lookup("furosemide")
+    mesh = next(i for i in record.identifiers if i.curie == "MESH:D005665")
+    assert mesh.iri == "http://id.nlm.nih.gov/mesh/D005665"
+    assert mesh.link == "https://meshb.nlm.nih.gov/record/ui?ui=D005665"
+    assert record.identifiers[0].predicate == "skos:exactMatch"
+
+
+def test_unknown_term_suggests_close_names(index: EntityIndex) -> None:
+    with pytest.raises(UnknownEntity, match="did you mean: magnesium"):
+        index.lookup("magnesum")
+
+
+def test_lookup_command_text_and_json() -> None:
+    text = run_entry_point("lookup", "HP:0001257")
+    assert text.returncode == 0
+    assert text.stdout.startswith("skg:spasticity  spasticity  (Condition)")
+    assert "MESH:D009128" in text.stdout and "http://id.nlm.nih.gov/mesh/D009128" in text.stdout
+    data = json.loads(run_entry_point("lookup", "CHEBI:47426", "--format", "json").stdout)
+    assert data[0]["curie"] == "skg:furosemide"
+    assert {"curie": "DRUGBANK:DB00695", "predicate": "skos:exactMatch"}.items() <= data[0]["identifiers"][2].items() or any(
+        i["curie"] == "DRUGBANK:DB00695" for i in data[0]["identifiers"]
+    )
+
+
+def test_lookup_command_unknown_exits_1_with_suggestions() -> None:
+    result = run_entry_point("lookup", "fibromyalgiaa")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: no entity matches 'fibromyalgiaa'; did you mean: fibromyalgia, ")
+    assert len(result.stderr.strip().splitlines()) == 1

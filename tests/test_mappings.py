@@ -1,0 +1,221 @@
+"""The SSSOM mapping set: well formed, verified identifiers, honest predicates, planted faults caught."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+import spasmkg
+from spasmkg.identifiers import hpo_terms, mapping_violations
+from spasmkg.mappings import MAPPING_PREDICATES, compress, expand, prefix_map, read_sssom
+from spasmkg.namespaces import SKG, SKGO
+from spasmkg.paths import data_paths
+from spasmkg.stats import entity_classes
+from spasmkg.validate import entity_labels
+from tests.helpers import run_entry_point
+from tests.test_load_errors import plant
+
+MAPPINGS = read_sssom(data_paths().mappings_file)
+
+
+def vocabularies_by_entity() -> dict[str, dict[str, set[str]]]:
+    """For each entity: prefix -> predicates it is mapped with."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for m in MAPPINGS.mappings:
+        found[m.subject_id][m.object_prefix].add(m.predicate_id)
+    return found
+
+
+def test_mapping_set_metadata() -> None:
+    meta = MAPPINGS.metadata
+    assert meta["mapping_set_id"] == "https://w3id.org/spasmkg/mappings.sssom.tsv"
+    assert meta["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "not the US ICD-10-CM" in meta["mapping_set_description"]
+    for prefix in {m.object_prefix for m in MAPPINGS.mappings}:
+        assert meta["curie_map"][prefix] == prefix_map()[prefix].uri_prefix
+
+
+def test_shipped_mappings_have_no_violations(kg: spasmkg.KnowledgeGraph) -> None:
+    assert mapping_violations(MAPPINGS, entity_labels(kg)) == []
+
+
+def test_every_row_is_manual_curation_with_a_note() -> None:
+    for m in MAPPINGS.mappings:
+        assert m.mapping_justification == "semapv:ManualMappingCuration"
+        assert m.predicate_id.removeprefix("skos:") in MAPPING_PREDICATES
+        assert m.comment.startswith(("Checked in", "Cross-reference of")), m
+
+
+def test_every_entity_has_at_least_two_identifiers(kg: spasmkg.KnowledgeGraph) -> None:
+    counts: dict[str, int] = defaultdict(int)
+    for m in MAPPINGS.mappings:
+        counts[m.subject_id] += 1
+    entities = entity_labels(kg)
+    assert len(entities) == 68
+    assert {e for e in entities if counts[e] < 2} == set()
+
+
+OBO_FOR_KIND = {
+    "Disease": {"MONDO", "DOID"},
+    "Condition": {"HP"},
+    "PhysiologicalState": {"HP", "MONDO"},
+    "Nutrient": {"CHEBI"},
+    "Compound": {"CHEBI"},
+    "CompoundClass": {"CHEBI"},
+    "Medication": {"CHEBI"},
+    "MedicationClass": {"CHEBI"},
+    "Receptor": {"HGNC"},
+    "Enzyme": {"HGNC"},
+    "Pathway": {"GO"},
+    "BiologicalProcess": {"GO"},
+    "Organism": {"NCBITaxon"},
+}
+#: Mixtures have no ChEBI entry; DrugBank records them instead.
+MIXTURES = {"skg:medical-cannabis", "skg:nabiximols"}
+
+
+def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifier(kg: spasmkg.KnowledgeGraph) -> None:
+    mapped = vocabularies_by_entity()
+    for cls in entity_classes(kg.ontology):
+        wanted = OBO_FOR_KIND.get(str(cls).removeprefix(str(SKGO._NS)))
+        for entity in kg.asserted.subjects(RDF.type, cls):
+            curie = "skg:" + str(entity).removeprefix(str(SKG))
+            if wanted is None:
+                continue
+            if curie in MIXTURES:
+                assert "DRUGBANK" in mapped[curie], curie
+                continue
+            assert wanted & set(mapped[curie]), f"{curie} lacks {wanted}"
+
+
+@pytest.mark.parametrize(
+    ("entity", "vocabulary_id", "predicate"),
+    [
+        ("skg:magnesium", "CHEBI:18420", "skos:exactMatch"),  # magnesium(2+), the ion
+        ("skg:magnesium", "MESH:D008274", "skos:closeMatch"),  # MeSH heading is the element
+        ("skg:hypokalemia", "HP:0002900", "skos:exactMatch"),
+        ("skg:potassium-deficiency", "MONDO:0006919", "skos:exactMatch"),
+        ("skg:muscle-cramp", "HP:0003394", "skos:broadMatch"),  # HPO's term is muscle spasm
+        ("skg:dehydration", "ICD10WHO:E86", "skos:broadMatch"),  # WHO has only volume depletion
+        ("skg:thc", "MESH:D013759", "skos:exactMatch"),  # Dronabinol is the same stereoisomer
+        ("skg:loop-diuretic", "MESH:D004232", "skos:broadMatch"),  # Diuretics is broader
+        ("skg:cb1-receptor", "HGNC:2159", "skos:closeMatch"),  # a gene for a protein
+        ("skg:cb1-receptor", "UniProtKB:P21554", "skos:exactMatch"),
+    ],
+)
+def test_domain_traps(entity: str, vocabulary_id: str, predicate: str) -> None:
+    [row] = [m for m in MAPPINGS.mappings if m.subject_id == entity and m.object_id == vocabulary_id]
+    assert row.predicate_id == predicate
+
+
+def test_a_deficiency_is_not_mapped_to_a_low_blood_level() -> None:
+    low_blood = {"HP:0002917", "HP:0002900", "HP:0002901"}
+    deficiencies = {"skg:magnesium-deficiency", "skg:potassium-deficiency", "skg:calcium-deficiency"}
+    assert not [m for m in MAPPINGS.mappings if m.subject_id in deficiencies and m.object_id in low_blood]
+
+
+def test_no_icd10_cm_only_codes() -> None:
+    """WHO ICD-10 has E86 and E83.5; E86.0 and E83.51 exist only in the US ICD-10-CM."""
+    codes = {m.object_local_id for m in MAPPINGS.mappings if m.object_prefix == "ICD10WHO"}
+    assert "E86" in codes and not codes & {"E86.0", "E83.51", "E83.42"}
+
+
+def test_hpo_check_uses_the_packaged_release() -> None:
+    version, terms = hpo_terms()
+    assert version.startswith("hp/releases/")
+    assert terms["HP:0003394"].name == "Muscle spasm"
+
+
+def test_mapping_triples_use_canonical_iris(kg: spasmkg.KnowledgeGraph) -> None:
+    spasm = SKG["muscle-spasm"]
+    assert (spasm, SKOS.exactMatch, URIRef("http://id.nlm.nih.gov/mesh/D013035")) in kg.mappings
+    assert (spasm, SKOS.exactMatch, URIRef("http://purl.obolibrary.org/obo/HP_0003394")) in kg.mappings
+    assert (SKG["cb1-receptor"], SKOS.exactMatch, URIRef("http://purl.uniprot.org/uniprot/P21554")) in kg.mappings
+    assert len(kg.mappings) == len(MAPPINGS.mappings)
+
+
+def test_curie_round_trip() -> None:
+    for m in MAPPINGS.mappings:
+        assert compress(str(expand(m.object_id))) == m.object_id
+
+
+def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
+    bioregistry = pytest.importorskip("bioregistry", reason="bioregistry is in the test extras")
+    for prefix in prefix_map().values():
+        resource = bioregistry.get_resource(prefix.bioregistry)
+        assert resource.get_pattern() == prefix.pattern, prefix.prefix
+        assert prefix.link_prefix == resource.get_uri_prefix(), prefix.prefix
+
+
+def test_build_copies_the_sssom_file_and_reports_coverage(tmp_path: Path) -> None:
+    result = run_entry_point("-q", "build", "--out", str(tmp_path / "dist"))
+    assert result.returncode == 0, result.stderr
+    copied = tmp_path / "dist" / "mappings.sssom.tsv"
+    assert copied.read_bytes() == data_paths().mappings_file.read_bytes()
+    report = (tmp_path / "dist" / "report.md").read_text()
+    assert "## Entities by number of linked vocabularies" in report
+    assert "| 0 | 0 |" in report
+
+
+# ---------------------------------------------------------------- planted faults
+
+def validate_lines(data: Path) -> list[str]:
+    """Lines of 'spasmkg validate' for a data folder."""
+    result = run_entry_point("validate", "--data", str(data))
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result.stdout.splitlines()
+
+
+def line_of(data: Path, text: str) -> int:
+    """1-based line of the first line of the mapping file containing text."""
+    lines = (data / "graph" / "mappings.sssom.tsv").read_text().splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def test_wrong_pattern_is_caught_with_its_row(data_copy: Path) -> None:
+    line = line_of(data_copy, "skg:muscle-spasm\tmuscle spasm\tskos:exactMatch\tHP:0003394")
+    plant(data_copy, "graph/mappings.sssom.tsv", "skos:exactMatch\tHP:0003394\tMuscle spasm", "skos:exactMatch\tHP:3394\tMuscle spasm")
+    found = validate_lines(data_copy)
+    assert f"[mappings] mappings.sssom.tsv:{line} skg:muscle-spasm skos:exactMatch HP:3394: '3394' does not match the Human Phenotype Ontology pattern ^\\d{{7}}$" in found
+
+
+def test_hpo_id_with_the_wrong_label_is_caught(data_copy: Path) -> None:
+    line = line_of(data_copy, "HP:0001257\tSpasticity")
+    plant(data_copy, "graph/mappings.sssom.tsv", "HP:0001257\tSpasticity", "HP:0001257\tRigidity")
+    found = validate_lines(data_copy)
+    assert any(
+        v.startswith(f"[mappings] mappings.sssom.tsv:{line} skg:spasticity skos:exactMatch HP:0001257: label 'Rigidity' differs from HPO's 'Spasticity'")
+        for v in found
+    ), found
+
+
+def test_unknown_prefix_is_caught(data_copy: Path) -> None:
+    line = line_of(data_copy, "MESH:D005356\tFibromyalgia")
+    plant(data_copy, "graph/mappings.sssom.tsv", "MESH:D005356\tFibromyalgia", "MEHS:D005356\tFibromyalgia")
+    found = validate_lines(data_copy)
+    assert any(v.startswith(f"[mappings] mappings.sssom.tsv:{line} skg:fibromyalgia skos:exactMatch MEHS:D005356: unknown prefix 'MEHS'") for v in found), found
+
+
+def test_icd10_cm_code_is_caught(data_copy: Path) -> None:
+    plant(data_copy, "graph/mappings.sssom.tsv", "ICD10WHO:E86\tVolume depletion", "ICD10WHO:E86.0\tDehydration")
+    found = validate_lines(data_copy)
+    assert any("E86.0 is not a WHO ICD-10 (2019) code" in v for v in found), found
+
+
+def test_obsolete_or_missing_hpo_id_is_caught(data_copy: Path) -> None:
+    plant(data_copy, "graph/mappings.sssom.tsv", "HP:0001257\tSpasticity", "HP:9999999\tSpasticity")
+    assert any("HP:9999999 is not in HPO" in v for v in validate_lines(data_copy))
+
+
+def test_mapping_of_an_unknown_entity_is_caught(data_copy: Path) -> None:
+    plant(data_copy, "graph/mappings.sssom.tsv", "skg:fibromyalgia\tfibromyalgia\tskos:exactMatch\tMESH:D005356", "skg:fibromyalga\tfibromyalgia\tskos:exactMatch\tMESH:D005356")
+    assert any("subject skg:fibromyalga is not an entity of the graph" in v for v in validate_lines(data_copy))
+
+
+def test_bad_predicate_is_caught(data_copy: Path) -> None:
+    plant(data_copy, "graph/mappings.sssom.tsv", "skos:exactMatch\tMESH:D005356", "owl:sameAs\tMESH:D005356")
+    assert any("predicate owl:sameAs is not a SKOS mapping relation" in v for v in validate_lines(data_copy))
