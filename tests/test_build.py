@@ -20,6 +20,7 @@ from tests.test_load_errors import plant
 EXPECTED_FILES = {
     "manifest.json", "report.json", "report.md", "void.ttl",
     "spasmkg.ttl", "spasmkg.nt", "spasmkg.nq", "spasmkg.trig", "spasmkg.jsonld",
+    "spasmkg.graphml", "spasmkg.nodelink.json", "spasmkg.html", "mappings.sssom.tsv",
 }
 
 
@@ -44,7 +45,7 @@ def assert_isomorphic(expected: Graph, actual: Graph) -> None:
 
 
 def test_build_writes_every_output(dist: Path) -> None:
-    assert {path.name for path in dist.iterdir()} >= EXPECTED_FILES
+    assert {path.name for path in dist.iterdir()} == EXPECTED_FILES
 
 
 def test_every_rdf_serialisation_holds_the_same_graph(dist: Path) -> None:
@@ -135,6 +136,6 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -
 def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
     result = run_entry_point("build", "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
-    assert "[1/6] load" in result.stderr and "[6/6] swap into place" in result.stderr
+    assert "[1/7] load" in result.stderr and "[7/7] swap into place" in result.stderr
     assert result.stdout.startswith(f"built {tmp_path / 'dist'}: ")
     assert "68 entities, 128 claims" in result.stdout

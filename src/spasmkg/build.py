@@ -13,6 +13,8 @@ from pathlib import Path
 from spasmkg import __version__
 from spasmkg.errors import SpasmKGError, ValidationFailed
 from spasmkg.export import RDF_WRITERS
+from spasmkg.html import write_page
+from spasmkg.network import to_networkx, write_graphml, write_node_link
 from spasmkg.loader import KnowledgeGraph, load
 from spasmkg.paths import data_paths
 from spasmkg.stats import Counts, count, report_json, report_markdown, void_description
@@ -22,7 +24,9 @@ MANIFEST = "manifest.json"
 StepCallback = Callable[[str], None]
 
 #: The steps of a build, in order, as progress shows them.
-STEPS = ("load", "validate", "write RDF", "write report", "write manifest", "swap into place")
+STEPS = (
+    "load", "validate", "write RDF", "write network", "write report", "write manifest", "swap into place",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,11 @@ def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Count
     step("write RDF")
     for file_name, writer in RDF_WRITERS.values():
         writer(kg, folder / file_name)
+    step("write network")
+    network = to_networkx(kg)
+    write_graphml(network, folder / "spasmkg.graphml")
+    write_node_link(network, folder / "spasmkg.nodelink.json")
+    write_page(network, folder / "spasmkg.html")
     step("write report")
     counts = count(kg, kg.union())
     void = void_description(counts, sorted(name for name, _ in RDF_WRITERS.values()))

@@ -240,6 +240,32 @@ def explain(source: str, target: str, max_length: int, output_format: str, data_
         click.echo(format_chains(chains, source, target), nl=False)
 
 
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("spasmkg.html"), show_default=True, help="The page to write.")
+@click.option("--focus", metavar="ENTITY", help="Show only the neighbourhood of this entity (label, name or identifier).")
+@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Steps around --focus to include.")
+@click.option("--title", default=None, help="Heading of the page.")
+@data_option
+def html(out: Path, focus: str | None, depth: int, title: str | None, data_root: Path | None) -> None:
+    """Write the interactive graph as one self-contained HTML page that works offline."""
+    from spasmkg.html import write_page
+    from spasmkg.loader import load
+    from spasmkg.lookup import EntityIndex
+    from spasmkg.network import curie, to_networkx
+
+    kg = load(data_root)
+    graph = to_networkx(kg)
+    heading = title or "spasmkg: why muscles spasm"
+    if focus:
+        from spasmkg.html import neighbourhood
+
+        centre = curie(EntityIndex(kg).resolve(focus))
+        graph = neighbourhood(graph, centre, depth)
+        heading = title or f"spasmkg: around {graph.nodes[centre]['label']}"
+    write_page(graph, out, heading)
+    click.echo(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="spasmkg")

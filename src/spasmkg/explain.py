@@ -14,6 +14,7 @@ from spasmkg.loader import KnowledgeGraph
 from spasmkg.lookup import EntityIndex
 from spasmkg.mappings import compress
 from spasmkg.namespaces import SKGO
+from spasmkg.network import SKOS_LABELS
 
 #: The relations a chain may follow, always from subject to object. ``skos:broader`` reads
 #: "is a kind of": furosemide is a loop diuretic, a cramp is a form of spasm.
@@ -136,7 +137,7 @@ class Explainer:
         """One edge with labels and claims."""
         return Step(
             subject=short(str(subject)), subject_label=self.label(subject),
-            relation=short(str(relation)), relation_label=self.label(relation) if relation != SKOS.broader else "is a kind of",
+            relation=short(str(relation)), relation_label=SKOS_LABELS.get(relation) or self.label(relation),
             object=short(str(obj)), object_label=self.label(obj),
             claims=self.claims(subject, relation, obj),
         )

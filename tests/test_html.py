@@ -1,0 +1,219 @@
+"""The interactive page, tested in real headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+import spasmkg
+from spasmkg.html import neighbourhood, render_page, write_page
+from spasmkg.network import to_networkx
+from tests.helpers import REPO, run_entry_point
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+HOSTILE = "<img src=x onerror=alert(1)>"
+SCREENSHOTS = Path(os.environ.get("SPASMKG_SCREENSHOTS", REPO / "tests" / "output"))
+
+
+def browser_missing() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("SPASMKG_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page opened in the browser, with everything it logged, requested or tried to alert."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
+
+    def evaluate(self, expression: str) -> Any:
+        return self.page.evaluate(expression)
+
+    @property
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith("file://")]
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    return to_networkx(spasmkg.load())
+
+
+@pytest.fixture(scope="module")
+def shipped(browser: Any, graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> Visit:
+    path = tmp_path_factory.mktemp("html") / "spasmkg.html"
+    write_page(graph, path)
+    return Visit(browser, path)
+
+
+def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
+    assert shipped.errors == []
+    assert shipped.outside_requests == []
+    assert shipped.dialogs == []
+
+
+def test_node_and_edge_counts_match_the_graph(shipped: Visit, graph: nx.MultiDiGraph) -> None:
+    assert shipped.evaluate("window.spasmkg.nodes.length") == graph.number_of_nodes() == 73
+    assert shipped.evaluate("window.spasmkg.edges.length") == graph.number_of_edges() == 128
+    assert shipped.page.inner_text("#counts") == "73 nodes, 128 edges"
+
+
+def test_canvas_draws(shipped: Visit) -> None:
+    box = shipped.page.query_selector("#network canvas")
+    assert box is not None
+    size = box.bounding_box()
+    assert size is not None and size["width"] > 500 and size["height"] > 500
+    image = shipped.page.screenshot()
+    assert len(image) > 50_000, "a drawn graph compresses far worse than an empty canvas"
+
+
+def test_layout_settles_and_physics_stops(shipped: Visit) -> None:
+    before = shipped.evaluate("JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))")
+    shipped.page.wait_for_timeout(700)
+    after = shipped.evaluate("JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))")
+    assert before == after
+
+
+def test_search_for_magnesium_focuses_that_node(shipped: Visit) -> None:
+    shipped.page.fill("#search", "magnesium")
+    shipped.page.press("#search", "Enter")
+    assert shipped.evaluate("window.spasmkg.network.getSelectedNodes()") == ["skg:magnesium"]
+    assert shipped.evaluate("document.body.dataset.focused") == "skg:magnesium"
+    info = shipped.page.inner_text("#info")
+    assert "magnesium" in info and "CHEBI:18420" in info
+    link = shipped.page.get_attribute("#info a[href*='CHEBI_18420']", "href")
+    assert link == "http://purl.obolibrary.org/obo/CHEBI_18420"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shipped.page.screenshot(path=str(SCREENSHOTS / "search-magnesium.png"))
+
+
+def test_unknown_search_says_so(shipped: Visit) -> None:
+    shipped.page.fill("#search", "zzzz")
+    shipped.page.press("#search", "Enter")
+    assert shipped.page.inner_text("#search-status") == "no node matches"
+
+
+def test_kind_filter_hides_and_shows_nodes(shipped: Visit) -> None:
+    visible = "window.spasmkg.network.body.data.nodes.length"
+    total = shipped.evaluate(visible)
+    shipped.page.uncheck('input[data-kind="Medication"]')
+    assert shipped.evaluate(visible) == total - 9
+    shipped.page.check('input[data-kind="Medication"]')
+    assert shipped.evaluate(visible) == total
+
+
+def test_legend_lists_every_kind_with_its_count(shipped: Visit) -> None:
+    legend = shipped.page.inner_text("#kinds")
+    assert "medication (9)" in legend and "condition (7)" in legend and "warning sign (3)" in legend
+
+
+def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
+    shipped.evaluate("window.spasmkg.network.selectEdges(['claim:medical-cannabis--relieves--muscle-spasm--in--multiple-sclerosis'])")
+    shipped.page.evaluate(
+        "(() => { const n = window.spasmkg.network; const id = 'claim:medical-cannabis--relieves--muscle-spasm--in--multiple-sclerosis';"
+        " n.body.emitter.emit('click', {nodes: [], edges: [id], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}}); })()"
+    )
+    info = shipped.page.inner_text("#info")
+    assert "medical cannabis → muscle spasm" in info
+    assert "clinical study evidence used in manual assertion" in info
+    assert "multiple sclerosis" in info and "article passage: studies of medical cannabis" in info
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    """Two nodes and an edge whose every string is an attack."""
+    graph = nx.MultiDiGraph()
+    attack = {"label": HOSTILE, "kind": "Condition", "definition": '<a href="javascript:alert(2)">href</a>',
+              "alt_labels": "</script><script>alert(3)</script>", "external_ids": "HP:0003394",
+              "iri": "javascript:alert(4)", "curie": HOSTILE}
+    graph.add_node("a", **attack)
+    graph.add_node("b", **dict(attack, label="b"))
+    graph.add_edge("a", "b", key="e", predicate="skgo:causes", predicate_label=HOSTILE, note="<svg onload=alert(5)>",
+                   source_labels=HOSTILE, evidence_labels="", modality="", context_label="", mechanism_labels="")
+    return graph
+
+
+def test_hostile_strings_run_nothing(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.html"
+    write_page(hostile_graph(), path, heading="<script>alert(6)</script>")
+    visit = Visit(browser, path)
+    visit.page.fill("#search", "img")
+    visit.page.press("#search", "Enter")
+    visit.page.mouse.move(700, 450)
+    visit.page.wait_for_timeout(300)
+    assert visit.dialogs == []
+    assert visit.errors == []
+    assert visit.page.title() == "<script>alert(6)</script>"
+    assert visit.page.inner_text("h1") == "<script>alert(6)</script>"
+    assert HOSTILE in visit.page.inner_text("#info")
+    assert visit.page.query_selector("#info img") is None
+    assert visit.page.query_selector("#info a[href^='javascript']") is None
+    assert visit.outside_requests == []
+
+
+def test_pyvis_traps_are_avoided(graph: nx.MultiDiGraph) -> None:
+    """No CDN link, no innerHTML popup, and the heading escaped (pyvis 0.3.2's own template fails all three)."""
+    page = render_page(hostile_graph(), heading="<b>x</b>")
+    assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
+    assert "bootstrap" not in page.lower()
+    script = page[page.rindex("<script>"):]
+    assert "innerHTML" not in script
+    assert "<h1>&lt;b&gt;x&lt;/b&gt;</h1>" in page
+    assert HOSTILE not in page, "strings reach the page only as escaped JSON"
+    assert "Content-Security-Policy" in page
+
+
+def test_focus_page_holds_the_neighbourhood(graph: nx.MultiDiGraph) -> None:
+    around = neighbourhood(graph, "skg:magnesium", 1)
+    assert set(around) == {"skg:magnesium", "skg:magnesium-deficiency", "skg:hypomagnesemia", "skg:electrolyte", "skg:muscle-contraction"}
+
+
+def test_html_command_with_focus(tmp_path: Path) -> None:
+    out = tmp_path / "around.html"
+    result = run_entry_point("html", "--focus", "medical cannabis", "--depth", "1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {out}: ")
+    assert "spasmkg: around medical cannabis" in out.read_text()
+
+
+def test_html_command_unknown_focus_exits_1(tmp_path: Path) -> None:
+    result = run_entry_point("html", "--focus", "nothing-like-it", "--out", str(tmp_path / "x.html"))
+    assert result.returncode == 1
+    assert not (tmp_path / "x.html").exists()

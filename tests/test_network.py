@@ -1,0 +1,75 @@
+"""The NetworkX export: shape checked against the article, and lossless GraphML and node-link JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import spasmkg
+from spasmkg.network import read_graphml, read_node_link, to_networkx, write_graphml, write_node_link
+
+
+@pytest.fixture(scope="module")
+def graph() -> nx.MultiDiGraph:
+    return to_networkx(spasmkg.load())
+
+
+def test_one_node_per_entity_or_guidance_one_edge_per_claim(graph: nx.MultiDiGraph) -> None:
+    assert graph.number_of_nodes() == 68 + 5
+    assert graph.number_of_edges() == 128
+    assert not [n for n in graph if not n.startswith("skg:")], "sources, claims and literals are not nodes"
+
+
+def test_node_attributes(graph: nx.MultiDiGraph) -> None:
+    furosemide = graph.nodes["skg:furosemide"]
+    assert furosemide["kind"] == "Medication"
+    assert furosemide["iri"] == "https://w3id.org/spasmkg/entity/furosemide"
+    assert "CHEBI:47426" in furosemide["external_ids"].split(" | ")
+    assert furosemide["definition"].startswith("A loop diuretic")
+
+
+def test_magnesium_reaches_spasm(graph: nx.MultiDiGraph) -> None:
+    """Magnesium -> deficiency (reverse 'deficiency of') -> spasm; the directed path runs from the deficiency."""
+    assert nx.has_path(graph, "skg:magnesium-deficiency", "skg:muscle-spasm")
+    path = nx.shortest_path(graph.to_undirected(as_view=True), "skg:magnesium", "skg:muscle-spasm")
+    assert path == ["skg:magnesium", "skg:magnesium-deficiency", "skg:muscle-spasm"]
+
+
+def test_cannabis_relief_edges_carry_their_contexts(graph: nx.MultiDiGraph) -> None:
+    edges = graph.get_edge_data("skg:medical-cannabis", "skg:muscle-spasm")
+    assert {data["context_label"] for data in edges.values()} == {"multiple sclerosis", "spinal cord injury"}
+    for data in edges.values():
+        assert data["predicate"] == "skgo:relieves"
+        assert data["sources"] == "source:article-cannabis-studies"
+        assert "ECO:0007121" in data["evidence"]
+
+
+def test_every_cause_in_the_article_has_a_path_to_spasm(graph: nx.MultiDiGraph) -> None:
+    for cause in ("dehydration", "magnesium-deficiency", "potassium-deficiency", "calcium-deficiency",
+                  "muscle-overuse", "nerve-damage", "multiple-sclerosis", "parkinson-disease",
+                  "fibromyalgia", "diuretic", "statin", "asthma-medication"):
+        assert nx.has_path(graph, f"skg:{cause}", "skg:muscle-spasm"), cause
+
+
+def test_graphml_round_trip(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    write_graphml(graph, tmp_path / "g.graphml")
+    back = read_graphml(tmp_path / "g.graphml")
+    assert nx.utils.graphs_equal(graph, back)
+    assert sorted(graph.edges(keys=True)) == sorted(back.edges(keys=True))
+
+
+def test_node_link_round_trip(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
+    write_node_link(graph, tmp_path / "g.json")
+    back = read_node_link(tmp_path / "g.json")
+    assert nx.utils.graphs_equal(graph, back)
+    assert sorted(graph.edges(keys=True)) == sorted(back.edges(keys=True))
+
+
+def test_build_writes_both_network_files(tmp_path: Path) -> None:
+    from spasmkg.build import build
+
+    build(tmp_path / "dist")
+    assert nx.utils.graphs_equal(read_graphml(tmp_path / "dist" / "spasmkg.graphml"), read_node_link(tmp_path / "dist" / "spasmkg.nodelink.json"))
+    assert (tmp_path / "dist" / "spasmkg.html").stat().st_size > 100_000
