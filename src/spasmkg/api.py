@@ -41,7 +41,7 @@ def query(
         named,
         runner,
         params or {},
-        EntityIndex(graph_data).resolve,
+        lambda term: EntityIndex(graph_data).resolve(term),
         allow_service=allow_service,
         allow_remote=allow_remote,
     )

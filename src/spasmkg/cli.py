@@ -201,7 +201,8 @@ def query(
         name, parse_params(params), sparql=sparql, kg=kg, engine=engine, endpoint=endpoint,
         allow_service=allow_service, allow_remote=allow_remote, root=data_root,
     )
-    click.echo(render(result, output_format, kg.labels()), nl=False)
+    labels = kg.labels() if output_format in ("table", "md") else {}
+    click.echo(render(result, output_format, labels), nl=False)
 
 
 @cli.command("queries")

@@ -19,7 +19,7 @@ from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
 from spasmkg.errors import EndpointError, QuerySyntaxError, SpasmKGError
-from spasmkg.queries import inspect_query
+from spasmkg.queries import QueryShape
 from spasmkg.results import QueryResult
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
@@ -35,8 +35,8 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
-        """Answer a query."""
+    def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a checked query."""
         ...
 
 
@@ -48,10 +48,10 @@ class RdflibEngine:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
-        """Answer a query with rdflib."""
-        form = inspect_query(text).form
-        answer = self.graph.query(text, initBindings=dict(bindings))
+    def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
+        """Answer a query with rdflib, from its already translated algebra."""
+        form = query.form
+        answer = self.graph.query(query.algebra, initBindings=dict(bindings))
         if form == "ASK":
             return QueryResult(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -110,14 +110,14 @@ class OxigraphEngine:
         data = graph.serialize(format="nt", encoding="utf-8")
         self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
 
-    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+    def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query with pyoxigraph."""
         import pyoxigraph as ox
 
-        form = inspect_query(text).form
+        form = query.form
         substitutions = {ox.Variable(str(name)): to_oxigraph(value) for name, value in bindings.items()}
         try:
-            answer = self.store.query(text, substitutions=substitutions)
+            answer = self.store.query(query.text, substitutions=substitutions)
         except SyntaxError as error:
             raise QuerySyntaxError(f"query failed in pyoxigraph: {error}") from None
         if isinstance(answer, ox.QueryBoolean):
@@ -183,10 +183,10 @@ class EndpointEngine:
             reason = getattr(error, "reason", error)
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {reason}") from None
 
-    def run(self, text: str, bindings: Mapping[Variable, Node]) -> QueryResult:
+    def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
-        form = inspect_query(text).form
-        text += values_block(bindings)
+        form = query.form
+        text = query.text + values_block(bindings)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body = self.post(text, "application/n-triples")
             graph = Graph(bind_namespaces="none")

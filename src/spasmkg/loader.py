@@ -178,8 +178,8 @@ def line_of(path: Path, term: URIRef, graph: Graph) -> int:
 
 def check_terms(graph: Graph, path: Path, shown_as: str, declared: set[URIRef]) -> None:
     """Refuse a file that uses an ontology or standard term that does not exist."""
-    for triple in graph:
-        for term in undeclared(triple, declared):
+    terms = {term for triple in graph for term in triple if isinstance(term, URIRef)}
+    for term in sorted(undeclared(terms, declared)):
             curie = graph.namespace_manager.normalizeUri(term)
             raise UndeclaredTerm(
                 f"{shown_as}:{line_of(path, term, graph)}: {curie} is not a declared term "

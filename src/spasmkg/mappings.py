@@ -15,8 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import curies
-import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
@@ -100,6 +98,8 @@ def prefix_map() -> dict[str, Prefix]:
 
 def read_sssom(path: Path) -> MappingSet:
     """Parse an SSSOM TSV file (YAML metadata in leading ``#`` lines, then a table)."""
+    import yaml
+
     lines = path.read_text(encoding="utf-8").splitlines()
     header = [line[1:] for line in lines if line.startswith("#")]
     try:
@@ -121,8 +121,10 @@ def read_sssom(path: Path) -> MappingSet:
 
 
 @cache
-def converter() -> curies.Converter:
+def converter() -> Any:
     """CURIE <-> IRI conversion over the frozen prefixes (spasmkg's own prefix included)."""
+    import curies  # imported on first use: it pulls in pydantic, slow for a one-shot command
+
     records = {name: prefix.uri_prefix for name, prefix in prefix_map().items()}
     return curies.Converter.from_prefix_map({**SPASMKG_PREFIXES, **records})
 
@@ -130,11 +132,17 @@ def converter() -> curies.Converter:
 def expand(curie: str) -> URIRef | None:
     """The canonical IRI of a CURIE, or None if its prefix is unknown.
 
+    A dictionary look-up in the frozen map, so that loading the graph needs no converter.
+
     >>> expand("MESH:D013035")
     rdflib.term.URIRef('http://id.nlm.nih.gov/mesh/D013035')
     """
-    iri = converter().expand(curie)
-    return URIRef(iri) if iri else None
+    prefix, _, local_id = curie.partition(":")
+    if prefix in prefix_map():
+        return prefix_map()[prefix].iri(local_id)
+    if prefix in SPASMKG_PREFIXES:
+        return URIRef(SPASMKG_PREFIXES[prefix] + local_id)
+    return None
 
 
 def compress(iri: str) -> str | None:

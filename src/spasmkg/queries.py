@@ -66,11 +66,16 @@ class NamedQuery:
 
 @dataclass(frozen=True)
 class QueryShape:
-    """What a parsed query is: its form and what it would reach outside the graph."""
+    """A parsed query: its text, form, what it would reach outside the graph, and its algebra.
+
+    Engines receive this instead of the text, so a query is parsed once per run.
+    """
 
     form: str
     services: tuple[str, ...] = field(default=())
     datasets: tuple[str, ...] = field(default=())
+    text: str = ""
+    algebra: Any = None
 
 
 def parse_header(text: str, name: str) -> tuple[str, str, tuple[Param, ...]]:
@@ -175,12 +180,12 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
     )
     form = getattr(body, "name", "Query").removesuffix("Query").upper()
     try:
-        translateQuery(parsed)
+        algebra = translateQuery(parsed)
     except ParseException as error:
         raise syntax_error(error, source) from None
     except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
         raise QuerySyntaxError(f"{source}: {error}") from None
-    return QueryShape(form, services, datasets)
+    return QueryShape(form, services, datasets, text, algebra)
 
 
 def check_read_only(
@@ -282,6 +287,6 @@ def run_query(
     allow_remote: bool = False,
 ) -> Any:
     """Check a query is read-only, bind its parameters, and answer it with an engine."""
-    check_read_only(query.text, query.name, allow_service=allow_service, allow_remote=allow_remote)
+    shape = check_read_only(query.text, query.name, allow_service=allow_service, allow_remote=allow_remote)
     bindings = bind_params(query, values, resolve_entity)
-    return engine.run(query.text, bindings)
+    return engine.run(shape, bindings)
