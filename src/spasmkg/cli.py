@@ -267,6 +267,106 @@ def html(out: Path, focus: str | None, depth: int, title: str | None, data_root:
     click.echo(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
+def built_file(dist: Path | None, name: str, data_root: Path | None, workdir: Path) -> Path:
+    """A file of an earlier build, or of a fresh one made in ``workdir``."""
+    if dist is not None:
+        found = dist / name
+        if not found.is_file():
+            raise click.UsageError(f"{found} does not exist; run 'spasmkg build --out {dist}' first")
+        return found
+    from spasmkg.build import build as run_build
+
+    return run_build(workdir / "dist", data_root).out / name
+
+
+dist_option = click.option(
+    "--from", "dist", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+    help="Reuse the output of an earlier 'spasmkg build' instead of building now.",
+)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port of the public endpoint.")
+@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True, help="Seconds a query may run before it gets 504.")
+@click.option("--max-concurrency", type=click.IntRange(1), default=8, show_default=True, help="Queries answered at once; more wait in line.")
+@click.option("--cors", "cors_origin", metavar="ORIGIN", default=None, help="Allow browser pages from this origin (off by default).")
+@dist_option
+@data_option
+def serve(host: str, port: int, timeout: float, max_concurrency: int, cors_origin: str | None,
+          dist: Path | None, data_root: Path | None) -> None:
+    """Serve the graph read-only at http://HOST:PORT/sparql through Oxigraph, behind a front
+    that refuses SERVICE, UPDATE and LOAD and enforces the time-out. Stop with Ctrl-C."""
+    import tempfile
+
+    from spasmkg.server import FrontConfig, Server
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    with tempfile.TemporaryDirectory(prefix="spasmkg-serve-") as work:
+        nquads = built_file(dist, "spasmkg.nq", data_root, Path(work))
+        config = FrontConfig(timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin)
+        server = Server(nquads, host=host, port=port, config=config, workdir=Path(work))
+        click.echo("loading the graph into Oxigraph ...", err=True)
+        server.start()
+        click.echo(f"ready: {server.url}  (read-only; Ctrl-C to stop)")
+        try:
+            while True:
+                signal_pause()
+        except KeyboardInterrupt:
+            click.echo("stopping ...", err=True)
+        finally:
+            server.stop()
+        click.echo("stopped", err=True)
+
+
+def signal_pause() -> None:
+    """Sleep until a signal arrives (Ctrl-C raises KeyboardInterrupt)."""
+    import signal
+
+    signal.pause()
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="Base URL of the store (e.g. http://localhost:7878 for Oxigraph, http://localhost:3030/ds for Fuseki).")
+@click.option("--kind", type=click.Choice(["oxigraph", "fuseki", "virtuoso"]), default="oxigraph", show_default=True, help="How the store lays out its query, update and graph-store URLs.")
+@click.option("--graph", default="https://w3id.org/spasmkg/graph/all", show_default=True, help="Named graph to replace.")
+@click.option("--user", default=None, help="User name; the password comes from --password or $SPASMKG_PASSWORD.")
+@click.option("--password", default=None, help="Password (prefer $SPASMKG_PASSWORD, which stays out of shell history).")
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Triples per upload.")
+@dist_option
+@data_option
+def push(endpoint: str, kind: str, graph: str, user: str | None, password: str | None, batch_size: int,
+         dist: Path | None, data_root: Path | None) -> None:
+    """Load the graph into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso, GraphDB ...),
+    replacing GRAPH atomically, and verify the store holds exactly what was sent. A bearer
+    token can be given in $SPASMKG_TOKEN."""
+    import os
+    import tempfile
+
+    from spasmkg.push import GraphStore, StoreEndpoints
+    from spasmkg.push import push as run_push
+
+    secret = password or os.environ.get("SPASMKG_PASSWORD")
+    auth = None
+    if user:
+        import httpx
+
+        if secret is None:
+            raise click.UsageError("--user needs a password: --password or $SPASMKG_PASSWORD")
+        auth = httpx.DigestAuth(user, secret) if kind == "virtuoso" else httpx.BasicAuth(user, secret)
+    store = GraphStore(StoreEndpoints.from_base(endpoint, kind), auth=auth, token=os.environ.get("SPASMKG_TOKEN"))
+    with tempfile.TemporaryDirectory(prefix="spasmkg-push-") as work:
+        ntriples = built_file(dist, "spasmkg.nt", data_root, Path(work)).read_text(encoding="utf-8")
+
+    def progress(number: int, total: int) -> None:
+        click.echo(f"[{number}/{total}] batch sent", err=True)
+
+    report = run_push(ntriples, store, graph, batch_size=batch_size, on_batch=progress)
+    click.echo(f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
+               f"count and {report.verified_sample} sampled triples verified")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="spasmkg")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -40,6 +41,50 @@ class Engine(Protocol):
         ...
 
 
+#: Algebra nodes above or around a WHERE pattern's first part, followed down to reach it:
+#: projection and solution modifiers, filters and binds (through ``p``), and the left side of
+#: joins (through ``p1``).
+THROUGH_P = frozenset({
+    "SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery", "Project", "Distinct",
+    "Reduced", "Slice", "OrderBy", "AggregateJoin", "Group", "Filter", "Extend",
+})
+THROUGH_P1 = frozenset({"Join", "LeftJoin", "Minus"})
+
+
+def with_values(query: Any, bindings: Mapping[Variable, Node]) -> Any:
+    """The query algebra with the parameters joined in at the start of its WHERE pattern.
+
+    That is where a VALUES block written first in the WHERE clause would sit. rdflib's own
+    ``initBindings`` joins them after the pattern is evaluated, which turns
+    ``?form skos:broader* ?condition`` into a walk over every pair of nodes (minutes at 10^4
+    triples) and leaves them invisible to FILTERs; joined first, evaluation stays bound, as
+    with pyoxigraph's substitutions.
+    """
+    from rdflib.plugins.sparql.algebra import Join, _addVars, _traverseAgg, analyse
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not bindings:
+        return query
+    parent, key, node = query, "algebra", query.algebra
+    while True:
+        name = getattr(node, "name", "")
+        if name in THROUGH_P and "p" in node:
+            parent, key, node = node, "p", node["p"]
+        elif name in THROUGH_P1:
+            parent, key, node = node, "p1", node["p1"]
+        else:
+            break
+    joined = Join(CompValue("ToMultiSet", p=CompValue("values", res=[dict(bindings)])), node)
+    if key == "algebra":
+        query.algebra = joined
+    else:
+        parent[key] = joined
+    # recompute rdflib's join strategy and variable scopes, as its translator does
+    _traverseAgg(query.algebra, visitor=analyse)
+    _traverseAgg(query.algebra, _addVars)
+    return query
+
+
 class RdflibEngine:
     """rdflib's pure-Python engine over an in-memory graph: no extra moving parts."""
 
@@ -51,7 +96,7 @@ class RdflibEngine:
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query with rdflib, from its already translated algebra."""
         form = query.form
-        answer = self.graph.query(query.algebra, initBindings=dict(bindings))
+        answer = self.graph.query(with_values(query.algebra, bindings))
         if form == "ASK":
             return QueryResult(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -134,11 +179,26 @@ class OxigraphEngine:
 
 def values_block(bindings: Mapping[Variable, Node]) -> str:
     """A trailing VALUES clause that binds parameters at a remote endpoint."""
-    if not bindings:
-        return ""
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+def bound_text(query: QueryShape, bindings: Mapping[Variable, Node]) -> str:
+    """Query text for a remote endpoint with the parameters bound at the start of the pattern.
+
+    Virtuoso 7.2 does not restrict property paths by a trailing VALUES block, so the bound
+    algebra (see :func:`with_values`) is written back to SPARQL by rdflib; where rdflib cannot
+    write a construct back, the trailing VALUES block is used instead.
+    """
+    from rdflib.plugins.sparql.algebra import translateAlgebra
+
+    if not bindings:
+        return query.text
+    try:
+        return str(translateAlgebra(with_values(query.algebra, bindings)))
+    except Exception:  # rdflib's writer raises bare Exception for constructs it does not cover
+        return query.text + values_block(bindings)
 
 
 def json_term(value: dict[str, str]) -> Node:
@@ -169,8 +229,8 @@ class EndpointEngine:
         """Send a query and return the response body."""
         request = urllib.request.Request(
             self.url,
-            data=text.encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+            data=urllib.parse.urlencode({"query": text}).encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
             method="POST",
         )
         try:
@@ -186,7 +246,7 @@ class EndpointEngine:
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
         form = query.form
-        text = query.text + values_block(bindings)
+        text = bound_text(query, bindings)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body = self.post(text, "application/n-triples")
             graph = Graph(bind_namespaces="none")

@@ -189,7 +189,12 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
 
 
 def check_read_only(
-    text: str, source: str = "query", *, allow_service: bool = False, allow_remote: bool = False
+    text: str,
+    source: str = "query",
+    *,
+    allow_service: bool = False,
+    allow_remote: bool = False,
+    hints: bool = True,
 ) -> QueryShape:
     """Refuse anything that would write, or reach beyond the graph, unless explicitly allowed.
 
@@ -201,12 +206,12 @@ def check_read_only(
     if shape.services and not allow_service:
         raise QueryRefused(
             f"{source}: SERVICE <{shape.services[0]}> would send the query to another server; "
-            "refused unless you pass --allow-service"
+            + ("refused unless you pass --allow-service" if hints else "refused")
         )
     if shape.datasets and not allow_remote:
         raise QueryRefused(
             f"{source}: FROM / FROM NAMED <{shape.datasets[0]}> would load an outside graph; "
-            "refused unless you pass --allow-remote"
+            + ("refused unless you pass --allow-remote" if hints else "refused")
         )
     return shape
 

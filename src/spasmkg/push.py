@@ -1,0 +1,212 @@
+"""``spasmkg push``: load the graph into any SPARQL 1.1 Graph Store, safely.
+
+Batches go to a fresh staging graph through the Graph Store Protocol, with retries on
+transient errors. The store must then hold exactly the triples sent (count and a sample)
+before one SPARQL Update ``MOVE`` replaces the target graph with the staging graph, atomically
+where the store runs updates in a transaction (Oxigraph, Fuseki, Virtuoso do). A failure
+names the batch and the reason, drops the staging graph, and leaves the target as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spasmkg.errors import EndpointError, SpasmKGError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRAPH = "https://w3id.org/spasmkg/graph/all"
+#: How each kind of store lays out its endpoints under a base URL: (query, update, graph store).
+LAYOUTS = {
+    "oxigraph": ("/query", "/update", "/store"),
+    "fuseki": ("/query", "/update", "/data"),
+    "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth"),
+}
+TRANSIENT = {429, 500, 502, 503, 504}
+IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+@dataclass(frozen=True)
+class StoreEndpoints:
+    """Where to query, update and write graphs."""
+
+    query: str
+    update: str
+    store: str
+
+    @classmethod
+    def from_base(cls, base: str, kind: str) -> StoreEndpoints:
+        """Endpoints of a known kind of store from its base URL."""
+        if kind not in LAYOUTS:
+            raise SpasmKGError(f"unknown store kind {kind!r}; choose one of {', '.join(LAYOUTS)}")
+        if not base.startswith(("http://", "https://")):
+            raise EndpointError(f"{base}: the endpoint must be an http:// or https:// URL")
+        query, update, store = LAYOUTS[kind]
+        base = base.rstrip("/")
+        return cls(base + query, base + update, base + store)
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push did and what the store holds afterwards."""
+
+    graph: str
+    triples: int
+    batches: int
+    verified_sample: int
+
+
+class GraphStore:
+    """A small client of the SPARQL 1.1 Protocol and Graph Store Protocol, with retries."""
+
+    def __init__(self, endpoints: StoreEndpoints, auth: Any = None, token: str | None = None,
+                 timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> None:
+        try:
+            import httpx
+        except ImportError:
+            raise SpasmKGError("pushing needs the 'serve' extra: pip install 'spasmkg[serve]'") from None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
+        self.endpoints = endpoints
+        self.retries = retries
+        self.backoff = backoff
+
+    def request(self, method: str, url: str, what: str, **options: Any) -> Any:
+        """One HTTP request, retried on connection errors and transient statuses."""
+        import httpx
+
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.client.request(method, url, **options)
+            except httpx.TransportError as error:
+                problem = f"cannot reach {url}: {error}"
+            else:
+                if response.status_code in (401, 403):
+                    raise EndpointError(f"{what}: {url} refused the credentials (HTTP {response.status_code})")
+                if response.status_code < 300:
+                    return response
+                problem = f"HTTP {response.status_code} from {url}: {' '.join(response.text.split())[:200]}"
+                if response.status_code not in TRANSIENT:
+                    raise EndpointError(f"{what}: {problem}")
+            if attempt < self.retries:
+                log.info("%s failed (%s); retrying", what, problem)
+                time.sleep(self.backoff * 2**attempt)
+        raise EndpointError(f"{what}: {problem} (after {self.retries} retries)")
+
+    def query(self, query: str, what: str) -> Any:
+        """POST a query as a URL-encoded form, the protocol form every store accepts."""
+        return self.request(
+            "POST", self.endpoints.query, what, data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+
+    def select(self, query: str, what: str) -> list[dict[str, Any]]:
+        """Rows of a SELECT, as SPARQL JSON bindings."""
+        response = self.query(query, what)
+        try:
+            return list(response.json()["results"]["bindings"])
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"{what}: {self.endpoints.query} did not answer with SPARQL JSON results; is it a SPARQL endpoint?") from None
+
+    def ask(self, query: str, what: str) -> bool:
+        """Answer of an ASK."""
+        response = self.query(query, what)
+        try:
+            return bool(response.json()["boolean"])
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"{what}: {self.endpoints.query} did not answer with a SPARQL boolean; is it a SPARQL endpoint?") from None
+
+    def update(self, text: str, what: str) -> None:
+        """Run a SPARQL Update."""
+        self.request("POST", self.endpoints.update, what, data={"update": text})
+
+    def add(self, graph: str, ntriples: str, what: str) -> None:
+        """Append N-Triples to a named graph (Graph Store Protocol POST)."""
+        self.request("POST", self.endpoints.store, what, params={"graph": graph},
+                     content=ntriples.encode("utf-8"), headers={"Content-Type": "application/n-triples"})
+
+    def graphs_starting_with(self, prefix: str, what: str) -> list[str]:
+        """Named graphs whose IRI starts with a prefix."""
+        rows = self.select(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', what
+        )
+        return sorted(row["g"]["value"] for row in rows if "g" in row)
+
+    def count(self, graph: str, what: str) -> int:
+        """Number of triples in a named graph."""
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", what)
+        try:
+            return int(rows[0]["n"]["value"])
+        except (IndexError, KeyError, ValueError):
+            raise EndpointError(f"{what}: unexpected answer to a COUNT query: {rows!r}") from None
+
+
+def sample(lines: Sequence[str], size: int) -> list[str]:
+    """An evenly spread, repeatable sample of N-Triples lines."""
+    if len(lines) <= size:
+        return list(lines)
+    step = len(lines) / size
+    return [lines[int(i * step)] for i in range(size)]
+
+
+def push(
+    ntriples: str,
+    store: GraphStore,
+    graph: str = DEFAULT_GRAPH,
+    *,
+    batch_size: int = 5000,
+    sample_size: int = 25,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> PushReport:
+    """Replace ``graph`` in the store with exactly these triples, or fail and leave it as it was.
+
+    :param ntriples: the triples, one N-Triples statement per line.
+    :param on_batch: called with (batch number, number of batches) after each batch.
+    :raises EndpointError: a batch or the verification failed; the message says which and why.
+    """
+    if not IRI.fullmatch(graph):
+        raise SpasmKGError(f"{graph!r} is not an absolute IRI for the target graph")
+    lines = sorted({line for line in ntriples.splitlines() if line.strip()})
+    if not lines:
+        raise SpasmKGError("nothing to push: the graph is empty")
+    batches = [lines[i : i + batch_size] for i in range(0, len(lines), batch_size)]
+    staging_prefix = f"{graph.rstrip('/')}/staging-"
+    staging = staging_prefix + uuid.uuid4().hex[:12]
+    for leftover in store.graphs_starting_with(staging_prefix, "looking for staging graphs of an interrupted push"):
+        store.update(f"DROP SILENT GRAPH <{leftover}>", "removing the staging graph of an interrupted push")
+    try:
+        for number, batch in enumerate(batches, start=1):
+            first = (number - 1) * batch_size + 1
+            what = f"batch {number} of {len(batches)} (triples {first}-{first + len(batch) - 1})"
+            store.add(staging, "\n".join(batch) + "\n", what)
+            if on_batch:
+                on_batch(number, len(batches))
+        verify(store, staging, lines, sample_size, "staging graph")
+        store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>", "replacing the target graph")
+    except BaseException:
+        try:
+            store.update(f"DROP SILENT GRAPH <{staging}>", "removing the staging graph")
+        except EndpointError as cleanup:
+            log.warning("could not remove the staging graph %s: %s", staging, cleanup)
+        raise
+    checked = verify(store, graph, lines, sample_size, "target graph")
+    return PushReport(graph, len(lines), len(batches), checked)
+
+
+def verify(store: GraphStore, graph: str, lines: Sequence[str], sample_size: int, name: str) -> int:
+    """Check a graph holds exactly the triples sent: same count, and a sample present."""
+    held = store.count(graph, f"counting the {name}")
+    if held != len(lines):
+        raise EndpointError(f"the {name} holds {held} triples, not the {len(lines)} sent")
+    picked = sample(lines, sample_size)
+    for line in picked:
+        triple = line.rstrip().removesuffix(".").strip()
+        if not store.ask(f"ASK {{ GRAPH <{graph}> {{ {triple} }} }}", f"checking a sample of the {name}"):
+            raise EndpointError(f"the {name} lacks a triple that was sent: {line[:200]}")
+    return len(picked)

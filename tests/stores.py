@@ -1,0 +1,79 @@
+"""Real SPARQL servers for the tests: a writable Oxigraph and a Virtuoso instance, on loopback."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from spasmkg.server import free_port, wait_until_answers
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+@contextmanager
+def oxigraph_store(workdir: Path) -> Iterator[str]:
+    """A writable Oxigraph server; yields its base URL. The default graph is the union."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the oxigraph command is missing: pip install -e '.[test]'")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(workdir), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/query", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot run here, or None."""
+    if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.exists():
+        return "Virtuoso is not installed (apt-get install virtuoso-opensource; .ci/run does)"
+    return None
+
+
+@contextmanager
+def virtuoso_store(workdir: Path) -> Iterator[str]:
+    """Our own Virtuoso instance from a copied virtuoso.ini, bound to loopback; yields its base URL.
+
+    A new database starts with the DBA account dba/dba.
+    """
+    reason = virtuoso_missing()
+    if reason:
+        if os.environ.get("SPASMKG_REQUIRE_VIRTUOSO"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    text = VIRTUOSO_INI.read_text().replace("/var/lib/virtuoso-opensource-7/db/", f"{workdir}/")
+    text = re.sub(r"(?m)^ServerPort\s*=\s*1111\s*$", f"ServerPort = 127.0.0.1:{sql_port}", text)
+    text = re.sub(r"(?m)^ServerPort\s*=\s*8890\s*$", f"ServerPort = 127.0.0.1:{http_port}", text)
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(text)
+    subprocess.run(["virtuoso-t", "+configfile", str(ini), "+wait"], cwd=workdir, check=True, timeout=120,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_until_answers(base + "/sparql")
+        yield base
+    finally:
+        match = re.search(r"VIRT_PID=(\d+)", (workdir / "virtuoso.lck").read_text()) if (workdir / "virtuoso.lck").exists() else None
+        if match:
+            os.kill(int(match.group(1)), signal.SIGTERM)
+            for _ in range(100):
+                if not (workdir / "virtuoso.lck").exists():
+                    break
+                time.sleep(0.1)

@@ -1,0 +1,143 @@
+"""``spasmkg push`` into real stores: Oxigraph always, Virtuoso where it is installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+import spasmkg
+from spasmkg.api import query
+from spasmkg.build import build
+from spasmkg.errors import EndpointError, SpasmKGError
+from spasmkg.push import GraphStore, StoreEndpoints, push
+from tests.helpers import run_entry_point
+from tests.stores import oxigraph_store, virtuoso_store
+from tests.test_queries import EXPECTED, OFFLINE
+
+GRAPH = "https://w3id.org/spasmkg/graph/all"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("push") / "dist").out
+
+
+@pytest.fixture(scope="module")
+def ntriples(dist: Path) -> str:
+    return (dist / "spasmkg.nt").read_text(encoding="utf-8")
+
+
+def client(base: str, kind: str = "oxigraph", auth: object = None) -> GraphStore:
+    return GraphStore(StoreEndpoints.from_base(base, kind), auth=auth, retries=1, backoff=0.1)
+
+
+def graphs(store: GraphStore) -> dict[str, int]:
+    rows = store.select('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/spasmkg/")) } GROUP BY ?g', "list")
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def test_push_to_oxigraph_then_every_named_query_agrees(tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph) -> None:
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        report = push(ntriples, store, batch_size=700)
+        assert (report.triples, report.batches, report.verified_sample) == (2265, 4, 25)
+        assert graphs(store) == {GRAPH: 2265}, "no staging graph is left"
+        for name in OFFLINE:
+            params = EXPECTED[name].get("params", {})
+            remote = query(name, params, kg=kg, endpoint=base + "/query")
+            assert remote.sorted_rows() == query(name, params, kg=kg).sorted_rows(), name
+
+
+def test_push_replaces_the_graph(tmp_path: Path, ntriples: str) -> None:
+    lines = ntriples.splitlines()
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        push(ntriples, store)
+        push("\n".join(lines[:100]), store)
+        assert graphs(store) == {GRAPH: 100}
+        push(ntriples, store)
+        assert graphs(store) == {GRAPH: 2265}
+
+
+def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(tmp_path: Path, ntriples: str) -> None:
+    location = tmp_path / "store"
+    with oxigraph_store(location) as base:
+        push("\n".join(ntriples.splitlines()[:50]), client(base))
+    with pytest.raises(EndpointError, match=r"^batch 2 of 5 \(triples 501-1000\): cannot reach"):
+        with oxigraph_store(location) as base:
+            store = client(base)
+
+            def kill_after_first(number: int, total: int) -> None:
+                if number == 1:
+                    os.system(f"pkill -f 'oxigraph serve --location {location}'")
+
+            push(ntriples, store, batch_size=500, on_batch=kill_after_first)
+    with oxigraph_store(location) as base:
+        store = client(base)
+        assert graphs(store)[GRAPH] == 50, "the target graph is as it was"
+        push(ntriples, store, batch_size=500)
+        assert graphs(store) == {GRAPH: 2265}, "the rerun completes and clears the staging graph"
+
+
+def test_not_a_sparql_store(tmp_path: Path, ntriples: str) -> None:
+    import http.server
+    import threading
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>not sparql</html>")
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(EndpointError, match="is it a SPARQL endpoint"):
+            push(ntriples, client(f"http://127.0.0.1:{server.server_address[1]}"))
+    finally:
+        server.shutdown()
+
+
+def test_target_graph_must_be_an_iri(ntriples: str) -> None:
+    with pytest.raises(SpasmKGError, match="not an absolute IRI"):
+        push(ntriples, client("http://127.0.0.1:9"), graph="x> } ; DROP ALL ; {")
+
+
+def test_push_command(tmp_path: Path, dist: Path) -> None:
+    with oxigraph_store(tmp_path / "store") as base:
+        result = run_entry_point("push", "--endpoint", base, "--from", str(dist), "--batch-size", "1000")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("pushed 2265 triples to <https://w3id.org/spasmkg/graph/all> in 3 batch(es)")
+        assert "[3/3] batch sent" in result.stderr
+
+
+def test_push_command_to_nowhere_exits_2(dist: Path) -> None:
+    result = run_entry_point("push", "--endpoint", "http://127.0.0.1:9", "--from", str(dist))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: looking for staging graphs")
+
+
+def test_virtuoso_push_with_digest_auth_and_named_queries(tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph) -> None:
+    with virtuoso_store(tmp_path / "virtuoso") as base:
+        store = client(base, "virtuoso", httpx.DigestAuth("dba", "dba"))
+        report = push(ntriples, store, batch_size=1000)
+        assert report.triples == 2265
+        assert graphs(store) == {GRAPH: 2265}
+        for name in OFFLINE:
+            params = EXPECTED[name].get("params", {})
+            remote = query(name, params, kg=kg, endpoint=base + "/sparql")
+            assert remote.sorted_rows() == query(name, params, kg=kg).sorted_rows(), name
+
+
+def test_virtuoso_wrong_credentials(tmp_path: Path, ntriples: str) -> None:
+    with virtuoso_store(tmp_path / "virtuoso") as base:
+        store = client(base, "virtuoso", httpx.DigestAuth("dba", "wrong"))
+        with pytest.raises(EndpointError, match=r"refused the credentials \(HTTP 401\)"):
+            push(ntriples, store)
