@@ -171,6 +171,14 @@ def render_page(graph: nx.MultiDiGraph, heading: str = "spasmkg: why muscles spa
     return str(net.generate_html())
 
 
+def iframe(graph: nx.MultiDiGraph, heading: str = "spasmkg", height: int = 620) -> str:
+    """The page inside an ``<iframe srcdoc>``, for showing in a notebook with IPython's HTML."""
+    import html as html_escape
+
+    page = html_escape.escape(render_page(graph, heading), quote=True)
+    return f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>'
+
+
 def write_page(graph: nx.MultiDiGraph, path: Path, heading: str = "spasmkg: why muscles spasm") -> None:
     """Write the page to a file."""
     path.write_text(render_page(graph, heading), encoding="utf-8")

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -30,6 +31,12 @@ class QueryResult:
             {name: value for name, value in zip(self.variables, row, strict=True) if value is not None}
             for row in self.rows
         ]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame, IRIs shortened to CURIEs (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame([[short(v) for v in row] for row in self.rows], columns=self.variables)
 
     def sorted_rows(self) -> list[tuple[str, ...]]:
         """Rows as sorted N3 strings, to compare answers across engines."""
