@@ -34,8 +34,9 @@ QUERIES = {
 
 def prepare(size: float, work: Path) -> Path:
     """Generate the synthetic data folder and its union as N-Triples (cached)."""
-    import spasmkg
     from synthetic import generate
+
+    import spasmkg
 
     nt = work / f"synthetic-{int(size)}.nt"
     if not nt.exists():
@@ -43,7 +44,10 @@ def prepare(size: float, work: Path) -> Path:
         started = time.perf_counter()
         kg = spasmkg.load(folder)
         union = kg.union()
-        print(f"  spasmkg.load of {len(union)} triples: {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"  spasmkg.load of {len(union)} triples: {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         union.serialize(nt, format="nt", encoding="utf-8")
     return nt
 
@@ -123,10 +127,17 @@ def summarise(runs: list[dict[str, object]]) -> dict[str, object]:
 
 def main() -> None:
     """Run the benchmark and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=["1e3", "1e4", "1e5", "1e6"])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--runs-slow", type=int, default=1, help="runs of rdflib at 1e6 triples (each takes many minutes)")
+    parser.add_argument(
+        "--runs-slow",
+        type=int,
+        default=1,
+        help="runs of rdflib at 1e6 triples (each takes many minutes)",
+    )
     parser.add_argument("--limit", type=int, default=300, help="seconds a query may take")
     parser.add_argument("--work", type=Path, default=Path("/tmp/spasmkg-bench"))
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "NT"), help=argparse.SUPPRESS)
@@ -145,11 +156,26 @@ def main() -> None:
             count = args.runs_slow if engine == "rdflib" and float(size) >= 1e6 else args.runs
             for _ in range(count):
                 out = subprocess.run(
-                    [sys.executable, __file__, "--worker", engine, str(nt), "--limit", str(args.limit)],
-                    capture_output=True, text=True, check=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--worker",
+                        engine,
+                        str(nt),
+                        "--limit",
+                        str(args.limit),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            results[f"{size} {engine}"] = {"triples": triples, "engine": engine, **summarise(runs), "raw": runs}
+            results[f"{size} {engine}"] = {
+                "triples": triples,
+                "engine": engine,
+                **summarise(runs),
+                "raw": runs,
+            }
             print(f"  {engine}: {summarise(runs)}", flush=True)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "engines.json").write_text(json.dumps(results, indent=1) + "\n")
@@ -163,12 +189,15 @@ def cell(value: object) -> str:
 
 def table(results: dict[str, dict[str, object]]) -> str:
     """Markdown table of medians."""
-    lines = ["| triples | engine | load s | peak MB | " + " | ".join(f"{q} s" for q in QUERIES) + " |",
-             "|---:|---|---:|---:|" + "---:|" * len(QUERIES)]
+    lines = [
+        "| triples | engine | load s | peak MB | " + " | ".join(f"{q} s" for q in QUERIES) + " |",
+        "|---:|---|---:|---:|" + "---:|" * len(QUERIES),
+    ]
     for row in results.values():
         lines.append(
             f"| {row['triples']:,} | {row['engine']} | {cell(row['load_s'])} | {row['max_rss_mb']:.0f} | "
-            + " | ".join(cell(row[q]) for q in QUERIES) + " |"
+            + " | ".join(cell(row[q]) for q in QUERIES)
+            + " |"
         )
     return "\n".join(lines)
 

@@ -20,8 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 TRIPLES_PER_UNIT = 5 + 2 * 8
 #: Kinds of synthetic entity and the relation each may have to a condition (as shapes.ttl allows).
 KINDS = {
-    "PhysiologicalState": "causes", "Disease": "causes", "Medication": "hasAdverseEffect",
-    "Activity": "riskFactorFor", "Population": "riskFactorFor", "Injury": "contributesTo",
+    "PhysiologicalState": "causes",
+    "Disease": "causes",
+    "Medication": "hasAdverseEffect",
+    "Activity": "riskFactorFor",
+    "Population": "riskFactorFor",
+    "Injury": "contributesTo",
 }
 PREFIXES = """@prefix claim: <https://w3id.org/spasmkg/claim/> .
 @prefix ECO: <http://purl.obolibrary.org/obo/ECO_> .
@@ -37,10 +41,12 @@ PREFIXES = """@prefix claim: <https://w3id.org/spasmkg/claim/> .
 
 def conditions(count: int) -> list[str]:
     """A hierarchy of conditions under muscle spasm, as Turtle blocks (with their claims)."""
-    blocks = ["""skg:muscle-spasm a skgo:Condition ; rdfs:label "muscle spasm"@en ;
+    blocks = [
+        """skg:muscle-spasm a skgo:Condition ; rdfs:label "muscle spasm"@en ;
     skos:definition "Synthetic root condition."@en ; prov:wasDerivedFrom source:synthetic .
 source:synthetic a skgo:Curation ; rdfs:label "synthetic source"@en ;
-    skos:definition "Generated for benchmarks."@en ."""]
+    skos:definition "Generated for benchmarks."@en ."""
+    ]
     for number in range(count):
         parent = "muscle-spasm" if number < 10 else f"condition-{number // 10 - 1}"
         blocks.append(f"""skg:condition-{number} a skgo:Condition ; rdfs:label "condition {number}"@en ;
@@ -54,9 +60,11 @@ claim:condition-{number}--broader--{parent} a skgo:Claim ; rdf:subject skg:condi
 def unit(number: int, rng: random.Random, condition_count: int) -> str:
     """One entity and its two claims."""
     kind = list(KINDS)[number % len(KINDS)]
-    lines = [f"""skg:entity-{number} a skgo:{kind} ; rdfs:label "entity {number}"@en ;
+    lines = [
+        f"""skg:entity-{number} a skgo:{kind} ; rdfs:label "entity {number}"@en ;
     skos:definition "Synthetic entity number {number}."@en ; skos:altLabel "e{number}"@en ;
-    prov:wasDerivedFrom source:synthetic ."""]
+    prov:wasDerivedFrom source:synthetic ."""
+    ]
     for side in range(2):
         relation = KINDS[kind]
         target = rng.randrange(condition_count)

@@ -14,8 +14,8 @@ identifier pattern, and the Wikidata property that holds the identifier.
 from __future__ import annotations
 
 import json
-from importlib import metadata
 import sys
+from importlib import metadata
 
 import bioregistry
 

@@ -13,6 +13,7 @@ import spasmkg
 from spasmkg.cli import cli
 from spasmkg.paths import DATA_FOLDERS, data_paths
 
+
 @pytest.fixture(scope="session")
 def kg() -> spasmkg.KnowledgeGraph:
     """The shipped graph, loaded once."""
@@ -44,5 +45,3 @@ def run() -> object:
         return runner.invoke(cli, list(args), catch_exceptions=False)
 
     return invoke
-
-

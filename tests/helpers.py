@@ -37,7 +37,9 @@ def ask(graph: Graph, query: str) -> bool:
     return bool(graph.query(PREFIXES + query).askAnswer)
 
 
-def run_entry_point(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_entry_point(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m spasmkg`` as a user would, from the source checkout."""
     environment = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     return subprocess.run(

@@ -27,8 +27,17 @@ def oxigraph_store(workdir: Path) -> Iterator[str]:
         pytest.fail("the oxigraph command is missing: pip install -e '.[test]'")
     port = free_port()
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(workdir), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            binary,
+            "serve",
+            "--location",
+            str(workdir),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until_answers(f"http://127.0.0.1:{port}/query", process)
@@ -63,14 +72,24 @@ def virtuoso_store(workdir: Path) -> Iterator[str]:
     text = re.sub(r"(?m)^ServerPort\s*=\s*8890\s*$", f"ServerPort = 127.0.0.1:{http_port}", text)
     ini = workdir / "virtuoso.ini"
     ini.write_text(text)
-    subprocess.run(["virtuoso-t", "+configfile", str(ini), "+wait"], cwd=workdir, check=True, timeout=120,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        ["virtuoso-t", "+configfile", str(ini), "+wait"],
+        cwd=workdir,
+        check=True,
+        timeout=120,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_until_answers(base + "/sparql")
         yield base
     finally:
-        match = re.search(r"VIRT_PID=(\d+)", (workdir / "virtuoso.lck").read_text()) if (workdir / "virtuoso.lck").exists() else None
+        match = (
+            re.search(r"VIRT_PID=(\d+)", (workdir / "virtuoso.lck").read_text())
+            if (workdir / "virtuoso.lck").exists()
+            else None
+        )
         if match:
             os.kill(int(match.group(1)), signal.SIGTERM)
             for _ in range(100):

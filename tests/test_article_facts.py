@@ -57,7 +57,9 @@ def test_01_spasm_is_sudden_involuntary_contraction_in_any_muscle_group(graph: G
 
 
 @pytest.mark.parametrize("form", ["muscle-twitch", "muscle-cramp"])
-def test_01_twitches_and_cramps_are_the_mild_and_severe_ends_of_spasm(graph: Graph, form: str) -> None:
+def test_01_twitches_and_cramps_are_the_mild_and_severe_ends_of_spasm(
+    graph: Graph, form: str
+) -> None:
     claim = only_claim(graph, f"skg:{form}", "skos:broader", "skg:muscle-spasm")
     assert claim["source"] == source("article-definition-range")
 
@@ -164,7 +166,9 @@ def test_10_when_to_seek_medical_attention(graph: Graph) -> None:
     assert {row["source"] for row in rows} == {source("article-treatment-seek-care")}
 
 
-def test_11_studies_show_cannabis_can_reduce_spasm_in_ms_and_spinal_cord_injury(graph: Graph) -> None:
+def test_11_studies_show_cannabis_can_reduce_spasm_in_ms_and_spinal_cord_injury(
+    graph: Graph,
+) -> None:
     found = claims(graph, "skg:medical-cannabis", "skgo:relieves", "skg:muscle-spasm")
     contexts = {row["context"].rsplit("/", 1)[1] for row in found}
     assert contexts == {"multiple-sclerosis", "spinal-cord-injury"}
@@ -172,7 +176,8 @@ def test_11_studies_show_cannabis_can_reduce_spasm_in_ms_and_spinal_cord_injury(
     assert {row["modality"] for row in found} == {POSSIBLE}
     for row in found:
         evidence = {
-            r["e"] for r in sparql(graph, f"SELECT ?e WHERE {{ <{row['claim']}> skgo:evidence ?e }}")
+            r["e"]
+            for r in sparql(graph, f"SELECT ?e WHERE {{ <{row['claim']}> skgo:evidence ?e }}")
         }
         assert evidence == {CLINICAL_STUDY, AUTHOR_STATEMENT}
 
@@ -195,9 +200,13 @@ def test_12_cannabinoids_of_cannabis_act_on_the_endocannabinoid_system(graph: Gr
 
 
 def test_13_endocannabinoid_system_regulates_muscle_movement(graph: Graph) -> None:
-    claim = only_claim(graph, "skg:endocannabinoid-system", "skgo:regulates", "skg:muscle-contraction")
+    claim = only_claim(
+        graph, "skg:endocannabinoid-system", "skgo:regulates", "skg:muscle-contraction"
+    )
     assert claim["source"] == source("article-cannabis-mechanism")
-    labels = {r["l"] for r in sparql(graph, "SELECT ?l WHERE { skg:muscle-contraction skos:altLabel ?l }")}
+    labels = {
+        r["l"] for r in sparql(graph, "SELECT ?l WHERE { skg:muscle-contraction skos:altLabel ?l }")
+    }
     assert "muscle movement" in labels
 
 
@@ -223,7 +232,9 @@ def test_article_causal_claims_are_hedged_like_the_article(graph: Graph) -> None
              ?claim rdf:predicate ?p ; prov:wasDerivedFrom ?passage ; skgo:modality ?modality .
              ?passage dcterms:isPartOf source:article-causes }""",
     )
-    assert len(rows) == 19  # 3 dehydration, 3 nutrients, 6 overuse, 1 nerve, 3 diseases, 3 medicines
+    assert (
+        len(rows) == 19
+    )  # 3 dehydration, 3 nutrients, 6 overuse, 1 nerve, 3 diseases, 3 medicines
     assert {row["modality"] for row in rows} == {POSSIBLE}
 
 

@@ -18,9 +18,19 @@ from tests.helpers import run_entry_point
 from tests.test_load_errors import plant
 
 EXPECTED_FILES = {
-    "manifest.json", "report.json", "report.md", "void.ttl",
-    "spasmkg.ttl", "spasmkg.nt", "spasmkg.nq", "spasmkg.trig", "spasmkg.jsonld",
-    "spasmkg.graphml", "spasmkg.nodelink.json", "spasmkg.html", "mappings.sssom.tsv",
+    "manifest.json",
+    "report.json",
+    "report.md",
+    "void.ttl",
+    "spasmkg.ttl",
+    "spasmkg.nt",
+    "spasmkg.nq",
+    "spasmkg.trig",
+    "spasmkg.jsonld",
+    "spasmkg.graphml",
+    "spasmkg.nodelink.json",
+    "spasmkg.html",
+    "mappings.sssom.tsv",
 }
 
 
@@ -91,7 +101,11 @@ def test_void_counts_match_the_graph(dist: Path) -> None:
     triples = len(Graph().parse(dist / "spasmkg.nt"))
     assert int(void.value(dataset, VOID.triples)) == triples  # type: ignore[arg-type]
     assert int(void.value(dataset, VOID.entities)) == 68  # type: ignore[arg-type]
-    assert (dataset, URIRef("http://purl.org/dc/terms/license"), URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert (
+        dataset,
+        URIRef("http://purl.org/dc/terms/license"),
+        URIRef("https://creativecommons.org/licenses/by/4.0/"),
+    ) in void
 
 
 def test_report_counts_claims_per_source(dist: Path) -> None:
@@ -105,7 +119,9 @@ def test_report_counts_claims_per_source(dist: Path) -> None:
 def test_rebuilds_are_byte_identical_across_processes(tmp_path: Path) -> None:
     """Different hash seeds change Python's set order; the output must not change."""
     for seed in ("1", "2"):
-        result = run_entry_point("-q", "build", "--out", str(tmp_path / seed), env={"PYTHONHASHSEED": seed})
+        result = run_entry_point(
+            "-q", "build", "--out", str(tmp_path / seed), env={"PYTHONHASHSEED": seed}
+        )
         assert result.returncode == 0, result.stderr
     first = {p.name: p.read_bytes() for p in (tmp_path / "1").iterdir()}
     second = {p.name: p.read_bytes() for p in (tmp_path / "2").iterdir()}

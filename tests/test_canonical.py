@@ -35,7 +35,12 @@ def test_misspelt_term_in_python_fails_at_once() -> None:
 
 
 def test_fmt_rewrites_a_shuffled_file_and_check_reports_it(data_copy: Path) -> None:
-    plant(data_copy, "graph/treatments.ttl", 'rdfs:label "massage"@en ;', 'rdfs:label    "massage"@en;')
+    plant(
+        data_copy,
+        "graph/treatments.ttl",
+        'rdfs:label "massage"@en ;',
+        'rdfs:label    "massage"@en;',
+    )
     paths = data_paths(data_copy)
     assert format_files(paths, check=True) == ["graph/treatments.ttl"]
     assert format_files(paths, check=False) == ["graph/treatments.ttl"]
@@ -45,6 +50,11 @@ def test_fmt_rewrites_a_shuffled_file_and_check_reports_it(data_copy: Path) -> N
 
 
 def test_blank_nodes_are_refused_in_curated_files(data_copy: Path) -> None:
-    plant(data_copy, "graph/treatments.ttl", 'rdfs:label "massage"@en ;', 'rdfs:label "massage"@en ; rdfs:seeAlso [ rdfs:label "x"@en ] ;')
+    plant(
+        data_copy,
+        "graph/treatments.ttl",
+        'rdfs:label "massage"@en ;',
+        'rdfs:label "massage"@en ; rdfs:seeAlso [ rdfs:label "x"@en ] ;',
+    )
     with pytest.raises(GraphSyntaxError, match="blank nodes"):
         format_files(data_paths(data_copy), check=True)

@@ -71,49 +71,77 @@ def test_endocannabinoid_system_members(graph: Graph, member: str) -> None:
 
 @pytest.mark.parametrize(
     ("ligand", "receptor"),
-    [("thc", "cb1-receptor"), ("thc", "cb2-receptor"), ("anandamide", "cb1-receptor"),
-     ("2-arachidonoylglycerol", "cb1-receptor"), ("2-arachidonoylglycerol", "cb2-receptor")],
+    [
+        ("thc", "cb1-receptor"),
+        ("thc", "cb2-receptor"),
+        ("anandamide", "cb1-receptor"),
+        ("2-arachidonoylglycerol", "cb1-receptor"),
+        ("2-arachidonoylglycerol", "cb2-receptor"),
+    ],
 )
 def test_cannabinoid_receptor_ligands(graph: Graph, ligand: str, receptor: str) -> None:
     assert ask(graph, f"ASK {{ skg:{ligand} skgo:targets skg:{receptor} }}")
 
 
 def test_enzymes_end_the_endocannabinoid_signals(graph: Graph) -> None:
-    assert ask(graph, "ASK { skg:faah skgo:degrades skg:anandamide . "
-                      "skg:mgll skgo:degrades skg:2-arachidonoylglycerol }")
+    assert ask(
+        graph,
+        "ASK { skg:faah skgo:degrades skg:anandamide . "
+        "skg:mgll skgo:degrades skg:2-arachidonoylglycerol }",
+    )
 
 
 def test_cannabidiol_is_not_claimed_to_target_the_receptors(graph: Graph) -> None:
     """Cannabidiol binds CB1/CB2 only weakly: the graph must not say it targets them."""
     assert not ask(graph, "ASK { skg:cannabidiol skgo:targets ?receptor }")
-    assert ask(graph, "ASK { ?c rdf:subject skg:cannabidiol ; rdf:predicate skgo:interactsWith ; "
-                      "skgo:modality skgo:possible }")
+    assert ask(
+        graph,
+        "ASK { ?c rdf:subject skg:cannabidiol ; rdf:predicate skgo:interactsWith ; "
+        "skgo:modality skgo:possible }",
+    )
 
 
 def test_licensed_cannabis_medicine_for_ms_spasticity(graph: Graph) -> None:
-    assert ask(graph, "ASK { ?c rdf:subject skg:nabiximols ; rdf:predicate skgo:relieves ; "
-                      "rdf:object skg:spasticity ; skgo:inContext skg:multiple-sclerosis }")
-    assert ask(graph, "ASK { skg:nabiximols skgo:hasActiveIngredient skg:thc, skg:cannabidiol ; "
-                      "skos:broader skg:medical-cannabis }")
+    assert ask(
+        graph,
+        "ASK { ?c rdf:subject skg:nabiximols ; rdf:predicate skgo:relieves ; "
+        "rdf:object skg:spasticity ; skgo:inContext skg:multiple-sclerosis }",
+    )
+    assert ask(
+        graph,
+        "ASK { skg:nabiximols skgo:hasActiveIngredient skg:thc, skg:cannabidiol ; "
+        "skos:broader skg:medical-cannabis }",
+    )
 
 
 @pytest.mark.parametrize("cause", ["multiple-sclerosis", "spinal-cord-injury"])
-def test_spasticity_is_the_form_of_spasm_in_ms_and_spinal_cord_injury(graph: Graph, cause: str) -> None:
-    assert ask(graph, f"ASK {{ skg:{cause} skgo:causes skg:spasticity . "
-                      "skg:spasticity skos:related skg:muscle-spasm }")
+def test_spasticity_is_the_form_of_spasm_in_ms_and_spinal_cord_injury(
+    graph: Graph, cause: str
+) -> None:
+    assert ask(
+        graph,
+        f"ASK {{ skg:{cause} skgo:causes skg:spasticity . "
+        "skg:spasticity skos:related skg:muscle-spasm }",
+    )
 
 
 @pytest.mark.parametrize("group", ["older-adults", "pregnant-people"])
 def test_risk_groups_beyond_the_article(graph: Graph, group: str) -> None:
-    assert ask(graph, f"ASK {{ ?c rdf:subject skg:{group} ; rdf:predicate skgo:riskFactorFor ; "
-                      "rdf:object skg:muscle-cramp ; prov:wasDerivedFrom source:curators }")
+    assert ask(
+        graph,
+        f"ASK {{ ?c rdf:subject skg:{group} ; rdf:predicate skgo:riskFactorFor ; "
+        "rdf:object skg:muscle-cramp ; prov:wasDerivedFrom source:curators }",
+    )
 
 
 def test_deficiency_state_and_blood_level_are_different_entities(graph: Graph) -> None:
     """A body deficit of magnesium is not the same as a low blood level; both are kept."""
     assert ask(graph, "ASK { skg:magnesium-deficiency skgo:causes skg:hypomagnesemia }")
-    [row] = sparql(graph, """SELECT ?comment WHERE { ?c rdf:subject skg:magnesium-deficiency ;
-        rdf:predicate skgo:causes ; rdf:object skg:hypomagnesemia ; rdfs:comment ?comment }""")
+    [row] = sparql(
+        graph,
+        """SELECT ?comment WHERE { ?c rdf:subject skg:magnesium-deficiency ;
+        rdf:predicate skgo:causes ; rdf:object skg:hypomagnesemia ; rdfs:comment ?comment }""",
+    )
     assert "normal" in row["comment"]
 
 

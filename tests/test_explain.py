@@ -31,9 +31,15 @@ def test_furosemide_reaches_cramp_through_low_potassium(explainer: Explainer) ->
     assert first.modality.endswith("/possible")
 
 
-def test_furosemide_reaches_spasm_through_its_class_citing_the_article(explainer: Explainer) -> None:
+def test_furosemide_reaches_spasm_through_its_class_citing_the_article(
+    explainer: Explainer,
+) -> None:
     chains = explainer.explain("furosemide", "muscle spasm")
-    by_class = [c for c in chains if [s.object for s in c.steps] == ["skg:loop-diuretic", "skg:diuretic", "skg:muscle-spasm"]]
+    by_class = [
+        c
+        for c in chains
+        if [s.object for s in c.steps] == ["skg:loop-diuretic", "skg:diuretic", "skg:muscle-spasm"]
+    ]
     assert len(by_class) == 1
     last = by_class[0].steps[-1]
     assert last.relation_label == "has adverse effect"
@@ -45,7 +51,9 @@ def test_cannabis_chain_keeps_its_context(explainer: Explainer) -> None:
     [chain] = explainer.explain("medical cannabis", "muscle spasm", max_length=1)
     contexts = {claim.context for claim in chain.steps[0].claims}
     assert contexts == {"multiple sclerosis", "spinal cord injury"}
-    assert {e for claim in chain.steps[0].claims for e in claim.evidence} >= {"clinical study evidence used in manual assertion"}
+    assert {e for claim in chain.steps[0].claims for e in claim.evidence} >= {
+        "clinical study evidence used in manual assertion"
+    }
 
 
 def test_dehydration_reaches_spasm_directly_and_through_electrolytes(explainer: Explainer) -> None:
@@ -61,7 +69,9 @@ def test_no_chain_against_the_direction_of_cause(explainer: Explainer) -> None:
 
 def test_max_length_limits_chains(explainer: Explainer) -> None:
     assert explainer.explain("furosemide", "muscle cramp", max_length=1) == []
-    assert len(explainer.explain("furosemide", "muscle cramp", max_length=3)) > len(explainer.explain("furosemide", "muscle cramp", max_length=2))
+    assert len(explainer.explain("furosemide", "muscle cramp", max_length=3)) > len(
+        explainer.explain("furosemide", "muscle cramp", max_length=2)
+    )
 
 
 def test_unknown_entity(explainer: Explainer) -> None:
@@ -73,8 +83,13 @@ def test_explain_command_text_and_json() -> None:
     text = run_entry_point("explain", "furosemide", "muscle cramp", "--max-length", "2")
     assert text.returncode == 0, text.stderr
     assert text.stdout.startswith("2 chains from furosemide to muscle cramp:")
-    assert "1. furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp   (possible)" in text.stdout
-    data = json.loads(run_entry_point("explain", "furosemide", "muscle cramp", "--format", "json").stdout)
+    assert (
+        "1. furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp   (possible)"
+        in text.stdout
+    )
+    data = json.loads(
+        run_entry_point("explain", "furosemide", "muscle cramp", "--format", "json").stdout
+    )
     assert data[0]["steps"][1]["object"] == "skg:muscle-cramp"
     assert data[0]["modality"] == "skgo:possible"
 

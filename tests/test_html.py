@@ -17,8 +17,14 @@ from spasmkg.network import to_networkx
 from tests.helpers import REPO, run_entry_point
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 HOSTILE = "<img src=x onerror=alert(1)>"
 SCREENSHOTS = Path(os.environ.get("SPASMKG_SCREENSHOTS", REPO / "tests" / "output"))
 
@@ -78,7 +84,9 @@ def graph() -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="module")
-def shipped(browser: Any, graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> Visit:
+def shipped(
+    browser: Any, graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Visit:
     path = tmp_path_factory.mktemp("html") / "spasmkg.html"
     write_page(graph, path)
     return Visit(browser, path)
@@ -106,9 +114,13 @@ def test_canvas_draws(shipped: Visit) -> None:
 
 
 def test_layout_settles_and_physics_stops(shipped: Visit) -> None:
-    before = shipped.evaluate("JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))")
+    before = shipped.evaluate(
+        "JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))"
+    )
     shipped.page.wait_for_timeout(700)
-    after = shipped.evaluate("JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))")
+    after = shipped.evaluate(
+        "JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))"
+    )
     assert before == after
 
 
@@ -146,7 +158,9 @@ def test_legend_lists_every_kind_with_its_count(shipped: Visit) -> None:
 
 
 def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
-    shipped.evaluate("window.spasmkg.network.selectEdges(['claim:medical-cannabis--relieves--muscle-spasm--in--multiple-sclerosis'])")
+    shipped.evaluate(
+        "window.spasmkg.network.selectEdges(['claim:medical-cannabis--relieves--muscle-spasm--in--multiple-sclerosis'])"
+    )
     shipped.page.evaluate(
         "(() => { const n = window.spasmkg.network; const id = 'claim:medical-cannabis--relieves--muscle-spasm--in--multiple-sclerosis';"
         " n.body.emitter.emit('click', {nodes: [], edges: [id], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}}); })()"
@@ -160,13 +174,30 @@ def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
 def hostile_graph() -> nx.MultiDiGraph:
     """Two nodes and an edge whose every string is an attack."""
     graph = nx.MultiDiGraph()
-    attack = {"label": HOSTILE, "kind": "Condition", "definition": '<a href="javascript:alert(2)">href</a>',
-              "alt_labels": "</script><script>alert(3)</script>", "external_ids": "HP:0003394",
-              "iri": "javascript:alert(4)", "curie": HOSTILE}
+    attack = {
+        "label": HOSTILE,
+        "kind": "Condition",
+        "definition": '<a href="javascript:alert(2)">href</a>',
+        "alt_labels": "</script><script>alert(3)</script>",
+        "external_ids": "HP:0003394",
+        "iri": "javascript:alert(4)",
+        "curie": HOSTILE,
+    }
     graph.add_node("a", **attack)
     graph.add_node("b", **dict(attack, label="b"))
-    graph.add_edge("a", "b", key="e", predicate="skgo:causes", predicate_label=HOSTILE, note="<svg onload=alert(5)>",
-                   source_labels=HOSTILE, evidence_labels="", modality="", context_label="", mechanism_labels="")
+    graph.add_edge(
+        "a",
+        "b",
+        key="e",
+        predicate="skgo:causes",
+        predicate_label=HOSTILE,
+        note="<svg onload=alert(5)>",
+        source_labels=HOSTILE,
+        evidence_labels="",
+        modality="",
+        context_label="",
+        mechanism_labels="",
+    )
     return graph
 
 
@@ -193,7 +224,7 @@ def test_pyvis_traps_are_avoided(graph: nx.MultiDiGraph) -> None:
     page = render_page(hostile_graph(), heading="<b>x</b>")
     assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
     assert "bootstrap" not in page.lower()
-    script = page[page.rindex("<script>"):]
+    script = page[page.rindex("<script>") :]
     assert "innerHTML" not in script
     assert "<h1>&lt;b&gt;x&lt;/b&gt;</h1>" in page
     assert HOSTILE not in page, "strings reach the page only as escaped JSON"
@@ -202,18 +233,28 @@ def test_pyvis_traps_are_avoided(graph: nx.MultiDiGraph) -> None:
 
 def test_focus_page_holds_the_neighbourhood(graph: nx.MultiDiGraph) -> None:
     around = neighbourhood(graph, "skg:magnesium", 1)
-    assert set(around) == {"skg:magnesium", "skg:magnesium-deficiency", "skg:hypomagnesemia", "skg:electrolyte", "skg:muscle-contraction"}
+    assert set(around) == {
+        "skg:magnesium",
+        "skg:magnesium-deficiency",
+        "skg:hypomagnesemia",
+        "skg:electrolyte",
+        "skg:muscle-contraction",
+    }
 
 
 def test_html_command_with_focus(tmp_path: Path) -> None:
     out = tmp_path / "around.html"
-    result = run_entry_point("html", "--focus", "medical cannabis", "--depth", "1", "--out", str(out))
+    result = run_entry_point(
+        "html", "--focus", "medical cannabis", "--depth", "1", "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"wrote {out}: ")
     assert "spasmkg: around medical cannabis" in out.read_text()
 
 
 def test_html_command_unknown_focus_exits_1(tmp_path: Path) -> None:
-    result = run_entry_point("html", "--focus", "nothing-like-it", "--out", str(tmp_path / "x.html"))
+    result = run_entry_point(
+        "html", "--focus", "nothing-like-it", "--out", str(tmp_path / "x.html")
+    )
     assert result.returncode == 1
     assert not (tmp_path / "x.html").exists()

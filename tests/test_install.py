@@ -32,13 +32,28 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     does not bring in an editable spasmkg: .pth files of added folders are not processed.
     """
     work = tmp_path_factory.mktemp("install")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", work / "wheels", REPO)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        work / "wheels",
+        REPO,
+    )
     [wheel] = (work / "wheels").glob("spasmkg-*.whl")
     venv = work / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     python = venv / "bin" / "python"
     run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "-q", wheel)
-    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+    site = Path(
+        run(
+            python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        ).stdout.strip()
+    )
     dependencies = {Path(rdflib.__file__).parents[1], Path(sysconfig.get_paths()["platlib"])}
     (site / "zz_test_dependencies.pth").write_text("\n".join(map(str, sorted(dependencies))) + "\n")
     return venv
@@ -46,7 +61,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_the_data_folders(installed: Path) -> None:
     python = installed / "bin" / "python"
-    where = run(python, "-c", "import spasmkg.paths as p; print(p.data_paths().root)").stdout.strip()
+    where = run(
+        python, "-c", "import spasmkg.paths as p; print(p.data_paths().root)"
+    ).stdout.strip()
     root = Path(where)
     assert root.name == "data" and root.parent.name == "spasmkg"
     assert str(REPO) not in where

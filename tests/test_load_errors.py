@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-import spasmkg
 from rdflib.namespace import RDF
 
-from spasmkg.namespaces import SKGO
+import spasmkg
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
+from spasmkg.namespaces import SKGO
 from tests.helpers import run_entry_point
 
 
@@ -49,14 +48,27 @@ def test_malformed_turtle_names_file_and_line(data_copy: Path) -> None:
 
 
 def test_unknown_prefix_names_file_and_line(data_copy: Path) -> None:
-    line = plant(data_copy, "graph/diseases.ttl", "skg:fibromyalgia a skgo:Disease", "skg:fibromyalgia a skgx:Disease")
+    line = plant(
+        data_copy,
+        "graph/diseases.ttl",
+        "skg:fibromyalgia a skgo:Disease",
+        "skg:fibromyalgia a skgx:Disease",
+    )
     with pytest.raises(GraphSyntaxError, match=rf"graph/diseases.ttl:{line}: .*skgx"):
         spasmkg.load(data_copy)
 
 
 def test_misspelt_ontology_property_names_file_and_line(data_copy: Path) -> None:
-    line = plant(data_copy, "graph/nutrients.ttl", "rdf:predicate skgo:deficiencyOf", "rdf:predicate skgo:deficiencyof")
-    with pytest.raises(UndeclaredTerm, match=rf"^graph/nutrients.ttl:{line}: skgo:deficiencyof is not a declared term"):
+    line = plant(
+        data_copy,
+        "graph/nutrients.ttl",
+        "rdf:predicate skgo:deficiencyOf",
+        "rdf:predicate skgo:deficiencyof",
+    )
+    with pytest.raises(
+        UndeclaredTerm,
+        match=rf"^graph/nutrients.ttl:{line}: skgo:deficiencyof is not a declared term",
+    ):
         spasmkg.load(data_copy)
 
 
@@ -77,7 +89,12 @@ def test_cli_reports_one_line_and_exit_code_2(data_copy: Path) -> None:
 
 
 def test_build_with_a_bad_file_writes_nothing(data_copy: Path, tmp_path: Path) -> None:
-    plant(data_copy, "graph/nutrients.ttl", "rdf:predicate skgo:deficiencyOf", "rdf:predicate skgo:deficiencyof")
+    plant(
+        data_copy,
+        "graph/nutrients.ttl",
+        "rdf:predicate skgo:deficiencyOf",
+        "rdf:predicate skgo:deficiencyof",
+    )
     out = tmp_path / "dist"
     result = run_entry_point("build", "--data", str(data_copy), "--out", str(out))
     assert result.returncode == 2

@@ -16,7 +16,10 @@ from tests.helpers import run_entry_point
 ROWS = read_sssom(data_paths().mappings_file).mappings
 #: One exactly-mapped identifier of every vocabulary the mapping set uses (or any row if none).
 ONE_PER_VOCABULARY = sorted(
-    {m.object_prefix: m for m in sorted(ROWS, key=lambda m: m.predicate_id != "skos:exactMatch", reverse=True)}.values(),
+    {
+        m.object_prefix: m
+        for m in sorted(ROWS, key=lambda m: m.predicate_id != "skos:exactMatch", reverse=True)
+    }.values(),
     key=lambda m: m.object_prefix,
 )
 
@@ -26,7 +29,9 @@ def index() -> EntityIndex:
     return EntityIndex(spasmkg.load())
 
 
-@pytest.mark.parametrize("row", ONE_PER_VOCABULARY, ids=[m.object_prefix for m in ONE_PER_VOCABULARY])
+@pytest.mark.parametrize(
+    "row", ONE_PER_VOCABULARY, ids=[m.object_prefix for m in ONE_PER_VOCABULARY]
+)
 def test_lookup_by_an_identifier_of_each_vocabulary(index: EntityIndex, row: object) -> None:
     records = index.lookup(row.object_id)  # type: ignore[attr-defined]
     assert row.subject_id in [r.curie for r in records]  # type: ignore[attr-defined]
@@ -34,7 +39,17 @@ def test_lookup_by_an_identifier_of_each_vocabulary(index: EntityIndex, row: obj
 
 def test_every_vocabulary_is_covered() -> None:
     assert {m.object_prefix for m in ONE_PER_VOCABULARY} >= {
-        "MESH", "HP", "MONDO", "DOID", "CHEBI", "DRUGBANK", "HGNC", "NCBIGene", "UniProtKB", "ICD10WHO", "GO",
+        "MESH",
+        "HP",
+        "MONDO",
+        "DOID",
+        "CHEBI",
+        "DRUGBANK",
+        "HGNC",
+        "NCBIGene",
+        "UniProtKB",
+        "ICD10WHO",
+        "GO",
     }
 
 
@@ -51,7 +66,9 @@ def test_every_vocabulary_is_covered() -> None:
         ("P21554", "skg:cb1-receptor"),
     ],
 )
-def test_lookup_by_label_synonym_name_iri_or_bare_code(index: EntityIndex, term: str, entity: str) -> None:
+def test_lookup_by_label_synonym_name_iri_or_bare_code(
+    index: EntityIndex, term: str, entity: str
+) -> None:
     assert index.lookup(term)[0].curie == entity
 
 
@@ -81,13 +98,15 @@ def test_lookup_command_text_and_json() -> None:
     assert "MESH:D009128" in text.stdout and "http://id.nlm.nih.gov/mesh/D009128" in text.stdout
     data = json.loads(run_entry_point("lookup", "CHEBI:47426", "--format", "json").stdout)
     assert data[0]["curie"] == "skg:furosemide"
-    assert {"curie": "DRUGBANK:DB00695", "predicate": "skos:exactMatch"}.items() <= data[0]["identifiers"][2].items() or any(
-        i["curie"] == "DRUGBANK:DB00695" for i in data[0]["identifiers"]
-    )
+    assert {"curie": "DRUGBANK:DB00695", "predicate": "skos:exactMatch"}.items() <= data[0][
+        "identifiers"
+    ][2].items() or any(i["curie"] == "DRUGBANK:DB00695" for i in data[0]["identifiers"])
 
 
 def test_lookup_command_unknown_exits_1_with_suggestions() -> None:
     result = run_entry_point("lookup", "fibromyalgiaa")
     assert result.returncode == 1
-    assert result.stderr.startswith("error: no entity matches 'fibromyalgiaa'; did you mean: fibromyalgia, ")
+    assert result.stderr.startswith(
+        "error: no entity matches 'fibromyalgiaa'; did you mean: fibromyalgia, "
+    )
     assert len(result.stderr.strip().splitlines()) == 1

@@ -78,7 +78,9 @@ OBO_FOR_KIND = {
 MIXTURES = {"skg:medical-cannabis", "skg:nabiximols"}
 
 
-def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifier(kg: spasmkg.KnowledgeGraph) -> None:
+def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifier(
+    kg: spasmkg.KnowledgeGraph,
+) -> None:
     mapped = vocabularies_by_entity()
     for cls in entity_classes(kg.ontology):
         wanted = OBO_FOR_KIND.get(str(cls).removeprefix(str(SKGO._NS)))
@@ -108,14 +110,22 @@ def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifi
     ],
 )
 def test_domain_traps(entity: str, vocabulary_id: str, predicate: str) -> None:
-    [row] = [m for m in MAPPINGS.mappings if m.subject_id == entity and m.object_id == vocabulary_id]
+    [row] = [
+        m for m in MAPPINGS.mappings if m.subject_id == entity and m.object_id == vocabulary_id
+    ]
     assert row.predicate_id == predicate
 
 
 def test_a_deficiency_is_not_mapped_to_a_low_blood_level() -> None:
     low_blood = {"HP:0002917", "HP:0002900", "HP:0002901"}
-    deficiencies = {"skg:magnesium-deficiency", "skg:potassium-deficiency", "skg:calcium-deficiency"}
-    assert not [m for m in MAPPINGS.mappings if m.subject_id in deficiencies and m.object_id in low_blood]
+    deficiencies = {
+        "skg:magnesium-deficiency",
+        "skg:potassium-deficiency",
+        "skg:calcium-deficiency",
+    }
+    assert not [
+        m for m in MAPPINGS.mappings if m.subject_id in deficiencies and m.object_id in low_blood
+    ]
 
 
 def test_no_icd10_cm_only_codes() -> None:
@@ -133,8 +143,16 @@ def test_hpo_check_uses_the_packaged_release() -> None:
 def test_mapping_triples_use_canonical_iris(kg: spasmkg.KnowledgeGraph) -> None:
     spasm = SKG["muscle-spasm"]
     assert (spasm, SKOS.exactMatch, URIRef("http://id.nlm.nih.gov/mesh/D013035")) in kg.mappings
-    assert (spasm, SKOS.exactMatch, URIRef("http://purl.obolibrary.org/obo/HP_0003394")) in kg.mappings
-    assert (SKG["cb1-receptor"], SKOS.exactMatch, URIRef("http://purl.uniprot.org/uniprot/P21554")) in kg.mappings
+    assert (
+        spasm,
+        SKOS.exactMatch,
+        URIRef("http://purl.obolibrary.org/obo/HP_0003394"),
+    ) in kg.mappings
+    assert (
+        SKG["cb1-receptor"],
+        SKOS.exactMatch,
+        URIRef("http://purl.uniprot.org/uniprot/P21554"),
+    ) in kg.mappings
     assert len(kg.mappings) == len(MAPPINGS.mappings)
 
 
@@ -163,6 +181,7 @@ def test_build_copies_the_sssom_file_and_reports_coverage(tmp_path: Path) -> Non
 
 # ---------------------------------------------------------------- planted faults
 
+
 def validate_lines(data: Path) -> list[str]:
     """Lines of 'spasmkg validate' for a data folder."""
     result = run_entry_point("validate", "--data", str(data))
@@ -178,9 +197,17 @@ def line_of(data: Path, text: str) -> int:
 
 def test_wrong_pattern_is_caught_with_its_row(data_copy: Path) -> None:
     line = line_of(data_copy, "skg:muscle-spasm\tmuscle spasm\tskos:exactMatch\tHP:0003394")
-    plant(data_copy, "graph/mappings.sssom.tsv", "skos:exactMatch\tHP:0003394\tMuscle spasm", "skos:exactMatch\tHP:3394\tMuscle spasm")
+    plant(
+        data_copy,
+        "graph/mappings.sssom.tsv",
+        "skos:exactMatch\tHP:0003394\tMuscle spasm",
+        "skos:exactMatch\tHP:3394\tMuscle spasm",
+    )
     found = validate_lines(data_copy)
-    assert f"[mappings] mappings.sssom.tsv:{line} skg:muscle-spasm skos:exactMatch HP:3394: '3394' does not match the Human Phenotype Ontology pattern ^\\d{{7}}$" in found
+    assert (
+        f"[mappings] mappings.sssom.tsv:{line} skg:muscle-spasm skos:exactMatch HP:3394: '3394' does not match the Human Phenotype Ontology pattern ^\\d{{7}}$"
+        in found
+    )
 
 
 def test_hpo_id_with_the_wrong_label_is_caught(data_copy: Path) -> None:
@@ -188,20 +215,37 @@ def test_hpo_id_with_the_wrong_label_is_caught(data_copy: Path) -> None:
     plant(data_copy, "graph/mappings.sssom.tsv", "HP:0001257\tSpasticity", "HP:0001257\tRigidity")
     found = validate_lines(data_copy)
     assert any(
-        v.startswith(f"[mappings] mappings.sssom.tsv:{line} skg:spasticity skos:exactMatch HP:0001257: label 'Rigidity' differs from HPO's 'Spasticity'")
+        v.startswith(
+            f"[mappings] mappings.sssom.tsv:{line} skg:spasticity skos:exactMatch HP:0001257: label 'Rigidity' differs from HPO's 'Spasticity'"
+        )
         for v in found
     ), found
 
 
 def test_unknown_prefix_is_caught(data_copy: Path) -> None:
     line = line_of(data_copy, "MESH:D005356\tFibromyalgia")
-    plant(data_copy, "graph/mappings.sssom.tsv", "MESH:D005356\tFibromyalgia", "MEHS:D005356\tFibromyalgia")
+    plant(
+        data_copy,
+        "graph/mappings.sssom.tsv",
+        "MESH:D005356\tFibromyalgia",
+        "MEHS:D005356\tFibromyalgia",
+    )
     found = validate_lines(data_copy)
-    assert any(v.startswith(f"[mappings] mappings.sssom.tsv:{line} skg:fibromyalgia skos:exactMatch MEHS:D005356: unknown prefix 'MEHS'") for v in found), found
+    assert any(
+        v.startswith(
+            f"[mappings] mappings.sssom.tsv:{line} skg:fibromyalgia skos:exactMatch MEHS:D005356: unknown prefix 'MEHS'"
+        )
+        for v in found
+    ), found
 
 
 def test_icd10_cm_code_is_caught(data_copy: Path) -> None:
-    plant(data_copy, "graph/mappings.sssom.tsv", "ICD10WHO:E86\tVolume depletion", "ICD10WHO:E86.0\tDehydration")
+    plant(
+        data_copy,
+        "graph/mappings.sssom.tsv",
+        "ICD10WHO:E86\tVolume depletion",
+        "ICD10WHO:E86.0\tDehydration",
+    )
     found = validate_lines(data_copy)
     assert any("E86.0 is not a WHO ICD-10 (2019) code" in v for v in found), found
 
@@ -212,10 +256,26 @@ def test_obsolete_or_missing_hpo_id_is_caught(data_copy: Path) -> None:
 
 
 def test_mapping_of_an_unknown_entity_is_caught(data_copy: Path) -> None:
-    plant(data_copy, "graph/mappings.sssom.tsv", "skg:fibromyalgia\tfibromyalgia\tskos:exactMatch\tMESH:D005356", "skg:fibromyalga\tfibromyalgia\tskos:exactMatch\tMESH:D005356")
-    assert any("subject skg:fibromyalga is not an entity of the graph" in v for v in validate_lines(data_copy))
+    plant(
+        data_copy,
+        "graph/mappings.sssom.tsv",
+        "skg:fibromyalgia\tfibromyalgia\tskos:exactMatch\tMESH:D005356",
+        "skg:fibromyalga\tfibromyalgia\tskos:exactMatch\tMESH:D005356",
+    )
+    assert any(
+        "subject skg:fibromyalga is not an entity of the graph" in v
+        for v in validate_lines(data_copy)
+    )
 
 
 def test_bad_predicate_is_caught(data_copy: Path) -> None:
-    plant(data_copy, "graph/mappings.sssom.tsv", "skos:exactMatch\tMESH:D005356", "owl:sameAs\tMESH:D005356")
-    assert any("predicate owl:sameAs is not a SKOS mapping relation" in v for v in validate_lines(data_copy))
+    plant(
+        data_copy,
+        "graph/mappings.sssom.tsv",
+        "skos:exactMatch\tMESH:D005356",
+        "owl:sameAs\tMESH:D005356",
+    )
+    assert any(
+        "predicate owl:sameAs is not a SKOS mapping relation" in v
+        for v in validate_lines(data_copy)
+    )

@@ -8,7 +8,13 @@ import networkx as nx
 import pytest
 
 import spasmkg
-from spasmkg.network import read_graphml, read_node_link, to_networkx, write_graphml, write_node_link
+from spasmkg.network import (
+    read_graphml,
+    read_node_link,
+    to_networkx,
+    write_graphml,
+    write_node_link,
+)
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +25,9 @@ def graph() -> nx.MultiDiGraph:
 def test_one_node_per_entity_or_guidance_one_edge_per_claim(graph: nx.MultiDiGraph) -> None:
     assert graph.number_of_nodes() == 68 + 5
     assert graph.number_of_edges() == 128
-    assert not [n for n in graph if not n.startswith("skg:")], "sources, claims and literals are not nodes"
+    assert not [n for n in graph if not n.startswith("skg:")], (
+        "sources, claims and literals are not nodes"
+    )
 
 
 def test_node_attributes(graph: nx.MultiDiGraph) -> None:
@@ -39,7 +47,10 @@ def test_magnesium_reaches_spasm(graph: nx.MultiDiGraph) -> None:
 
 def test_cannabis_relief_edges_carry_their_contexts(graph: nx.MultiDiGraph) -> None:
     edges = graph.get_edge_data("skg:medical-cannabis", "skg:muscle-spasm")
-    assert {data["context_label"] for data in edges.values()} == {"multiple sclerosis", "spinal cord injury"}
+    assert {data["context_label"] for data in edges.values()} == {
+        "multiple sclerosis",
+        "spinal cord injury",
+    }
     for data in edges.values():
         assert data["predicate"] == "skgo:relieves"
         assert data["sources"] == "source:article-cannabis-studies"
@@ -47,9 +58,20 @@ def test_cannabis_relief_edges_carry_their_contexts(graph: nx.MultiDiGraph) -> N
 
 
 def test_every_cause_in_the_article_has_a_path_to_spasm(graph: nx.MultiDiGraph) -> None:
-    for cause in ("dehydration", "magnesium-deficiency", "potassium-deficiency", "calcium-deficiency",
-                  "muscle-overuse", "nerve-damage", "multiple-sclerosis", "parkinson-disease",
-                  "fibromyalgia", "diuretic", "statin", "asthma-medication"):
+    for cause in (
+        "dehydration",
+        "magnesium-deficiency",
+        "potassium-deficiency",
+        "calcium-deficiency",
+        "muscle-overuse",
+        "nerve-damage",
+        "multiple-sclerosis",
+        "parkinson-disease",
+        "fibromyalgia",
+        "diuretic",
+        "statin",
+        "asthma-medication",
+    ):
         assert nx.has_path(graph, f"skg:{cause}", "skg:muscle-spasm"), cause
 
 
@@ -71,5 +93,8 @@ def test_build_writes_both_network_files(tmp_path: Path) -> None:
     from spasmkg.build import build
 
     build(tmp_path / "dist")
-    assert nx.utils.graphs_equal(read_graphml(tmp_path / "dist" / "spasmkg.graphml"), read_node_link(tmp_path / "dist" / "spasmkg.nodelink.json"))
+    assert nx.utils.graphs_equal(
+        read_graphml(tmp_path / "dist" / "spasmkg.graphml"),
+        read_node_link(tmp_path / "dist" / "spasmkg.nodelink.json"),
+    )
     assert (tmp_path / "dist" / "spasmkg.html").stat().st_size > 100_000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import subprocess
 from pathlib import Path
 
 import httpx
@@ -35,11 +35,16 @@ def client(base: str, kind: str = "oxigraph", auth: object = None) -> GraphStore
 
 
 def graphs(store: GraphStore) -> dict[str, int]:
-    rows = store.select('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/spasmkg/")) } GROUP BY ?g', "list")
+    rows = store.select(
+        'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/spasmkg/")) } GROUP BY ?g',
+        "list",
+    )
     return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
 
 
-def test_push_to_oxigraph_then_every_named_query_agrees(tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph) -> None:
+def test_push_to_oxigraph_then_every_named_query_agrees(
+    tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph
+) -> None:
     with oxigraph_store(tmp_path / "store") as base:
         store = client(base)
         report = push(ntriples, store, batch_size=700)
@@ -62,19 +67,25 @@ def test_push_replaces_the_graph(tmp_path: Path, ntriples: str) -> None:
         assert graphs(store) == {GRAPH: 2265}
 
 
-def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(tmp_path: Path, ntriples: str) -> None:
+def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(
+    tmp_path: Path, ntriples: str
+) -> None:
     location = tmp_path / "store"
     with oxigraph_store(location) as base:
         push("\n".join(ntriples.splitlines()[:50]), client(base))
-    with pytest.raises(EndpointError, match=r"^batch 2 of 5 \(triples 501-1000\): cannot reach"):
-        with oxigraph_store(location) as base:
-            store = client(base)
+    with (
+        pytest.raises(EndpointError, match=r"^batch 2 of 5 \(triples 501-1000\): cannot reach"),
+        oxigraph_store(location) as base,
+    ):
+        store = client(base)
 
-            def kill_after_first(number: int, total: int) -> None:
-                if number == 1:
-                    os.system(f"pkill -f 'oxigraph serve --location {location}'")
+        def kill_after_first(number: int, total: int) -> None:
+            if number == 1:
+                subprocess.run(
+                    ["pkill", "-f", f"oxigraph serve --location {location}"], check=False
+                )
 
-            push(ntriples, store, batch_size=500, on_batch=kill_after_first)
+        push(ntriples, store, batch_size=500, on_batch=kill_after_first)
     with oxigraph_store(location) as base:
         store = client(base)
         assert graphs(store)[GRAPH] == 50, "the target graph is as it was"
@@ -112,9 +123,13 @@ def test_target_graph_must_be_an_iri(ntriples: str) -> None:
 
 def test_push_command(tmp_path: Path, dist: Path) -> None:
     with oxigraph_store(tmp_path / "store") as base:
-        result = run_entry_point("push", "--endpoint", base, "--from", str(dist), "--batch-size", "1000")
+        result = run_entry_point(
+            "push", "--endpoint", base, "--from", str(dist), "--batch-size", "1000"
+        )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith("pushed 2265 triples to <https://w3id.org/spasmkg/graph/all> in 3 batch(es)")
+        assert result.stdout.startswith(
+            "pushed 2265 triples to <https://w3id.org/spasmkg/graph/all> in 3 batch(es)"
+        )
         assert "[3/3] batch sent" in result.stderr
 
 
@@ -124,7 +139,9 @@ def test_push_command_to_nowhere_exits_2(dist: Path) -> None:
     assert result.stderr.startswith("error: looking for staging graphs")
 
 
-def test_virtuoso_push_with_digest_auth_and_named_queries(tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph) -> None:
+def test_virtuoso_push_with_digest_auth_and_named_queries(
+    tmp_path: Path, ntriples: str, kg: spasmkg.KnowledgeGraph
+) -> None:
     with virtuoso_store(tmp_path / "virtuoso") as base:
         store = client(base, "virtuoso", httpx.DigestAuth("dba", "dba"))
         report = push(ntriples, store, batch_size=1000)

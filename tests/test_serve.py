@@ -35,11 +35,18 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(dist: Path) -> Iterator[Server]:
-    with Server(dist / "spasmkg.nq", port=0, config=FrontConfig(timeout=2.0, max_body=20_000)) as server:
+    with Server(
+        dist / "spasmkg.nq", port=0, config=FrontConfig(timeout=2.0, max_body=20_000)
+    ) as server:
         yield server
 
 
-def http(url: str, data: bytes | None = None, method: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+def http(
+    url: str,
+    data: bytes | None = None,
+    method: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str, dict[str, str]]:
     """Status, body and headers of one request (errors included)."""
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
@@ -54,7 +61,9 @@ def get(server: Server, text: str) -> tuple[int, str, dict[str, str]]:
 
 
 @pytest.mark.parametrize("name", OFFLINE)
-def test_named_queries_answer_the_same_over_http(served: Server, kg: spasmkg.KnowledgeGraph, name: str) -> None:
+def test_named_queries_answer_the_same_over_http(
+    served: Server, kg: spasmkg.KnowledgeGraph, name: str
+) -> None:
     params = EXPECTED[name].get("params", {})
     remote = query(name, params, kg=kg, endpoint=served.url)
     local = query(name, params, kg=kg, engine="rdflib")
@@ -67,22 +76,49 @@ def test_named_queries_answer_the_same_over_http(served: Server, kg: spasmkg.Kno
     [
         ("?" + urllib.parse.urlencode({"update": "DROP ALL"}), None, "GET", None),
         ("", b"DROP ALL", "POST", "application/sparql-update"),
-        ("", urllib.parse.urlencode({"update": "DROP ALL"}).encode(), "POST", "application/x-www-form-urlencoded"),
-        ("", urllib.parse.urlencode({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(), "POST", "application/x-www-form-urlencoded"),
+        (
+            "",
+            urllib.parse.urlencode({"update": "DROP ALL"}).encode(),
+            "POST",
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            "",
+            urllib.parse.urlencode({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).encode(),
+            "POST",
+            "application/x-www-form-urlencoded",
+        ),
         ("", b"LOAD <http://127.0.0.1:9/x>", "POST", "application/sparql-query"),
     ],
 )
-def test_updates_are_rejected(served: Server, url_suffix: str, data: bytes | None, method: str, content_type: str | None) -> None:
-    status, body, _ = http(served.url + url_suffix, data, method, {"Content-Type": content_type} if content_type else {})
+def test_updates_are_rejected(
+    served: Server, url_suffix: str, data: bytes | None, method: str, content_type: str | None
+) -> None:
+    status, body, _ = http(
+        served.url + url_suffix,
+        data,
+        method,
+        {"Content-Type": content_type} if content_type else {},
+    )
     assert status == 403, body
     assert "read-only" in body or "refused" in body
-    assert json.loads(get(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1])["results"]["bindings"][0]["n"]["value"] == "2265"
+    assert (
+        json.loads(get(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1])["results"][
+            "bindings"
+        ][0]["n"]["value"]
+        == "2265"
+    )
 
 
 @pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
 def test_graph_store_writes_are_rejected(served: Server, method: str) -> None:
     base = served.url.removesuffix("/sparql")
-    status, body, _ = http(f"{base}/store?default", b"<urn:a> <urn:b> <urn:c> .", method, {"Content-Type": "application/n-triples"})
+    status, body, _ = http(
+        f"{base}/store?default",
+        b"<urn:a> <urn:b> <urn:c> .",
+        method,
+        {"Content-Type": "application/n-triples"},
+    )
     assert status == 405 and "read-only" in body
 
 
@@ -115,7 +151,9 @@ def test_slow_query_hits_the_time_out_with_504_and_the_server_carries_on(served:
 
 def test_oversized_request_is_413(served: Server) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30_000
-    status, _, _ = http(served.url, big.encode(), "POST", {"Content-Type": "application/sparql-query"})
+    status, _, _ = http(
+        served.url, big.encode(), "POST", {"Content-Type": "application/sparql-query"}
+    )
     assert status == 413
 
 
@@ -125,14 +163,19 @@ def test_cors_is_off_by_default(served: Server) -> None:
 
 
 def test_cors_when_asked(dist: Path) -> None:
-    with Server(dist / "spasmkg.nq", port=0, config=FrontConfig(cors_origin="https://example.org")) as server:
+    with Server(
+        dist / "spasmkg.nq", port=0, config=FrontConfig(cors_origin="https://example.org")
+    ) as server:
         _, _, headers = get(server, "ASK {}")
         assert headers.get("access-control-allow-origin") == "https://example.org"
 
 
 def test_concurrency_cap_answers_busy(dist: Path) -> None:
     config = FrontConfig(timeout=2.0, max_concurrency=1, max_waiting=1)
-    with Server(dist / "spasmkg.nq", port=0, config=config) as server, concurrent.futures.ThreadPoolExecutor(4) as pool:
+    with (
+        Server(dist / "spasmkg.nq", port=0, config=config) as server,
+        concurrent.futures.ThreadPoolExecutor(4) as pool,
+    ):
         statuses = sorted(pool.map(lambda _: get(server, SLOW)[0], range(4)))
     assert 503 in statuses and 504 in statuses
 
@@ -155,7 +198,11 @@ def test_endpoint_that_is_not_sparql_is_a_clear_error(kg: spasmkg.KnowledgeGraph
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(EndpointError, match="is it a SPARQL endpoint"):
-            query(sparql="SELECT * WHERE { ?s ?p ?o }", kg=kg, endpoint=f"http://127.0.0.1:{server.server_address[1]}/")
+            query(
+                sparql="SELECT * WHERE { ?s ?p ?o }",
+                kg=kg,
+                endpoint=f"http://127.0.0.1:{server.server_address[1]}/",
+            )
     finally:
         server.shutdown()
 
@@ -164,14 +211,34 @@ def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> N
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(
         [sys.executable, "-m", "spasmkg", "serve", "--port", "0", "--from", str(dist)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         line = process.stdout.readline() if process.stdout else ""
         assert line.startswith("ready: http://127.0.0.1:"), line
         url = line.split()[1]
-        answer = subprocess.run([sys.executable, "-m", "spasmkg", "query", "--endpoint", url, "hierarchy", "-p", "root=statin", "-f", "csv"],
-                                capture_output=True, text=True, env=env, timeout=60)
+        answer = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "spasmkg",
+                "query",
+                "--endpoint",
+                url,
+                "hierarchy",
+                "-p",
+                "root=statin",
+                "-f",
+                "csv",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert answer.returncode == 0, answer.stderr
         assert "https://w3id.org/spasmkg/entity/atorvastatin" in answer.stdout
         process.send_signal(signal.SIGINT)

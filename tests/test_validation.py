@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
 
 import spasmkg
+from spasmkg.engines import make_engine
 from spasmkg.namespaces import SKG, SKGO
 from spasmkg.paths import data_paths
-from spasmkg.engines import make_engine
 from spasmkg.queries import inspect_query, quality_checks
 from spasmkg.validate import passage_violations, validate
 from tests.helpers import ARTICLE, run_entry_point
@@ -28,7 +27,9 @@ def test_shipped_graph_validates_clean(kg: spasmkg.KnowledgeGraph) -> None:
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("check", QC_CHECKS, ids=[check.name for check in QC_CHECKS])
-def test_quality_check_finds_nothing_in_the_shipped_graph(graph: Graph, check: object, engine: str) -> None:
+def test_quality_check_finds_nothing_in_the_shipped_graph(
+    graph: Graph, check: object, engine: str
+) -> None:
     runner = make_engine(engine, graph)
     assert runner.run(inspect_query(check.text), {}).rows == []  # type: ignore[attr-defined]
 
@@ -52,39 +53,65 @@ def test_label_in_another_language(data_copy: Path) -> None:
 
 def test_claim_without_source(data_copy: Path) -> None:
     found = violations_after(
-        data_copy, "graph/treatments.ttl",
+        data_copy,
+        "graph/treatments.ttl",
         "    prov:wasDerivedFrom source:curators ;\n    skgo:evidence ECO:0000305 ;\n    skgo:modality skgo:possible .\n\nclaim:muscle-stretching",
         "    skgo:evidence ECO:0000305 ;\n    skgo:modality skgo:possible .\n\nclaim:muscle-stretching",
     )
     claim = "claim:massage--relieves--muscle-cramp"
-    assert f"[shacl] {claim} prov:wasDerivedFrom: needs at least one prov:wasDerivedFrom that is a source" in found
-    assert f"[qc:claim-without-source-violation] {claim}: cites no source (prov:wasDerivedFrom)" in found
+    assert (
+        f"[shacl] {claim} prov:wasDerivedFrom: needs at least one prov:wasDerivedFrom that is a source"
+        in found
+    )
+    assert (
+        f"[qc:claim-without-source-violation] {claim}: cites no source (prov:wasDerivedFrom)"
+        in found
+    )
 
 
 def test_evidence_that_is_not_an_eco_term(data_copy: Path) -> None:
-    found = violations_after(data_copy, "graph/diseases.ttl", "skgo:evidence ECO:0000303", "skgo:evidence skg:fibromyalgia")
+    found = violations_after(
+        data_copy,
+        "graph/diseases.ttl",
+        "skgo:evidence ECO:0000303",
+        "skgo:evidence skg:fibromyalgia",
+    )
     assert any("needs at least one skgo:evidence that is an ECO term" in v for v in found)
 
 
 def test_dangling_reference(data_copy: Path) -> None:
-    found = violations_after(data_copy, "graph/diseases.ttl", "rdf:object skg:muscle-spasm", "rdf:object skg:muscle-spasmm")
+    found = violations_after(
+        data_copy,
+        "graph/diseases.ttl",
+        "rdf:object skg:muscle-spasm",
+        "rdf:object skg:muscle-spasmm",
+    )
     assert any(v.startswith("[qc:dangling-reference-violation] skg:muscle-spasmm") for v in found)
 
 
 def test_wrong_direction_condition_causes_medication(data_copy: Path) -> None:
     """A medication causes a condition, not the reverse."""
     found = violations_after(
-        data_copy, "graph/medications.ttl",
+        data_copy,
+        "graph/medications.ttl",
         "rdf:object skg:hypokalemia ;\n    rdf:predicate skgo:hasAdverseEffect ;\n    rdf:subject skg:furosemide",
         "rdf:object skg:furosemide ;\n    rdf:predicate skgo:hasAdverseEffect ;\n    rdf:subject skg:hypokalemia",
     )
-    assert "[shacl] skg:hypokalemia: the subject of skgo:hasAdverseEffect must be a Medication or MedicationClass" in found
-    assert "[shacl] skg:furosemide: the object of skgo:hasAdverseEffect must be a Condition or PhysiologicalState" in found
+    assert (
+        "[shacl] skg:hypokalemia: the subject of skgo:hasAdverseEffect must be a Medication or MedicationClass"
+        in found
+    )
+    assert (
+        "[shacl] skg:furosemide: the object of skgo:hasAdverseEffect must be a Condition or PhysiologicalState"
+        in found
+    )
 
 
 def test_bare_edge_without_a_claim(data_copy: Path) -> None:
     found = violations_after(
-        data_copy, "graph/treatments.ttl", 'rdfs:label "massage"@en ;',
+        data_copy,
+        "graph/treatments.ttl",
+        'rdfs:label "massage"@en ;',
         'rdfs:label "massage"@en ;\n    skgo:relieves skg:spasticity ;',
     )
     assert any(v.startswith("[qc:unbacked-edge-violation] skg:massage: links to") for v in found)
@@ -92,11 +119,15 @@ def test_bare_edge_without_a_claim(data_copy: Path) -> None:
 
 def test_overstated_article_claim(data_copy: Path) -> None:
     found = violations_after(
-        data_copy, "graph/diseases.ttl",
+        data_copy,
+        "graph/diseases.ttl",
         "prov:wasDerivedFrom source:article-causes-diseases ;\n    skgo:evidence ECO:0000303 ;\n    skgo:modality skgo:possible",
         "prov:wasDerivedFrom source:article-causes-diseases ;\n    skgo:evidence ECO:0000303 ;\n    skgo:modality skgo:stated",
     )
-    assert any("[qc:overstated-article-claim-violation]" in v and "not marked skgo:possible" in v for v in found)
+    assert any(
+        "[qc:overstated-article-claim-violation]" in v and "not marked skgo:possible" in v
+        for v in found
+    )
 
 
 def test_duplicate_label(data_copy: Path) -> None:
@@ -106,7 +137,8 @@ def test_duplicate_label(data_copy: Path) -> None:
 
 def test_hierarchy_cycle(data_copy: Path) -> None:
     found = violations_after(
-        data_copy, "graph/medications.ttl",
+        data_copy,
+        "graph/medications.ttl",
         "rdf:object skg:diuretic ;\n    rdf:predicate skos:broader ;\n    rdf:subject skg:loop-diuretic",
         "rdf:object skg:furosemide ;\n    rdf:predicate skos:broader ;\n    rdf:subject skg:loop-diuretic",
     )
@@ -114,8 +146,15 @@ def test_hierarchy_cycle(data_copy: Path) -> None:
 
 
 def test_passage_outside_its_section(data_copy: Path) -> None:
-    found = violations_after(data_copy, "graph/sources.ttl", "skgo:charEnd 1316 ;\n    skgo:charStart 1182", "skgo:charEnd 1316 ;\n    skgo:charStart 1400")
-    assert any(v.startswith("[qc:passage-span-violation] source:article-causes-medications") for v in found)
+    found = violations_after(
+        data_copy,
+        "graph/sources.ttl",
+        "skgo:charEnd 1316 ;\n    skgo:charStart 1182",
+        "skgo:charEnd 1316 ;\n    skgo:charStart 1400",
+    )
+    assert any(
+        v.startswith("[qc:passage-span-violation] source:article-causes-medications") for v in found
+    )
 
 
 def test_undeclared_term_query_catches_what_the_loader_would_refuse(graph: Graph) -> None:
@@ -144,7 +183,10 @@ def test_passages_detect_an_edited_article(tmp_path: Path, graph: Graph) -> None
     assert len(found) == 1 + 14 + 4  # the file, 14 passages, 4 sections
 
 
-@pytest.mark.skipif(not ARTICLE.exists(), reason="the source article sits outside the repository (../shared/sources)")
+@pytest.mark.skipif(
+    not ARTICLE.exists(),
+    reason="the source article sits outside the repository (../shared/sources)",
+)
 def test_every_cited_passage_matches_the_article(graph: Graph) -> None:
     assert list(passage_violations(graph, ARTICLE)) == []
     text = ARTICLE.read_text(encoding="utf-8")

@@ -47,6 +47,8 @@ def query(
     )
 
 
-def lookup(term: str, *, kg: KnowledgeGraph | None = None, root: Path | str | None = None) -> list[EntityRecord]:
+def lookup(
+    term: str, *, kg: KnowledgeGraph | None = None, root: Path | str | None = None
+) -> list[EntityRecord]:
     """Every entity a label, synonym, IRI or external identifier names."""
     return EntityIndex(kg or load(root)).lookup(term)

@@ -14,8 +14,8 @@ from spasmkg import __version__
 from spasmkg.errors import SpasmKGError, ValidationFailed
 from spasmkg.export import RDF_WRITERS
 from spasmkg.html import write_page
-from spasmkg.network import to_networkx, write_graphml, write_node_link
 from spasmkg.loader import KnowledgeGraph, load
+from spasmkg.network import to_networkx, write_graphml, write_node_link
 from spasmkg.paths import data_paths
 from spasmkg.stats import Counts, count, report_json, report_markdown, void_description
 from spasmkg.validate import validate
@@ -25,7 +25,13 @@ StepCallback = Callable[[str], None]
 
 #: The steps of a build, in order, as progress shows them.
 STEPS = (
-    "load", "validate", "write RDF", "write network", "write report", "write manifest", "swap into place",
+    "load",
+    "validate",
+    "write RDF",
+    "write network",
+    "write report",
+    "write manifest",
+    "swap into place",
 )
 
 
@@ -45,9 +51,7 @@ def sha256(path: Path) -> str:
 
 def write_manifest(folder: Path, inputs: dict[str, str]) -> dict[str, str]:
     """Checksums of every output file (and of the inputs), so a user can verify a build."""
-    files = {
-        path.name: sha256(path) for path in sorted(folder.iterdir()) if path.name != MANIFEST
-    }
+    files = {path.name: sha256(path) for path in sorted(folder.iterdir()) if path.name != MANIFEST}
     manifest = {"spasmkg": __version__, "files": files, "inputs": inputs}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")
     return files
@@ -60,7 +64,9 @@ def input_checksums(kg: KnowledgeGraph, root: Path) -> dict[str, str]:
 
 def check_replaceable(out: Path) -> None:
     """Refuse to replace a folder that is not an earlier spasmkg build."""
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())):
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
+    ):
         raise SpasmKGError(
             f"{out}: exists and is not a spasmkg build folder (no {MANIFEST}); "
             "choose another --out or remove it"

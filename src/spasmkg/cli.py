@@ -49,7 +49,9 @@ def cli(verbose: int, quiet: bool) -> None:
     Build it, validate it, query it with SPARQL, explain causal chains with their sources,
     look up entities in outside vocabularies, and browse it as an interactive page.
     """
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -110,7 +112,9 @@ def validate(data_root: Path | None, article: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--check", is_flag=True, help="Only report files that are not canonical; exit 1 if any.")
+@click.option(
+    "--check", is_flag=True, help="Only report files that are not canonical; exit 1 if any."
+)
 @data_option
 def fmt(check: bool, data_root: Path | None) -> None:
     """Rewrite the curated Turtle files in canonical (sorted) form."""
@@ -142,7 +146,13 @@ def format_record(record: Any) -> str:
 
 @cli.command()
 @click.argument("term")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @data_option
 def lookup(term: str, output_format: str, data_root: Path | None) -> None:
     """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
@@ -173,17 +183,55 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("-e", "--expression", "sparql", help="SPARQL text to run instead of a named query or file.")
-@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter; repeat for several. Entities may be named by label, name or identifier.")
-@click.option("-f", "--format", "output_format", type=click.Choice(["table", "csv", "tsv", "json", "md"]), default="table", show_default=True, help="json is the SPARQL 1.1 results format; table and md show labels beside IRIs.")
-@click.option("--engine", type=click.Choice(["rdflib", "oxigraph", "auto"]), default="rdflib", show_default=True, help="Embedded engine; auto picks pyoxigraph for large graphs.")
-@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead.")
-@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses, which send queries to other servers.")
-@click.option("--allow-remote", is_flag=True, help="Allow FROM / FROM NAMED, which load outside graphs.")
+@click.option(
+    "-e", "--expression", "sparql", help="SPARQL text to run instead of a named query or file."
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeat for several. Entities may be named by label, name or identifier.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+    default="table",
+    show_default=True,
+    help="json is the SPARQL 1.1 results format; table and md show labels beside IRIs.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["rdflib", "oxigraph", "auto"]),
+    default="rdflib",
+    show_default=True,
+    help="Embedded engine; auto picks pyoxigraph for large graphs.",
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead."
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses, which send queries to other servers.",
+)
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow FROM / FROM NAMED, which load outside graphs."
+)
 @data_option
 def query(
-    name: str | None, sparql: str | None, params: tuple[str, ...], output_format: str, engine: str,
-    endpoint: str | None, allow_service: bool, allow_remote: bool, data_root: Path | None,
+    name: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    engine: str,
+    endpoint: str | None,
+    allow_service: bool,
+    allow_remote: bool,
+    data_root: Path | None,
 ) -> None:
     """Run a named query (see 'spasmkg queries'), a .rq file, or SPARQL given with -e.
 
@@ -198,8 +246,15 @@ def query(
         raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
     kg = load(data_root)
     result = run(
-        name, parse_params(params), sparql=sparql, kg=kg, engine=engine, endpoint=endpoint,
-        allow_service=allow_service, allow_remote=allow_remote, root=data_root,
+        name,
+        parse_params(params),
+        sparql=sparql,
+        kg=kg,
+        engine=engine,
+        endpoint=endpoint,
+        allow_service=allow_service,
+        allow_remote=allow_remote,
+        root=data_root,
     )
     labels = kg.labels() if output_format in ("table", "md") else {}
     click.echo(render(result, output_format, labels), nl=False)
@@ -222,10 +277,24 @@ def list_queries(data_root: Path | None) -> None:
 @cli.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--max-length", type=click.IntRange(1, 8), default=4, show_default=True, help="Longest chain, in steps.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 8),
+    default=4,
+    show_default=True,
+    help="Longest chain, in steps.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @data_option
-def explain(source: str, target: str, max_length: int, output_format: str, data_root: Path | None) -> None:
+def explain(
+    source: str, target: str, max_length: int, output_format: str, data_root: Path | None
+) -> None:
     """Every causal or mechanistic chain from SOURCE to TARGET (for example furosemide and
     'muscle cramp'), each step with its claims, modality, evidence and source."""
     import json
@@ -242,12 +311,30 @@ def explain(source: str, target: str, max_length: int, output_format: str, data_
 
 
 @cli.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("spasmkg.html"), show_default=True, help="The page to write.")
-@click.option("--focus", metavar="ENTITY", help="Show only the neighbourhood of this entity (label, name or identifier).")
-@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Steps around --focus to include.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("spasmkg.html"),
+    show_default=True,
+    help="The page to write.",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Show only the neighbourhood of this entity (label, name or identifier).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 10),
+    default=1,
+    show_default=True,
+    help="Steps around --focus to include.",
+)
 @click.option("--title", default=None, help="Heading of the page.")
 @data_option
-def html(out: Path, focus: str | None, depth: int, title: str | None, data_root: Path | None) -> None:
+def html(
+    out: Path, focus: str | None, depth: int, title: str | None, data_root: Path | None
+) -> None:
     """Write the interactive graph as one self-contained HTML page that works offline."""
     from spasmkg.html import write_page
     from spasmkg.loader import load
@@ -272,7 +359,9 @@ def built_file(dist: Path | None, name: str, data_root: Path | None, workdir: Pa
     if dist is not None:
         found = dist / name
         if not found.is_file():
-            raise click.UsageError(f"{found} does not exist; run 'spasmkg build --out {dist}' first")
+            raise click.UsageError(
+                f"{found} does not exist; run 'spasmkg build --out {dist}' first"
+            )
         return found
     from spasmkg.build import build as run_build
 
@@ -280,21 +369,60 @@ def built_file(dist: Path | None, name: str, data_root: Path | None, workdir: Pa
 
 
 dist_option = click.option(
-    "--from", "dist", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+    "--from",
+    "dist",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
     help="Reuse the output of an earlier 'spasmkg build' instead of building now.",
 )
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
-@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port of the public endpoint.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=10.0, show_default=True, help="Seconds a query may run before it gets 504.")
-@click.option("--max-concurrency", type=click.IntRange(1), default=8, show_default=True, help="Queries answered at once; more wait in line.")
-@click.option("--cors", "cors_origin", metavar="ORIGIN", default=None, help="Allow browser pages from this origin (off by default).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port of the public endpoint.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it gets 504.",
+)
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help="Queries answered at once; more wait in line.",
+)
+@click.option(
+    "--cors",
+    "cors_origin",
+    metavar="ORIGIN",
+    default=None,
+    help="Allow browser pages from this origin (off by default).",
+)
 @dist_option
 @data_option
-def serve(host: str, port: int, timeout: float, max_concurrency: int, cors_origin: str | None,
-          dist: Path | None, data_root: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_concurrency: int,
+    cors_origin: str | None,
+    dist: Path | None,
+    data_root: Path | None,
+) -> None:
     """Serve the graph read-only at http://HOST:PORT/sparql through Oxigraph, behind a front
     that refuses SERVICE, UPDATE and LOAD and enforces the time-out. Stop with Ctrl-C."""
     import tempfile
@@ -305,7 +433,9 @@ def serve(host: str, port: int, timeout: float, max_concurrency: int, cors_origi
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
     with tempfile.TemporaryDirectory(prefix="spasmkg-serve-") as work:
         nquads = built_file(dist, "spasmkg.nq", data_root, Path(work))
-        config = FrontConfig(timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin)
+        config = FrontConfig(
+            timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin
+        )
         server = Server(nquads, host=host, port=port, config=config, workdir=Path(work))
         click.echo("loading the graph into Oxigraph ...", err=True)
         server.start()
@@ -328,16 +458,54 @@ def signal_pause() -> None:
 
 
 @cli.command()
-@click.option("--endpoint", required=True, metavar="URL", help="Base URL of the store (e.g. http://localhost:7878 for Oxigraph, http://localhost:3030/ds for Fuseki).")
-@click.option("--kind", type=click.Choice(["oxigraph", "fuseki", "virtuoso"]), default="oxigraph", show_default=True, help="How the store lays out its query, update and graph-store URLs.")
-@click.option("--graph", default="https://w3id.org/spasmkg/graph/all", show_default=True, help="Named graph to replace.")
-@click.option("--user", default=None, help="User name; the password comes from --password or $SPASMKG_PASSWORD.")
-@click.option("--password", default=None, help="Password (prefer $SPASMKG_PASSWORD, which stays out of shell history).")
-@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Triples per upload.")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Base URL of the store (e.g. http://localhost:7878 for Oxigraph, http://localhost:3030/ds for Fuseki).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["oxigraph", "fuseki", "virtuoso"]),
+    default="oxigraph",
+    show_default=True,
+    help="How the store lays out its query, update and graph-store URLs.",
+)
+@click.option(
+    "--graph",
+    default="https://w3id.org/spasmkg/graph/all",
+    show_default=True,
+    help="Named graph to replace.",
+)
+@click.option(
+    "--user",
+    default=None,
+    help="User name; the password comes from --password or $SPASMKG_PASSWORD.",
+)
+@click.option(
+    "--password",
+    default=None,
+    help="Password (prefer $SPASMKG_PASSWORD, which stays out of shell history).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=5000,
+    show_default=True,
+    help="Triples per upload.",
+)
 @dist_option
 @data_option
-def push(endpoint: str, kind: str, graph: str, user: str | None, password: str | None, batch_size: int,
-         dist: Path | None, data_root: Path | None) -> None:
+def push(
+    endpoint: str,
+    kind: str,
+    graph: str,
+    user: str | None,
+    password: str | None,
+    batch_size: int,
+    dist: Path | None,
+    data_root: Path | None,
+) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso, GraphDB ...),
     replacing GRAPH atomically, and verify the store holds exactly what was sent. A bearer
     token can be given in $SPASMKG_TOKEN."""
@@ -354,8 +522,12 @@ def push(endpoint: str, kind: str, graph: str, user: str | None, password: str |
 
         if secret is None:
             raise click.UsageError("--user needs a password: --password or $SPASMKG_PASSWORD")
-        auth = httpx.DigestAuth(user, secret) if kind == "virtuoso" else httpx.BasicAuth(user, secret)
-    store = GraphStore(StoreEndpoints.from_base(endpoint, kind), auth=auth, token=os.environ.get("SPASMKG_TOKEN"))
+        auth = (
+            httpx.DigestAuth(user, secret) if kind == "virtuoso" else httpx.BasicAuth(user, secret)
+        )
+    store = GraphStore(
+        StoreEndpoints.from_base(endpoint, kind), auth=auth, token=os.environ.get("SPASMKG_TOKEN")
+    )
     with tempfile.TemporaryDirectory(prefix="spasmkg-push-") as work:
         ntriples = built_file(dist, "spasmkg.nt", data_root, Path(work)).read_text(encoding="utf-8")
 
@@ -363,8 +535,10 @@ def push(endpoint: str, kind: str, graph: str, user: str | None, password: str |
         click.echo(f"[{number}/{total}] batch sent", err=True)
 
     report = run_push(ntriples, store, graph, batch_size=batch_size, on_batch=progress)
-    click.echo(f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
-               f"count and {report.verified_sample} sampled triples verified")
+    click.echo(
+        f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
+        f"count and {report.verified_sample} sampled triples verified"
+    )
 
 
 def main() -> None:

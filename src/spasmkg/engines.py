@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins import sparql as rdflib_sparql
@@ -44,10 +44,23 @@ class Engine(Protocol):
 #: Algebra nodes above or around a WHERE pattern's first part, followed down to reach it:
 #: projection and solution modifiers, filters and binds (through ``p``), and the left side of
 #: joins (through ``p1``).
-THROUGH_P = frozenset({
-    "SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery", "Project", "Distinct",
-    "Reduced", "Slice", "OrderBy", "AggregateJoin", "Group", "Filter", "Extend",
-})
+THROUGH_P = frozenset(
+    {
+        "SelectQuery",
+        "AskQuery",
+        "ConstructQuery",
+        "DescribeQuery",
+        "Project",
+        "Distinct",
+        "Reduced",
+        "Slice",
+        "OrderBy",
+        "AggregateJoin",
+        "Group",
+        "Filter",
+        "Extend",
+    }
+)
 THROUGH_P1 = frozenset({"Join", "LeftJoin", "Minus"})
 
 
@@ -160,7 +173,9 @@ class OxigraphEngine:
         import pyoxigraph as ox
 
         form = query.form
-        substitutions = {ox.Variable(str(name)): to_oxigraph(value) for name, value in bindings.items()}
+        substitutions = {
+            ox.Variable(str(name)): to_oxigraph(value) for name, value in bindings.items()
+        }
         try:
             answer = self.store.query(query.text, substitutions=substitutions)
         except SyntaxError as error:
@@ -170,7 +185,12 @@ class OxigraphEngine:
         if isinstance(answer, ox.QueryTriples):
             graph = Graph(bind_namespaces="none")
             for triple in answer:
-                graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))  # type: ignore[arg-type]
+                terms = (
+                    to_rdflib(triple.subject),
+                    to_rdflib(triple.predicate),
+                    to_rdflib(triple.object),
+                )
+                graph.add(cast(tuple[Node, Node, Node], terms))
             return QueryResult(form, graph=graph)
         variables = [v.value for v in answer.variables]
         rows = [tuple(to_rdflib(solution[name]) for name in variables) for solution in answer]
@@ -238,7 +258,9 @@ class EndpointEngine:
                 return bytes(response.read())
         except urllib.error.HTTPError as error:
             detail = error.read(500).decode("utf-8", "replace").strip().splitlines()
-            raise EndpointError(f"{self.url}: HTTP {error.code}: {' '.join(detail)[:300]}") from None
+            raise EndpointError(
+                f"{self.url}: HTTP {error.code}: {' '.join(detail)[:300]}"
+            ) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {reason}") from None
@@ -255,7 +277,9 @@ class EndpointEngine:
         try:
             document = json.loads(self.post(text, "application/sparql-results+json"))
         except json.JSONDecodeError:
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?") from None
+            raise EndpointError(
+                f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?"
+            ) from None
         if "boolean" in document:
             return QueryResult(form, boolean=bool(document["boolean"]))
         try:
@@ -265,7 +289,9 @@ class EndpointEngine:
                 for b in document["results"]["bindings"]
             ]
         except (KeyError, TypeError):
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?") from None
+            raise EndpointError(
+                f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?"
+            ) from None
         return QueryResult(form, variables, rows)
 
 

@@ -19,9 +19,20 @@ from spasmkg.network import SKOS_LABELS
 #: The relations a chain may follow, always from subject to object. ``skos:broader`` reads
 #: "is a kind of": furosemide is a loop diuretic, a cramp is a form of spasm.
 CHAIN_RELATIONS = (
-    SKGO.causes, SKGO.contributesTo, SKGO.hasAdverseEffect, SKGO.riskFactorFor,
-    SKGO.relieves, SKGO.treats, SKGO.hasActiveIngredient, SKGO.interactsWith, SKGO.targets,
-    SKGO.partOfPathway, SKGO.regulates, SKGO.requiredFor, SKGO.degrades, SKOS.broader,
+    SKGO.causes,
+    SKGO.contributesTo,
+    SKGO.hasAdverseEffect,
+    SKGO.riskFactorFor,
+    SKGO.relieves,
+    SKGO.treats,
+    SKGO.hasActiveIngredient,
+    SKGO.interactsWith,
+    SKGO.targets,
+    SKGO.partOfPathway,
+    SKGO.regulates,
+    SKGO.requiredFor,
+    SKGO.degrades,
+    SKOS.broader,
 )
 #: From weakest to strongest; a chain is only as strong as its weakest step.
 MODALITY_ORDER = (SKGO.possible, SKGO.typical, SKGO.stated)
@@ -62,7 +73,10 @@ class Chain:
     @property
     def modality(self) -> str:
         """The weakest modality along the chain, taking each step's strongest claim."""
-        ranks = [max(MODALITY_ORDER.index(URIRef(c.modality)) for c in step.claims) for step in self.steps]
+        ranks = [
+            max(MODALITY_ORDER.index(URIRef(c.modality)) for c in step.claims)
+            for step in self.steps
+        ]
         return str(MODALITY_ORDER[min(ranks)]) if ranks else str(SKGO.stated)
 
     def as_dict(self) -> dict[str, object]:
@@ -70,8 +84,10 @@ class Chain:
         return {
             "modality": short(self.modality),
             "steps": [
-                {**{k: v for k, v in step.__dict__.items() if k != "claims"},
-                 "claims": [claim.__dict__ for claim in step.claims]}
+                {
+                    **{k: v for k, v in step.__dict__.items() if k != "claims"},
+                    "claims": [claim.__dict__ for claim in step.claims],
+                }
                 for step in self.steps
             ],
         }
@@ -98,30 +114,44 @@ class Explainer:
 
     def label(self, node: Node) -> str:
         """The label of a node in the graph or the ontology."""
-        return str(self.graph.value(node, RDFS.label) or self.kg.ontology.value(node, RDFS.label) or short(str(node)))
+        return str(
+            self.graph.value(node, RDFS.label)
+            or self.kg.ontology.value(node, RDFS.label)
+            or short(str(node))
+        )
 
     def claims(self, subject: Node, relation: Node, obj: Node) -> tuple[ClaimInfo, ...]:
         """The claims behind one edge."""
         g = self.graph
         found = []
-        for claim in sorted(g.subjects(RDF.subject, subject)):
+        for claim in sorted(g.subjects(RDF.subject, subject), key=str):
             if g.value(claim, RDF.predicate) != relation or g.value(claim, RDF.object) != obj:
                 continue
             context = g.value(claim, SKGO.inContext)
-            found.append(ClaimInfo(
-                iri=short(str(claim)),
-                modality=str(g.value(claim, SKGO.modality)),
-                evidence=tuple(sorted(self.label(e) for e in g.objects(claim, SKGO.evidence))),
-                sources=tuple(sorted(short(str(s)) for s in g.objects(claim, PROV.wasDerivedFrom))),
-                context=self.label(context) if context is not None else None,
-                mechanism=tuple(sorted(self.label(m) for m in g.objects(claim, SKGO.hasMechanism))),
-                note=str(g.value(claim, RDFS.comment) or ""),
-            ))
+            found.append(
+                ClaimInfo(
+                    iri=short(str(claim)),
+                    modality=str(g.value(claim, SKGO.modality)),
+                    evidence=tuple(sorted(self.label(e) for e in g.objects(claim, SKGO.evidence))),
+                    sources=tuple(
+                        sorted(short(str(s)) for s in g.objects(claim, PROV.wasDerivedFrom))
+                    ),
+                    context=self.label(context) if context is not None else None,
+                    mechanism=tuple(
+                        sorted(self.label(m) for m in g.objects(claim, SKGO.hasMechanism))
+                    ),
+                    note=str(g.value(claim, RDFS.comment) or ""),
+                )
+            )
         return tuple(found)
 
-    def paths(self, start: Node, goal: Node, max_length: int) -> Iterator[list[tuple[Node, URIRef, Node]]]:
+    def paths(
+        self, start: Node, goal: Node, max_length: int
+    ) -> Iterator[list[tuple[Node, URIRef, Node]]]:
         """Every simple path of at most ``max_length`` edges, depth first."""
-        stack: list[tuple[Node, list[tuple[Node, URIRef, Node]], set[Node]]] = [(start, [], {start})]
+        stack: list[tuple[Node, list[tuple[Node, URIRef, Node]], set[Node]]] = [
+            (start, [], {start})
+        ]
         while stack:
             node, path, seen = stack.pop()
             if node == goal and path:
@@ -136,9 +166,12 @@ class Explainer:
     def step(self, subject: Node, relation: URIRef, obj: Node) -> Step:
         """One edge with labels and claims."""
         return Step(
-            subject=short(str(subject)), subject_label=self.label(subject),
-            relation=short(str(relation)), relation_label=SKOS_LABELS.get(relation) or self.label(relation),
-            object=short(str(obj)), object_label=self.label(obj),
+            subject=short(str(subject)),
+            subject_label=self.label(subject),
+            relation=short(str(relation)),
+            relation_label=SKOS_LABELS.get(relation) or self.label(relation),
+            object=short(str(obj)),
+            object_label=self.label(obj),
             claims=self.claims(subject, relation, obj),
         )
 
@@ -152,7 +185,10 @@ class Explainer:
         if max_length < 1:
             raise SpasmKGError("--max-length must be at least 1")
         start, goal = self.index.resolve(source), self.index.resolve(target)
-        chains = [Chain(tuple(self.step(*edge) for edge in path)) for path in self.paths(start, goal, max_length)]
+        chains = [
+            Chain(tuple(self.step(*edge) for edge in path))
+            for path in self.paths(start, goal, max_length)
+        ]
         return sorted(chains, key=lambda c: (len(c.steps), [s.object_label for s in c.steps]))
 
 
@@ -167,7 +203,9 @@ def format_chains(chains: list[Chain], source: str, target: str) -> str:
         return f"no chain from {source} to {target} (try a larger --max-length)\n"
     lines = [f"{len(chains)} chain{'s' if len(chains) != 1 else ''} from {source} to {target}:"]
     for number, chain in enumerate(chains, start=1):
-        route = chain.steps[0].subject_label + "".join(f" -[{s.relation_label}]-> {s.object_label}" for s in chain.steps)
+        route = chain.steps[0].subject_label + "".join(
+            f" -[{s.relation_label}]-> {s.object_label}" for s in chain.steps
+        )
         lines.append(f"\n{number}. {route}   ({short(chain.modality).removeprefix('skgo:')})")
         for step in chain.steps:
             lines.append(f"   {step.subject_label} {step.relation_label} {step.object_label}")

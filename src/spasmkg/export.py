@@ -68,14 +68,18 @@ def write_jsonld(kg: KnowledgeGraph, path: Path) -> None:
     """Compact JSON-LD with the curators' prefixes, nodes sorted by identifier."""
     graph = kg.union()
     context = jsonld_context(graph)
-    document: Any = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    document: Any = json.loads(
+        graph.serialize(format="json-ld", context=context, auto_compact=True)
+    )
     nodes = document.get("@graph", [])
     for node in nodes:
         for key, value in node.items():
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
     document["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id")))
-    path.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+    path.write_text(
+        json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
+    )
 
 
 #: Output file name and writer of each RDF format that ``spasmkg build`` produces.

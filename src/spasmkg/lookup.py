@@ -43,7 +43,10 @@ class EntityRecord:
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
-        record = {key: getattr(self, key) for key in ("iri", "curie", "label", "kind", "definition", "matched_by")}
+        record = {
+            key: getattr(self, key)
+            for key in ("iri", "curie", "label", "kind", "definition", "matched_by")
+        }
         record["alt_labels"] = list(self.alt_labels)
         record["identifiers"] = [identifier.__dict__ for identifier in self.identifiers]
         return record
@@ -87,7 +90,10 @@ class EntityIndex:
     def __post_init__(self) -> None:
         for curie, iri in self.entities.items():
             self.add(curie, curie, iri, curie.removeprefix("skg:"))
-            for label in (*self.kg.asserted.objects(iri, RDFS.label), *self.kg.asserted.objects(iri, SKOS.altLabel)):
+            for label in (
+                *self.kg.asserted.objects(iri, RDFS.label),
+                *self.kg.asserted.objects(iri, SKOS.altLabel),
+            ):
                 self.add(curie, str(label))
         for mapping in self.kg.mapping_set.mappings if self.kg.mapping_set else ():
             external = expand(mapping.object_id)
@@ -106,7 +112,8 @@ class EntityIndex:
         bare = {
             curie
             for name, curies in self.names.items()
-            if name.partition(":")[2] == key and name.partition(":")[0].upper() in {p.upper() for p in prefix_map()}
+            if name.partition(":")[2] == key
+            and name.partition(":")[0].upper() in {p.upper() for p in prefix_map()}
             for curie in curies
         }
         return bare
@@ -120,11 +127,24 @@ class EntityIndex:
         iri = self.entities[curie]
         graph = self.kg.asserted
         kind = next(
-            (str(t).removeprefix(str(SKGO._NS)) for t in graph.objects(iri, RDF.type) if str(t).startswith(str(SKGO._NS))),
+            (
+                str(t).removeprefix(str(SKGO._NS))
+                for t in graph.objects(iri, RDF.type)
+                if str(t).startswith(str(SKGO._NS))
+            ),
             "",
         )
-        rows = [m for m in (self.kg.mapping_set.mappings if self.kg.mapping_set else ()) if m.subject_id == curie]
-        order = {"skos:exactMatch": 0, "skos:closeMatch": 1, "skos:narrowMatch": 2, "skos:broadMatch": 3}
+        rows = [
+            m
+            for m in (self.kg.mapping_set.mappings if self.kg.mapping_set else ())
+            if m.subject_id == curie
+        ]
+        order = {
+            "skos:exactMatch": 0,
+            "skos:closeMatch": 1,
+            "skos:narrowMatch": 2,
+            "skos:broadMatch": 3,
+        }
         rows.sort(key=lambda m: (order.get(m.predicate_id, 4), m.object_id))
         return EntityRecord(
             iri=str(iri),
@@ -148,7 +168,9 @@ class EntityIndex:
             hint = f"; did you mean: {', '.join(hints)}?" if hints else ""
             raise UnknownEntity(f"no entity matches {term!r}{hint}")
         exact = self.exact_matches(term)
-        return [self.record(curie, term) for curie in sorted(found, key=lambda c: (c not in exact, c))]
+        return [
+            self.record(curie, term) for curie in sorted(found, key=lambda c: (c not in exact, c))
+        ]
 
     def exact_matches(self, term: str) -> set[str]:
         """Entities whose own name is the term, or that map to it with skos:exactMatch."""
@@ -156,7 +178,8 @@ class EntityIndex:
         rows = self.kg.mapping_set.mappings if self.kg.mapping_set else ()
         if any(key in external_names(m) for m in rows):
             return {
-                m.subject_id for m in rows
+                m.subject_id
+                for m in rows
                 if m.predicate_id == "skos:exactMatch" and key in external_names(m)
             }
         return set(self.names.get(key, set()))
@@ -174,4 +197,6 @@ class EntityIndex:
             return self.entities[next(iter(exact))]
         if not found:
             self.lookup(term)
-        raise UnknownEntity(f"{term!r} names several entities ({', '.join(sorted(found))}); use one of them")
+        raise UnknownEntity(
+            f"{term!r} names several entities ({', '.join(sorted(found))}); use one of them"
+        )

@@ -23,7 +23,11 @@ from spasmkg.namespaces import SKG, SPASMKG_PREFIXES
 
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 REQUIRED_COLUMNS = (
-    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
     "mapping_justification",
 )
 
@@ -93,7 +97,9 @@ class MappingSet:
 def prefix_map() -> dict[str, Prefix]:
     """The frozen prefix map, by CURIE prefix."""
     text = resources.files("spasmkg").joinpath("prefixes.json").read_text(encoding="utf-8")
-    return {name: Prefix(prefix=name, **record) for name, record in json.loads(text)["prefixes"].items()}
+    return {
+        name: Prefix(prefix=name, **record) for name, record in json.loads(text)["prefixes"].items()
+    }
 
 
 def read_sssom(path: Path) -> MappingSet:
@@ -113,7 +119,11 @@ def read_sssom(path: Path) -> MappingSet:
     mappings = [
         Mapping(
             line=first_row + number + 2,
-            **{key: (row.get(key) or "").strip() for key in Mapping.__dataclass_fields__ if key != "line"},
+            **{
+                key: (row.get(key) or "").strip()
+                for key in Mapping.__dataclass_fields__
+                if key != "line"
+            },
         )
         for number, row in enumerate(reader)
     ]
@@ -151,7 +161,8 @@ def compress(iri: str) -> str | None:
     >>> compress("http://purl.obolibrary.org/obo/HP_0003394")
     'HP:0003394'
     """
-    return converter().compress(iri)
+    found = converter().compress(iri)
+    return str(found) if found else None
 
 
 def subject_iri(curie: str) -> URIRef:
@@ -170,6 +181,10 @@ def mapping_graph(mapping_set: MappingSet) -> Graph:
     for mapping in mapping_set.mappings:
         obj = expand(mapping.object_id)
         relation = mapping.predicate_id.removeprefix("skos:")
-        if obj is not None and relation in MAPPING_PREDICATES and mapping.subject_id.startswith("skg:"):
+        if (
+            obj is not None
+            and relation in MAPPING_PREDICATES
+            and mapping.subject_id.startswith("skg:")
+        ):
             graph.add((subject_iri(mapping.subject_id), SKOS[relation], obj))
     return graph

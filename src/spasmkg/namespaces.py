@@ -126,10 +126,14 @@ def shorten(graph: Graph, node: Node) -> str:
         return str(node)
     iri = str(node)
     best = max(
-        ((prefix, str(ns)) for prefix, ns in graph.namespaces() if prefix and iri.startswith(str(ns))),
+        (
+            (prefix, str(ns))
+            for prefix, ns in graph.namespaces()
+            if prefix and iri.startswith(str(ns))
+        ),
         key=lambda pair: len(pair[1]),
         default=None,
     )
     if best is None or not iri[len(best[1]) :]:
         return f"<{iri}>"
-    return f"{best[0]}:{iri[len(best[1]):]}"
+    return f"{best[0]}:{iri[len(best[1]) :]}"

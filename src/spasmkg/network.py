@@ -31,23 +31,40 @@ def curie(node: Node) -> str:
 
 def kind_of(graph: Graph, node: Node) -> str:
     """The ontology class of a node, as its local name (Condition, Medication ...)."""
-    kinds = sorted(str(t).removeprefix(str(SKGO._NS)) for t in graph.objects(node, RDF.type) if str(t).startswith(str(SKGO._NS)))
+    kinds = sorted(
+        str(t).removeprefix(str(SKGO._NS))
+        for t in graph.objects(node, RDF.type)
+        if str(t).startswith(str(SKGO._NS))
+    )
     return kinds[0] if kinds else ""
 
 
 def described_nodes(kg: KnowledgeGraph) -> list[URIRef]:
     """Entities and guidance nodes: everything a claim can connect."""
     classes = {
-        c for root in (SKGO.Entity, SKGO.Guidance)
+        c
+        for root in (SKGO.Entity, SKGO.Guidance)
         for c in kg.ontology.transitive_subjects(RDFS.subClassOf, root)
     }
-    return sorted({n for c in classes for n in kg.asserted.subjects(RDF.type, c) if isinstance(n, URIRef)})
+    return sorted(
+        {n for c in classes for n in kg.asserted.subjects(RDF.type, c) if isinstance(n, URIRef)}
+    )
 
 
 def node_attributes(kg: KnowledgeGraph, node: URIRef) -> dict[str, str]:
     """What a node carries: identity, label, kind, definition and external identifiers."""
     g = kg.asserted
-    external = sorted(curie(o) for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch) for o in kg.mappings.objects(node, p))
+    external = sorted(
+        curie(o)
+        for p in (
+            SKOS.exactMatch,
+            SKOS.closeMatch,
+            SKOS.broadMatch,
+            SKOS.narrowMatch,
+            SKOS.relatedMatch,
+        )
+        for o in kg.mappings.objects(node, p)
+    )
     return {
         "iri": str(node),
         "curie": curie(node),
@@ -63,7 +80,9 @@ def label(kg: KnowledgeGraph, node: Node | None) -> str:
     """Label of a node from the graph or ontology, else its CURIE."""
     if node is None:
         return ""
-    return str(kg.asserted.value(node, RDFS.label) or kg.ontology.value(node, RDFS.label) or curie(node))
+    return str(
+        kg.asserted.value(node, RDFS.label) or kg.ontology.value(node, RDFS.label) or curie(node)
+    )
 
 
 def joined(kg: KnowledgeGraph, nodes: list[Node], *, labels: bool = False) -> str:
@@ -83,7 +102,7 @@ def edge_attributes(kg: KnowledgeGraph, claim: URIRef) -> dict[str, str]:
         "claim": curie(claim),
         "predicate": curie(predicate) if predicate is not None else "",
         "predicate_iri": str(predicate),
-        "predicate_label": SKOS_LABELS.get(predicate) or label(kg, predicate),  # type: ignore[arg-type]
+        "predicate_label": SKOS_LABELS.get(URIRef(str(predicate))) or label(kg, predicate),
         "sources": joined(kg, sources),
         "source_labels": joined(kg, sources, labels=True),
         "evidence": joined(kg, evidence),
@@ -108,9 +127,9 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name="spasmkg")
     for node in described_nodes(kg):
         graph.add_node(curie(node), **node_attributes(kg, node))
-    for claim in sorted(kg.asserted.subjects(RDF.type, SKGO.Claim)):
+    for claim in sorted(kg.asserted.subjects(RDF.type, SKGO.Claim), key=str):
         subject, obj = kg.asserted.value(claim, RDF.subject), kg.asserted.value(claim, RDF.object)
-        if subject is None or obj is None:
+        if subject is None or obj is None or not isinstance(claim, URIRef):
             continue
         graph.add_edge(curie(subject), curie(obj), key=curie(claim), **edge_attributes(kg, claim))
     return graph
@@ -132,7 +151,9 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 def write_node_link(graph: nx.MultiDiGraph, path: Path) -> None:
     """Node-link JSON (d3 style), sorted keys."""
     data = nx.node_link_data(graph, edges="edges")
-    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def read_node_link(path: Path) -> nx.MultiDiGraph:

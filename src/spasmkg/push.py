@@ -65,12 +65,21 @@ class PushReport:
 class GraphStore:
     """A small client of the SPARQL 1.1 Protocol and Graph Store Protocol, with retries."""
 
-    def __init__(self, endpoints: StoreEndpoints, auth: Any = None, token: str | None = None,
-                 timeout: float = 60.0, retries: int = 3, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        endpoints: StoreEndpoints,
+        auth: Any = None,
+        token: str | None = None,
+        timeout: float = 60.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
         try:
             import httpx
         except ImportError:
-            raise SpasmKGError("pushing needs the 'serve' extra: pip install 'spasmkg[serve]'") from None
+            raise SpasmKGError(
+                "pushing needs the 'serve' extra: pip install 'spasmkg[serve]'"
+            ) from None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
         self.endpoints = endpoints
@@ -88,7 +97,9 @@ class GraphStore:
                 problem = f"cannot reach {url}: {error}"
             else:
                 if response.status_code in (401, 403):
-                    raise EndpointError(f"{what}: {url} refused the credentials (HTTP {response.status_code})")
+                    raise EndpointError(
+                        f"{what}: {url} refused the credentials (HTTP {response.status_code})"
+                    )
                 if response.status_code < 300:
                     return response
                 problem = f"HTTP {response.status_code} from {url}: {' '.join(response.text.split())[:200]}"
@@ -102,7 +113,10 @@ class GraphStore:
     def query(self, query: str, what: str) -> Any:
         """POST a query as a URL-encoded form, the protocol form every store accepts."""
         return self.request(
-            "POST", self.endpoints.query, what, data={"query": query},
+            "POST",
+            self.endpoints.query,
+            what,
+            data={"query": query},
             headers={"Accept": "application/sparql-results+json"},
         )
 
@@ -112,7 +126,9 @@ class GraphStore:
         try:
             return list(response.json()["results"]["bindings"])
         except (ValueError, KeyError, TypeError):
-            raise EndpointError(f"{what}: {self.endpoints.query} did not answer with SPARQL JSON results; is it a SPARQL endpoint?") from None
+            raise EndpointError(
+                f"{what}: {self.endpoints.query} did not answer with SPARQL JSON results; is it a SPARQL endpoint?"
+            ) from None
 
     def ask(self, query: str, what: str) -> bool:
         """Answer of an ASK."""
@@ -120,7 +136,9 @@ class GraphStore:
         try:
             return bool(response.json()["boolean"])
         except (ValueError, KeyError, TypeError):
-            raise EndpointError(f"{what}: {self.endpoints.query} did not answer with a SPARQL boolean; is it a SPARQL endpoint?") from None
+            raise EndpointError(
+                f"{what}: {self.endpoints.query} did not answer with a SPARQL boolean; is it a SPARQL endpoint?"
+            ) from None
 
     def update(self, text: str, what: str) -> None:
         """Run a SPARQL Update."""
@@ -128,19 +146,28 @@ class GraphStore:
 
     def add(self, graph: str, ntriples: str, what: str) -> None:
         """Append N-Triples to a named graph (Graph Store Protocol POST)."""
-        self.request("POST", self.endpoints.store, what, params={"graph": graph},
-                     content=ntriples.encode("utf-8"), headers={"Content-Type": "application/n-triples"})
+        self.request(
+            "POST",
+            self.endpoints.store,
+            what,
+            params={"graph": graph},
+            content=ntriples.encode("utf-8"),
+            headers={"Content-Type": "application/n-triples"},
+        )
 
     def graphs_starting_with(self, prefix: str, what: str) -> list[str]:
         """Named graphs whose IRI starts with a prefix."""
         rows = self.select(
-            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}', what
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}',
+            what,
         )
         return sorted(row["g"]["value"] for row in rows if "g" in row)
 
     def count(self, graph: str, what: str) -> int:
         """Number of triples in a named graph."""
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", what)
+        rows = self.select(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", what
+        )
         try:
             return int(rows[0]["n"]["value"])
         except (IndexError, KeyError, ValueError):
@@ -178,8 +205,12 @@ def push(
     batches = [lines[i : i + batch_size] for i in range(0, len(lines), batch_size)]
     staging_prefix = f"{graph.rstrip('/')}/staging-"
     staging = staging_prefix + uuid.uuid4().hex[:12]
-    for leftover in store.graphs_starting_with(staging_prefix, "looking for staging graphs of an interrupted push"):
-        store.update(f"DROP SILENT GRAPH <{leftover}>", "removing the staging graph of an interrupted push")
+    for leftover in store.graphs_starting_with(
+        staging_prefix, "looking for staging graphs of an interrupted push"
+    ):
+        store.update(
+            f"DROP SILENT GRAPH <{leftover}>", "removing the staging graph of an interrupted push"
+        )
     try:
         for number, batch in enumerate(batches, start=1):
             first = (number - 1) * batch_size + 1
@@ -188,7 +219,9 @@ def push(
             if on_batch:
                 on_batch(number, len(batches))
         verify(store, staging, lines, sample_size, "staging graph")
-        store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>", "replacing the target graph")
+        store.update(
+            f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>", "replacing the target graph"
+        )
     except BaseException:
         try:
             store.update(f"DROP SILENT GRAPH <{staging}>", "removing the staging graph")
@@ -207,6 +240,8 @@ def verify(store: GraphStore, graph: str, lines: Sequence[str], sample_size: int
     picked = sample(lines, sample_size)
     for line in picked:
         triple = line.rstrip().removesuffix(".").strip()
-        if not store.ask(f"ASK {{ GRAPH <{graph}> {{ {triple} }} }}", f"checking a sample of the {name}"):
+        if not store.ask(
+            f"ASK {{ GRAPH <{graph}> {{ {triple} }} }}", f"checking a sample of the {name}"
+        ):
             raise EndpointError(f"the {name} lacks a triple that was sent: {line[:200]}")
     return len(picked)

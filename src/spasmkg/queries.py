@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyparsing import ParseException
 from rdflib import Literal, URIRef, Variable
@@ -28,6 +28,9 @@ from rdflib.term import Node
 
 from spasmkg.errors import ParameterError, QueryError, QueryRefused, QuerySyntaxError
 from spasmkg.paths import DataPaths
+
+if TYPE_CHECKING:
+    from spasmkg.results import QueryResult
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*?)\s*$")
 PARAM_SPEC = re.compile(
@@ -172,9 +175,12 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
     body = parsed[1]
     services = tuple(
-        str(node["term"]) for node in _walk(body) if getattr(node, "name", "") == "ServiceGraphPattern"
+        str(node["term"])
+        for node in _walk(body)
+        if getattr(node, "name", "") == "ServiceGraphPattern"
     )
-    clauses = body["datasetClause"] if "datasetClause" in body else []
+    clauses = body.get("datasetClause") if "datasetClause" in body else None
+    clauses = clauses or []
     datasets = tuple(
         str(clause["default"] if "default" in clause else clause["named"]) for clause in clauses
     )
@@ -290,8 +296,11 @@ def run_query(
     *,
     allow_service: bool = False,
     allow_remote: bool = False,
-) -> Any:
+) -> QueryResult:
     """Check a query is read-only, bind its parameters, and answer it with an engine."""
-    shape = check_read_only(query.text, query.name, allow_service=allow_service, allow_remote=allow_remote)
+    shape = check_read_only(
+        query.text, query.name, allow_service=allow_service, allow_remote=allow_remote
+    )
     bindings = bind_params(query, values, resolve_entity)
-    return engine.run(shape, bindings)
+    result: QueryResult = engine.run(shape, bindings)
+    return result

@@ -28,7 +28,11 @@ class QueryResult:
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dictionaries, leaving out unbound variables."""
         return [
-            {name: value for name, value in zip(self.variables, row, strict=True) if value is not None}
+            {
+                name: value
+                for name, value in zip(self.variables, row, strict=True)
+                if value is not None
+            }
             for row in self.rows
         ]
 

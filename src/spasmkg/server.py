@@ -22,13 +22,16 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spasmkg.errors import QueryRefused, QuerySyntaxError, SpasmKGError
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
 from spasmkg.queries import check_read_only
 
 log = logging.getLogger(__name__)
@@ -75,13 +78,17 @@ def load_store(nquads: Path, location: Path) -> None:
     location.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [oxigraph_binary(), "load", "--location", str(location), "--file", str(nquads)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if result.returncode != 0:
         raise SpasmKGError(f"oxigraph load failed: {result.stderr.strip().splitlines()[-1:]}")
 
 
-def wait_until_answers(url: str, process: subprocess.Popen[bytes] | None = None, limit: float = 30.0) -> None:
+def wait_until_answers(
+    url: str, process: subprocess.Popen[bytes] | None = None, limit: float = 30.0
+) -> None:
     """Poll a SPARQL endpoint with a trivial ASK until it answers."""
     deadline = time.monotonic() + limit
     probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
@@ -100,15 +107,25 @@ def wait_until_answers(url: str, process: subprocess.Popen[bytes] | None = None,
 def start_oxigraph(location: Path, port: int, timeout: float) -> subprocess.Popen[bytes]:
     """Oxigraph serving a store read-only on a private loopback port."""
     process = subprocess.Popen(
-        [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph", "--timeout-s", str(max(1, int(timeout) + 1))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            oxigraph_binary(),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            str(max(1, int(timeout) + 1)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_until_answers(f"http://127.0.0.1:{port}/query", process)
     return process
 
 
-def read_only_refusal(message: str, status: int = 403) -> Any:
+def read_only_refusal(message: str, status: int = 403) -> Response:
     """A plain-text refusal."""
     from starlette.responses import PlainTextResponse
 
@@ -157,7 +174,9 @@ def make_app(backend: str, config: FrontConfig) -> Any:
     async def query_text(request: Request) -> tuple[str | None, Response | None]:
         if request.method == "GET":
             if "update" in request.query_params:
-                return None, read_only_refusal("SPARQL Update is refused: this endpoint is read-only")
+                return None, read_only_refusal(
+                    "SPARQL Update is refused: this endpoint is read-only"
+                )
             return request.query_params.get("query"), None
         body = await read_body(request)
         if body is None:
@@ -170,13 +189,20 @@ def make_app(backend: str, config: FrontConfig) -> Any:
         if kind == FORM:
             form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
             if "update" in form:
-                return None, read_only_refusal("SPARQL Update is refused: this endpoint is read-only")
-            return (form.get("query") or [None])[0], None
-        return None, read_only_refusal(f"unsupported content type {kind!r}; send {SPARQL_QUERY} or a form", 415)
+                return None, read_only_refusal(
+                    "SPARQL Update is refused: this endpoint is read-only"
+                )
+            queries = form.get("query") or []
+            return (queries[0] if queries else None), None
+        return None, read_only_refusal(
+            f"unsupported content type {kind!r}; send {SPARQL_QUERY} or a form", 415
+        )
 
     async def forward(text: str, accept: str) -> Any:
         return await clients[0].post(
-            backend, content=text.encode("utf-8"), headers={"Content-Type": SPARQL_QUERY, "Accept": accept}
+            backend,
+            content=text.encode("utf-8"),
+            headers={"Content-Type": SPARQL_QUERY, "Accept": accept},
         )
 
     async def sparql(request: Request) -> Response:
@@ -201,7 +227,9 @@ def make_app(backend: str, config: FrontConfig) -> Any:
         finally:
             waiting["count"] -= 1
         try:
-            answer = await asyncio.wait_for(forward(text, request.headers.get("accept", JSON_RESULTS)), config.timeout)
+            answer = await asyncio.wait_for(
+                forward(text, request.headers.get("accept", JSON_RESULTS)), config.timeout
+            )
         except (asyncio.TimeoutError, httpx.TimeoutException):
             return cors(read_only_refusal(f"query timed out after {config.timeout:g} s", 504))
         except httpx.TransportError as error:
@@ -269,7 +297,9 @@ class Server:
         if self.port == 0:
             self.port = free_port(self.host)
         app = make_app(f"http://127.0.0.1:{private}/query", self.config)
-        config = uvicorn.Config(app, host=self.host, port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            app, host=self.host, port=self.port, log_level="warning", lifespan="on"
+        )
         self._uvicorn = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._uvicorn.run, daemon=True)
         self._thread.start()
@@ -298,5 +328,10 @@ class Server:
     def __enter__(self) -> Server:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -65,7 +65,9 @@ def tally(values: Any) -> dict[str, int]:
 def coverage(kg: KnowledgeGraph, entities: list[str]) -> dict[str, int]:
     """How many entities are linked to 0, 1, 2, or 3 or more outside vocabularies."""
     rows = kg.mapping_set.mappings if kg.mapping_set else []
-    vocabularies = {entity: {m.object_prefix for m in rows if m.subject_id == entity} for entity in entities}
+    vocabularies = {
+        entity: {m.object_prefix for m in rows if m.subject_id == entity} for entity in entities
+    }
     bands = Counter(min(len(found), 3) for found in vocabularies.values())
     return {("3+" if band == 3 else str(band)): bands.get(band, 0) for band in range(4)}
 
@@ -74,9 +76,10 @@ def count(kg: KnowledgeGraph, union: Graph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph."""
     data = kg.asserted
     by_class = {
-        short(data, cls): len(set(data.subjects(RDF.type, cls))) for cls in entity_classes(kg.ontology)
+        short(data, cls): len(set(data.subjects(RDF.type, cls)))
+        for cls in entity_classes(kg.ontology)
     }
-    claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)))
+    claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)), key=str)
     entities = [
         short(data, e) for cls in entity_classes(kg.ontology) for e in data.subjects(RDF.type, cls)
     ]
@@ -106,9 +109,17 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
         void.bind(prefix, namespace)
     void.add((DATASET, RDF.type, VOID.Dataset))
     void.add((DATASET, DCTERMS.title, Literal("spasmkg", lang="en")))
-    void.add((DATASET, DCTERMS.description, Literal(
-        "A curated knowledge graph of the causes, mechanisms and relief of muscle spasms, "
-        "every edge a claim with its source and evidence.", lang="en")))
+    void.add(
+        (
+            DATASET,
+            DCTERMS.description,
+            Literal(
+                "A curated knowledge graph of the causes, mechanisms and relief of muscle spasms, "
+                "every edge a claim with its source and evidence.",
+                lang="en",
+            ),
+        )
+    )
     void.add((DATASET, DCTERMS.license, LICENSE))
     void.add((DATASET, VOID.vocabulary, ONTOLOGY_IRI))
     void.add((DATASET, VOID.uriSpace, Literal(str(SKG))))

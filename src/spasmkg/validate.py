@@ -12,13 +12,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
 from spasmkg.engines import OxigraphEngine
 from spasmkg.identifiers import mapping_violations
+from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
 from spasmkg.namespaces import SH, SKG, SKGO, SOURCE, shorten
-from spasmkg.stats import entity_classes
 from spasmkg.paths import DataPaths, data_paths
 from spasmkg.queries import inspect_query, quality_checks
+from spasmkg.stats import entity_classes
 
 
 @dataclass(frozen=True, order=True)
@@ -104,7 +104,7 @@ def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
             expected = data.value(passage, SKGO.sha256)
             if start is None or end is None or expected is None:
                 continue
-            span = text[int(start) : int(end)].encode("utf-8")
+            span = text[int(str(start)) : int(str(end))].encode("utf-8")
             if hashlib.sha256(span).hexdigest() != str(expected):
                 yield Violation(
                     "article", curie(data, passage), f"characters {start}-{end} no longer match"
