@@ -52,10 +52,16 @@ def run_entry_point(
     )
 
 
-class Listener:
-    """A loopback HTTP server that records every request and answers with an empty SPARQL result."""
+SPARQL_ANSWER = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "from-listener"}}]}}'
 
-    def __init__(self) -> None:
+
+class Listener:
+    """A loopback HTTP server that records every request and answers with one fixed body
+    (by default a one-row SPARQL result; give HTML to play a server that is not SPARQL)."""
+
+    def __init__(
+        self, body: bytes = SPARQL_ANSWER, content_type: str = "application/sparql-results+json"
+    ) -> None:
         import http.server
         import threading
 
@@ -67,9 +73,8 @@ class Listener:
                 recorded.append(f"{self.command} {self.path}")
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "from-listener"}}]}}'
                 self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -13,7 +13,7 @@ from spasmkg.api import query
 from spasmkg.build import build
 from spasmkg.errors import EndpointError, SpasmKGError
 from spasmkg.push import GraphStore, StoreEndpoints, push
-from tests.helpers import run_entry_point
+from tests.helpers import Listener, run_entry_point
 from tests.stores import oxigraph_store, virtuoso_store
 from tests.test_queries import EXPECTED, OFFLINE
 
@@ -93,27 +93,13 @@ def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(
         assert graphs(store) == {GRAPH: 2265}, "the rerun completes and clears the staging graph"
 
 
-def test_not_a_sparql_store(tmp_path: Path, ntriples: str) -> None:
-    import http.server
-    import threading
-
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"<html>not sparql</html>")
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+def test_not_a_sparql_store(ntriples: str) -> None:
+    server = Listener(b"<html>not sparql</html>", "text/html")
     try:
         with pytest.raises(EndpointError, match="is it a SPARQL endpoint"):
-            push(ntriples, client(f"http://127.0.0.1:{server.server_address[1]}"))
+            push(ntriples, client(server.url.removesuffix("/sparql")))
     finally:
-        server.shutdown()
+        server.close()
 
 
 def test_target_graph_must_be_an_iri(ntriples: str) -> None:

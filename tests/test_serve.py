@@ -181,30 +181,12 @@ def test_concurrency_cap_answers_busy(dist: Path) -> None:
 
 
 def test_endpoint_that_is_not_sparql_is_a_clear_error(kg: spasmkg.KnowledgeGraph) -> None:
-    import http.server
-    import threading
-
-    class Page(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"<html>hello</html>")
-
-        def log_message(self, *args: object) -> None:
-            return
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = Listener(b"<html>hello</html>", "text/html")
     try:
         with pytest.raises(EndpointError, match="is it a SPARQL endpoint"):
-            query(
-                sparql="SELECT * WHERE { ?s ?p ?o }",
-                kg=kg,
-                endpoint=f"http://127.0.0.1:{server.server_address[1]}/",
-            )
+            query(sparql="SELECT * WHERE { ?s ?p ?o }", kg=kg, endpoint=server.url)
     finally:
-        server.shutdown()
+        server.close()
 
 
 def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> None:
