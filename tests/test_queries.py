@@ -79,10 +79,18 @@ def test_engines_agree(kg: spasmkg.KnowledgeGraph, name: str) -> None:
     assert answers["rdflib"] == answers["oxigraph"]
 
 
-def test_auto_engine_uses_rdflib_for_the_small_shipped_graph(kg: spasmkg.KnowledgeGraph) -> None:
-    from spasmkg.engines import make_engine
+def test_auto_engine_picks_by_size(kg: spasmkg.KnowledgeGraph) -> None:
+    """rdflib for the shipped graph; pyoxigraph above the threshold (benchmarks/README.md)."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import RDFS
+
+    from spasmkg.engines import AUTO_THRESHOLD, make_engine
 
     assert make_engine("auto", kg.union()).name == "rdflib"
+    big = Graph()
+    for number in range(AUTO_THRESHOLD + 1):
+        big.add((URIRef(f"urn:x:{number}"), RDFS.label, Literal(str(number))))
+    assert make_engine("auto", big).name == "oxigraph"
 
 
 # ---------------------------------------------------------------- parameters

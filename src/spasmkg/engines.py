@@ -24,7 +24,7 @@ from spasmkg.queries import QueryShape
 from spasmkg.results import QueryResult
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
-AUTO_THRESHOLD = 50_000
+AUTO_THRESHOLD = 5_000
 ENGINES = ("rdflib", "oxigraph", "auto")
 
 # rdflib loads FROM / FROM NAMED graphs from the web by default; spasmkg never wants that.
