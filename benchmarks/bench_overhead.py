@@ -52,7 +52,9 @@ def main() -> None:
         bare, layered = [], []
         for _ in range(args.runs):
             started = time.perf_counter()
-            rows = list(engine.store.query(query.text, substitutions=substitutions))
+            answer = engine.store.query(query.text, substitutions=substitutions)
+            names = answer.variables
+            rows = [tuple(solution[name] for name in names) for solution in answer]
             bare.append(time.perf_counter() - started)
             started = time.perf_counter()
             result = run_query(query, engine, values, lambda term: URIRef(term))

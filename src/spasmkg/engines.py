@@ -20,7 +20,7 @@ from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
 from spasmkg.errors import EndpointError, QuerySyntaxError, SpasmKGError
-from spasmkg.queries import QueryShape
+from spasmkg.queries import QueryShape, algebra_of
 from spasmkg.results import QueryResult
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
@@ -109,7 +109,7 @@ class RdflibEngine:
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query with rdflib, from its already translated algebra."""
         form = query.form
-        answer = self.graph.query(with_values(query.algebra, bindings))
+        answer = self.graph.query(with_values(algebra_of(query), bindings))
         if form == "ASK":
             return QueryResult(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -193,7 +193,14 @@ class OxigraphEngine:
                 graph.add(cast(tuple[Node, Node, Node], terms))
             return QueryResult(form, graph=graph)
         variables = [v.value for v in answer.variables]
-        rows = [tuple(to_rdflib(solution[name]) for name in variables) for solution in answer]
+        seen: dict[Any, Node | None] = {}
+
+        def convert(term: Any) -> Node | None:
+            if term not in seen:
+                seen[term] = to_rdflib(term)
+            return seen[term]
+
+        rows = [tuple(convert(solution[name]) for name in variables) for solution in answer]
         return QueryResult(form, variables, rows)
 
 
@@ -216,7 +223,7 @@ def bound_text(query: QueryShape, bindings: Mapping[Variable, Node]) -> str:
     if not bindings:
         return query.text
     try:
-        return str(translateAlgebra(with_values(query.algebra, bindings)))
+        return str(translateAlgebra(with_values(algebra_of(query), bindings)))
     except Exception:  # rdflib's writer raises bare Exception for constructs it does not cover
         return query.text + values_block(bindings)
 

@@ -154,12 +154,23 @@ def syntax_error(error: ParseException, source: str) -> QuerySyntaxError:
     )
 
 
+#: Outlines (form, SERVICE IRIs, FROM graphs) of queries already parsed, by text: a server or a
+#: notebook asks the same queries again and again, and parsing costs more than answering.
+_OUTLINES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+_OUTLINE_LIMIT = 1024
+
+
 def inspect_query(text: str, source: str = "query") -> QueryShape:
     """Parse a query and report its form and any SERVICE or FROM clause.
+
+    The outline of a query seen before is reused, without its algebra (see :func:`algebra_of`).
 
     :raises QueryRefused: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...).
     :raises QuerySyntaxError: the text is not valid SPARQL.
     """
+    known = _OUTLINES.get(text)
+    if known is not None:
+        return QueryShape(*known, text=text)
     try:
         parsed = parseQuery(text)
     except ParseException as query_error:
@@ -191,7 +202,20 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         raise syntax_error(error, source) from None
     except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
         raise QuerySyntaxError(f"{source}: {error}") from None
+    if len(_OUTLINES) >= _OUTLINE_LIMIT:
+        _OUTLINES.clear()
+    _OUTLINES[text] = (form, services, datasets)
     return QueryShape(form, services, datasets, text, algebra)
+
+
+def algebra_of(shape: QueryShape) -> Any:
+    """The rdflib algebra of a checked query: the one parsed just now, or a fresh parse.
+
+    Engines may change the algebra they get (to bind parameters), so it is never shared.
+    """
+    if shape.algebra is not None:
+        return shape.algebra
+    return translateQuery(parseQuery(shape.text))
 
 
 def check_read_only(
