@@ -63,16 +63,6 @@ def main() -> None:
             args.runs,
             cwd=REPO,
         )
-    in_process_parse = []
-    import rdflib
-
-    for _ in range(args.runs):
-        started = time.perf_counter()
-        graph = rdflib.Graph()
-        for path in sorted([REPO / "ontology" / "spasmkg.ttl", *(REPO / "graph").glob("*.ttl")]):
-            graph.parse(path, format="turtle")
-        in_process_parse.append(time.perf_counter() - started)
-    in_process_parse.sort()
     build_steps = steps()
     save(
         "build",
@@ -82,13 +72,7 @@ def main() -> None:
             "ratio_build_to_bare_parse_process": round(
                 medians["spasmkg build"] / medians["bare rdflib parse"], 2
             ),
-            "in_process_bare_parse_median_s": round(
-                in_process_parse[len(in_process_parse) // 2], 4
-            ),
             "in_process_build_steps_s": build_steps,
-            "ratio_build_to_bare_parse_in_process": round(
-                build_steps["total"] / in_process_parse[len(in_process_parse) // 2], 2
-            ),
         },
     )
 
