@@ -339,7 +339,8 @@ def html(
     from spasmkg.html import write_page
     from spasmkg.loader import load
     from spasmkg.lookup import EntityIndex
-    from spasmkg.network import curie, to_networkx
+    from spasmkg.mappings import curie
+    from spasmkg.network import to_networkx
 
     kg = load(data_root)
     graph = to_networkx(kg)

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from spasmkg.errors import SpasmKGError
 from spasmkg.loader import KnowledgeGraph
 from spasmkg.lookup import EntityIndex
-from spasmkg.mappings import compress
+from spasmkg.mappings import curie
 from spasmkg.namespaces import SKGO
 from spasmkg.network import SKOS_LABELS
 
@@ -82,7 +82,7 @@ class Chain:
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON output."""
         return {
-            "modality": short(self.modality),
+            "modality": curie(URIRef(self.modality)),
             "steps": [
                 {
                     **{k: v for k, v in step.__dict__.items() if k != "claims"},
@@ -91,11 +91,6 @@ class Chain:
                 for step in self.steps
             ],
         }
-
-
-def short(iri: str) -> str:
-    """CURIE of an IRI when a prefix is known."""
-    return compress(iri) or iri
 
 
 class Explainer:
@@ -117,7 +112,7 @@ class Explainer:
         return str(
             self.graph.value(node, RDFS.label)
             or self.kg.ontology.value(node, RDFS.label)
-            or short(str(node))
+            or curie(node)
         )
 
     def claims(self, subject: Node, relation: Node, obj: Node) -> tuple[ClaimInfo, ...]:
@@ -130,12 +125,10 @@ class Explainer:
             context = g.value(claim, SKGO.inContext)
             found.append(
                 ClaimInfo(
-                    iri=short(str(claim)),
+                    iri=curie(claim),
                     modality=str(g.value(claim, SKGO.modality)),
                     evidence=tuple(sorted(self.label(e) for e in g.objects(claim, SKGO.evidence))),
-                    sources=tuple(
-                        sorted(short(str(s)) for s in g.objects(claim, PROV.wasDerivedFrom))
-                    ),
+                    sources=tuple(sorted(curie(s) for s in g.objects(claim, PROV.wasDerivedFrom))),
                     context=self.label(context) if context is not None else None,
                     mechanism=tuple(
                         sorted(self.label(m) for m in g.objects(claim, SKGO.hasMechanism))
@@ -166,11 +159,11 @@ class Explainer:
     def step(self, subject: Node, relation: URIRef, obj: Node) -> Step:
         """One edge with labels and claims."""
         return Step(
-            subject=short(str(subject)),
+            subject=curie(subject),
             subject_label=self.label(subject),
-            relation=short(str(relation)),
+            relation=curie(relation),
             relation_label=SKOS_LABELS.get(relation) or self.label(relation),
-            object=short(str(obj)),
+            object=curie(obj),
             object_label=self.label(obj),
             claims=self.claims(subject, relation, obj),
         )
@@ -206,14 +199,16 @@ def format_chains(chains: list[Chain], source: str, target: str) -> str:
         route = chain.steps[0].subject_label + "".join(
             f" -[{s.relation_label}]-> {s.object_label}" for s in chain.steps
         )
-        lines.append(f"\n{number}. {route}   ({short(chain.modality).removeprefix('skgo:')})")
+        lines.append(
+            f"\n{number}. {route}   ({curie(URIRef(chain.modality)).removeprefix('skgo:')})"
+        )
         for step in chain.steps:
             lines.append(f"   {step.subject_label} {step.relation_label} {step.object_label}")
             for claim in step.claims:
                 context = f"; in {claim.context}" if claim.context else ""
                 mechanism = f"; through {', '.join(claim.mechanism)}" if claim.mechanism else ""
                 lines.append(
-                    f"     - {short(claim.modality).removeprefix('skgo:')}{context}{mechanism}; "
+                    f"     - {curie(URIRef(claim.modality)).removeprefix('skgo:')}{context}{mechanism}; "
                     f"{'; '.join(claim.evidence)}; source: {', '.join(claim.sources)}"
                 )
                 lines.append(f"       {claim.note}")

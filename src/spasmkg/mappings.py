@@ -165,6 +165,19 @@ def compress(iri: str) -> str | None:
     return str(found) if found else None
 
 
+def curie(term: object) -> str:
+    """How people read a term: a CURIE where a prefix is known, else the IRI or the literal's text.
+
+    >>> curie(URIRef("https://w3id.org/spasmkg/entity/furosemide"))
+    'skg:furosemide'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compress(str(term)) or str(term)
+    return str(term)
+
+
 def subject_iri(curie: str) -> URIRef:
     """The IRI of a spasmkg entity CURIE (``skg:furosemide``)."""
     return SKG[curie.removeprefix("skg:")]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
-from rdflib.term import Node
 
 BASE = "https://w3id.org/spasmkg/"
 
@@ -114,26 +113,3 @@ class SKGO(DefinedNamespace):
     charEnd: URIRef
     sha256: URIRef
     fileName: URIRef
-
-
-def shorten(graph: Graph, node: Node) -> str:
-    """A CURIE for an IRI using the graph's prefixes (longest namespace wins), else ``<iri>``.
-
-    rdflib's own ``normalizeUri`` refuses local names that start with a digit, such as
-    ``ECO:0000305``, which are valid in Turtle and SPARQL.
-    """
-    if not isinstance(node, URIRef):
-        return str(node)
-    iri = str(node)
-    best = max(
-        (
-            (prefix, str(ns))
-            for prefix, ns in graph.namespaces()
-            if prefix and iri.startswith(str(ns))
-        ),
-        key=lambda pair: len(pair[1]),
-        default=None,
-    )
-    if best is None or not iri[len(best[1]) :]:
-        return f"<{iri}>"
-    return f"{best[0]}:{iri[len(best[1]) :]}"

@@ -16,17 +16,12 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from spasmkg.loader import KnowledgeGraph
-from spasmkg.mappings import compress
+from spasmkg.mappings import curie
 from spasmkg.namespaces import SKGO
 
 LIST_SEPARATOR = " | "
 #: Readable names for the SKOS relations that claims may use (the ontology labels its own).
 SKOS_LABELS = {SKOS.broader: "is a kind of", SKOS.related: "is related to"}
-
-
-def curie(node: Node) -> str:
-    """CURIE of a node (full IRI when no prefix is known)."""
-    return compress(str(node)) or str(node)
 
 
 def kind_of(graph: Graph, node: Node) -> str:

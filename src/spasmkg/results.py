@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from spasmkg.mappings import compress
+from spasmkg.mappings import curie
 
 
 @dataclass
@@ -40,7 +40,7 @@ class QueryResult:
         """The rows as a pandas DataFrame, IRIs shortened to CURIEs (needs pandas)."""
         import pandas as pd
 
-        return pd.DataFrame([[short(v) for v in row] for row in self.rows], columns=self.variables)
+        return pd.DataFrame([[curie(v) for v in row] for row in self.rows], columns=self.variables)
 
     def sorted_rows(self) -> list[tuple[str, ...]]:
         """Rows as sorted N3 strings, to compare answers across engines."""
@@ -71,18 +71,9 @@ def to_json(result: QueryResult, labels: Mapping[str, str]) -> str:
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-def short(term: Node | None) -> str:
-    """A term as people read it: a CURIE for a known IRI, the text of a literal."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return compress(str(term)) or str(term)
-    return str(term)
-
-
 def labelled(term: Node | None, labels: Mapping[str, str]) -> str:
     """A term with its label beside it when the graph has one."""
-    text = short(term)
+    text = curie(term)
     label = labels.get(str(term)) if isinstance(term, URIRef) else None
     return f"{text} ({label})" if label and label != text else text
 

@@ -11,7 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from spasmkg.loader import KnowledgeGraph
-from spasmkg.namespaces import BASE, ONTOLOGY_IRI, SKG, SKGO, VOID, shorten
+from spasmkg.mappings import curie, expand
+from spasmkg.namespaces import BASE, ONTOLOGY_IRI, SKG, SKGO, VOID
 
 DATASET = URIRef(BASE + "dataset")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -43,11 +44,6 @@ class Counts:
         return sum(self.claims_by_modality.values())
 
 
-def short(graph: Graph, node: Any) -> str:
-    """CURIE of a node for reports."""
-    return shorten(graph, node)
-
-
 def entity_classes(ontology: Graph) -> list[URIRef]:
     """The ontology classes whose members are biomedical entities."""
     return sorted(
@@ -76,25 +72,24 @@ def count(kg: KnowledgeGraph, union: Graph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph."""
     data = kg.asserted
     by_class = {
-        short(data, cls): len(set(data.subjects(RDF.type, cls)))
-        for cls in entity_classes(kg.ontology)
+        curie(cls): len(set(data.subjects(RDF.type, cls))) for cls in entity_classes(kg.ontology)
     }
     claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)), key=str)
     entities = [
-        short(data, e) for cls in entity_classes(kg.ontology) for e in data.subjects(RDF.type, cls)
+        curie(e) for cls in entity_classes(kg.ontology) for e in data.subjects(RDF.type, cls)
     ]
     rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
         triples=len(union),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
         entities_by_class={name: n for name, n in sorted(by_class.items()) if n},
-        edges_by_predicate=tally(short(data, p) for _, p, _ in kg.inferred),
+        edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
         claims_by_source=tally(
-            short(data, source) for c in claims for source in data.objects(c, PROV.wasDerivedFrom)
+            curie(source) for c in claims for source in data.objects(c, PROV.wasDerivedFrom)
         ),
-        claims_by_modality=tally(short(data, data.value(c, SKGO.modality)) for c in claims),
+        claims_by_modality=tally(curie(data.value(c, SKGO.modality)) for c in claims),
         claims_by_evidence=tally(
-            short(data, term) for c in claims for term in data.objects(c, SKGO.evidence)
+            curie(term) for c in claims for term in data.objects(c, SKGO.evidence)
         ),
         vocabulary_coverage=coverage(kg, entities),
         mappings_by_vocabulary=tally(m.object_prefix for m in rows),
@@ -131,19 +126,12 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
         ("class", counts.entities_by_class, VOID.entities),
         ("property", counts.edges_by_predicate, VOID.triples),
     ):
-        for curie, number in partitions.items():
-            partition = URIRef(f"{DATASET}/{kind}/{curie.replace(':', '-')}")
+        for name, number in partitions.items():
+            partition = URIRef(f"{DATASET}/{kind}/{name.replace(':', '-')}")
             void.add((DATASET, VOID[f"{kind}Partition"], partition))
-            void.add((partition, VOID[kind], void_term(curie)))
+            void.add((partition, VOID[kind], expand(name) or URIRef(name)))
             void.add((partition, key, Literal(number, datatype=XSD.integer)))
     return void
-
-
-def void_term(curie: str) -> URIRef:
-    """Expand the CURIEs the report uses (skgo:, skos:) back to IRIs."""
-    prefix, _, local = curie.partition(":")
-    bases = {"skgo": str(SKGO._NS), "skos": "http://www.w3.org/2004/02/skos/core#"}
-    return URIRef(bases.get(prefix, prefix + ":") + local)
 
 
 def report_json(counts: Counts) -> str:

@@ -10,12 +10,12 @@ from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
-from rdflib.term import Node
 
 from spasmkg.engines import OxigraphEngine
 from spasmkg.identifiers import mapping_violations
 from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
-from spasmkg.namespaces import SH, SKG, SKGO, SOURCE, shorten
+from spasmkg.mappings import curie
+from spasmkg.namespaces import SH, SKG, SKGO, SOURCE
 from spasmkg.paths import DataPaths, data_paths
 from spasmkg.queries import inspect_query, quality_checks
 from spasmkg.stats import entity_classes
@@ -55,11 +55,6 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def curie(graph: Graph, node: Node) -> str:
-    """A short readable name for a node."""
-    return shorten(graph, node)
-
-
 def shacl_violations(data: Graph, shapes: Graph) -> Iterator[Violation]:
     """SHACL Core results as violations; the ontology in ``data`` supplies the class hierarchy."""
     import pyshacl  # imported here: it is slow to import and only validation needs it
@@ -70,9 +65,9 @@ def shacl_violations(data: Graph, shapes: Graph) -> Iterator[Violation]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
-        where = curie(data, focus) if focus is not None else "?"
+        where = curie(focus) if focus is not None else "?"
         if isinstance(path, URIRef):
-            where += f" {curie(data, path)}"
+            where += f" {curie(path)}"
         yield Violation("shacl", where, str(message))
 
 
@@ -87,7 +82,7 @@ def qc_violations(data: Graph, paths: DataPaths) -> Iterator[Violation]:
         for row in engine.run(inspect_query(check.text, check.name), {}).dicts():
             focus = row.get("focus")
             message = row.get("message", check.title)
-            yield Violation(f"qc:{check.name}", curie(data, focus) if focus else "-", str(message))
+            yield Violation(f"qc:{check.name}", curie(focus) if focus else "-", str(message))
 
 
 def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
@@ -107,7 +102,7 @@ def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
             span = text[int(str(start)) : int(str(end))].encode("utf-8")
             if hashlib.sha256(span).hexdigest() != str(expected):
                 yield Violation(
-                    "article", curie(data, passage), f"characters {start}-{end} no longer match"
+                    "article", curie(passage), f"characters {start}-{end} no longer match"
                 )
 
 
