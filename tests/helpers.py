@@ -57,10 +57,14 @@ SPARQL_ANSWER = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"typ
 
 class Listener:
     """A loopback HTTP server that records every request and answers with one fixed body
-    (by default a one-row SPARQL result; give HTML to play a server that is not SPARQL)."""
+    (by default a one-row SPARQL result; give HTML to play a server that is not SPARQL),
+    with the given statuses first and 200 after them."""
 
     def __init__(
-        self, body: bytes = SPARQL_ANSWER, content_type: str = "application/sparql-results+json"
+        self,
+        body: bytes = SPARQL_ANSWER,
+        content_type: str = "application/sparql-results+json",
+        statuses: list[int] | None = None,
     ) -> None:
         import http.server
         import threading
@@ -73,7 +77,7 @@ class Listener:
                 recorded.append(f"{self.command} {self.path}")
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                self.send_response(200)
+                self.send_response(statuses.pop(0) if statuses else 200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -102,6 +102,34 @@ def test_not_a_sparql_store(ntriples: str) -> None:
         server.close()
 
 
+def test_transient_errors_are_retried() -> None:
+    """A 503 and a 502 from a busy store are retried; the third answer counts."""
+    server = Listener(statuses=[503, 502])
+    try:
+        store = GraphStore(
+            StoreEndpoints.from_base(server.url.removesuffix("/sparql"), "oxigraph"),
+            retries=2,
+            backoff=0.05,
+        )
+        rows = store.select("SELECT ?x WHERE { ?x ?p ?o }", "a query")
+        assert [row["x"]["value"] for row in rows] == ["from-listener"]
+        assert len(server.requests) == 3
+    finally:
+        server.close()
+
+
+def test_a_permanent_error_is_not_retried() -> None:
+    server = Listener(statuses=[400])
+    try:
+        with pytest.raises(EndpointError, match="a query: HTTP 400"):
+            client(server.url.removesuffix("/sparql")).select(
+                "SELECT * WHERE { ?s ?p ?o }", "a query"
+            )
+        assert len(server.requests) == 1
+    finally:
+        server.close()
+
+
 def test_target_graph_must_be_an_iri(ntriples: str) -> None:
     with pytest.raises(SpasmKGError, match="not an absolute IRI"):
         push(ntriples, client("http://127.0.0.1:9"), graph="x> } ; DROP ALL ; {")
