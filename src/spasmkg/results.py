@@ -53,8 +53,9 @@ def term_json(term: Node) -> dict[str, str]:
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
         return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
     value: dict[str, str] = {"type": "literal", "value": str(term)}
+    if not isinstance(term, Literal):
+        return value
     if term.language:
         value["xml:lang"] = term.language
     elif term.datatype:
