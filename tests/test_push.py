@@ -48,8 +48,8 @@ def test_push_to_oxigraph_then_every_named_query_agrees(
     with oxigraph_store(tmp_path / "store") as base:
         store = client(base)
         report = push(ntriples, store, batch_size=700)
-        assert (report.triples, report.batches, report.verified_sample) == (2265, 4, 25)
-        assert graphs(store) == {GRAPH: 2265}, "no staging graph is left"
+        assert (report.triples, report.batches, report.verified_sample) == (2269, 4, 25)
+        assert graphs(store) == {GRAPH: 2269}, "no staging graph is left"
         for name in OFFLINE:
             params = EXPECTED[name].get("params", {})
             remote = query(name, params, kg=kg, endpoint=base + "/query")
@@ -64,7 +64,7 @@ def test_push_replaces_the_graph(tmp_path: Path, ntriples: str) -> None:
         push("\n".join(lines[:100]), store)
         assert graphs(store) == {GRAPH: 100}
         push(ntriples, store)
-        assert graphs(store) == {GRAPH: 2265}
+        assert graphs(store) == {GRAPH: 2269}
 
 
 def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(
@@ -90,7 +90,7 @@ def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(
         store = client(base)
         assert graphs(store)[GRAPH] == 50, "the target graph is as it was"
         push(ntriples, store, batch_size=500)
-        assert graphs(store) == {GRAPH: 2265}, "the rerun completes and clears the staging graph"
+        assert graphs(store) == {GRAPH: 2269}, "the rerun completes and clears the staging graph"
 
 
 def test_not_a_sparql_store(ntriples: str) -> None:
@@ -142,7 +142,7 @@ def test_push_command(tmp_path: Path, dist: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith(
-            "pushed 2265 triples to <https://w3id.org/spasmkg/graph/all> in 3 batch(es)"
+            "pushed 2269 triples to <https://w3id.org/spasmkg/graph/all> in 3 batch(es)"
         )
         assert "[3/3] batch sent" in result.stderr
 
@@ -159,8 +159,8 @@ def test_virtuoso_push_with_digest_auth_and_named_queries(
     with virtuoso_store(tmp_path / "virtuoso") as base:
         store = client(base, "virtuoso", httpx.DigestAuth("dba", "dba"))
         report = push(ntriples, store, batch_size=1000)
-        assert report.triples == 2265
-        assert graphs(store) == {GRAPH: 2265}
+        assert report.triples == 2269
+        assert graphs(store) == {GRAPH: 2269}
         for name in OFFLINE:
             params = EXPECTED[name].get("params", {})
             remote = query(name, params, kg=kg, endpoint=base + "/sparql")

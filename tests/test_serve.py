@@ -106,7 +106,7 @@ def test_updates_are_rejected(
         json.loads(get(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[1])["results"][
             "bindings"
         ][0]["n"]["value"]
-        == "2265"
+        == "2269"
     )
 
 

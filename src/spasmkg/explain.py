@@ -14,7 +14,6 @@ from spasmkg.loader import KnowledgeGraph
 from spasmkg.lookup import EntityIndex
 from spasmkg.mappings import curie
 from spasmkg.namespaces import SKGO
-from spasmkg.network import SKOS_LABELS
 
 #: The relations a chain may follow, always from subject to object. ``skos:broader`` reads
 #: "is a kind of": furosemide is a loop diuretic, a cramp is a form of spasm.
@@ -162,7 +161,7 @@ class Explainer:
             subject=curie(subject),
             subject_label=self.label(subject),
             relation=curie(relation),
-            relation_label=SKOS_LABELS.get(relation) or self.label(relation),
+            relation_label=self.label(relation),
             object=curie(obj),
             object_label=self.label(obj),
             claims=self.claims(subject, relation, obj),

@@ -20,8 +20,6 @@ from spasmkg.mappings import curie
 from spasmkg.namespaces import SKGO
 
 LIST_SEPARATOR = " | "
-#: Readable names for the SKOS relations that claims may use (the ontology labels its own).
-SKOS_LABELS = {SKOS.broader: "is a kind of", SKOS.related: "is related to"}
 
 
 def kind_of(graph: Graph, node: Node) -> str:
@@ -97,7 +95,7 @@ def edge_attributes(kg: KnowledgeGraph, claim: URIRef) -> dict[str, str]:
         "claim": curie(claim),
         "predicate": curie(predicate) if predicate is not None else "",
         "predicate_iri": str(predicate),
-        "predicate_label": SKOS_LABELS.get(URIRef(str(predicate))) or label(kg, predicate),
+        "predicate_label": label(kg, predicate),
         "sources": joined(kg, sources),
         "source_labels": joined(kg, sources, labels=True),
         "evidence": joined(kg, evidence),
