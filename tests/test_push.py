@@ -147,6 +147,13 @@ def test_push_command(tmp_path: Path, dist: Path) -> None:
         assert "[3/3] batch sent" in result.stderr
 
 
+def test_push_command_builds_when_not_given_a_build(tmp_path: Path) -> None:
+    with oxigraph_store(tmp_path / "store") as base:
+        result = run_entry_point("push", "--endpoint", base)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("pushed 2269 triples")
+
+
 def test_push_command_to_nowhere_exits_2(dist: Path) -> None:
     result = run_entry_point("push", "--endpoint", "http://127.0.0.1:9", "--from", str(dist))
     assert result.returncode == 2

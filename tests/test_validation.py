@@ -201,3 +201,17 @@ def test_every_cited_passage_matches_the_article(graph: Graph) -> None:
     assert "magnesium, potassium, and calcium" in spans["article-causes-nutrients"]
     assert "multiple sclerosis and spinal cord" in spans["article-cannabis-studies"]
     assert spans["article-treatment-course"].startswith("In most cases")
+
+
+def test_validate_command_checks_the_article_when_given(tmp_path: Path) -> None:
+    edited = tmp_path / "article.txt"
+    edited.write_text("x" * 2003, encoding="utf-8")
+    result = run_entry_point("validate", "--article", str(edited))
+    assert result.returncode == 1
+    assert f"[article] {edited}: file checksum differs from source:article" in result.stdout
+    assert (
+        "[article] source:article-causes-dehydration: characters 382-528 no longer match"
+        in result.stdout
+    )
+    if ARTICLE.exists():
+        assert run_entry_point("validate", "--article", str(ARTICLE)).returncode == 0
