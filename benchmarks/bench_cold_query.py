@@ -18,37 +18,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    spasmkg = [sys.executable, "-m", "spasmkg", "query", QUERY]
     medians = interleaved_medians(
         {
             "python -c 'import rdflib'": [sys.executable, "-c", "import rdflib"],
             "import rdflib + bare parse": [sys.executable, "-c", BARE_PARSE],
-            f"spasmkg query {QUERY} (rdflib, csv)": [
-                sys.executable,
-                "-m",
-                "spasmkg",
-                "query",
-                QUERY,
-                "-f",
-                "csv",
-            ],
+            f"spasmkg query {QUERY} (rdflib, csv)": [*spasmkg, "-f", "csv"],
             f"spasmkg query {QUERY} (oxigraph, csv)": [
-                sys.executable,
-                "-m",
-                "spasmkg",
-                "query",
-                QUERY,
+                *spasmkg,
                 "-f",
                 "csv",
                 "--engine",
                 "oxigraph",
             ],
-            f"spasmkg query {QUERY} (rdflib, table)": [
-                sys.executable,
-                "-m",
-                "spasmkg",
-                "query",
-                QUERY,
-            ],
+            f"spasmkg query {QUERY} (rdflib, table)": spasmkg,
         },
         args.runs,
         cwd=REPO,
