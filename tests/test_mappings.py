@@ -15,7 +15,6 @@ from spasmkg.identifiers import hpo_terms, mapping_violations
 from spasmkg.mappings import MAPPING_PREDICATES, compress, expand, prefix_map, read_sssom
 from spasmkg.namespaces import SKG, SKGO
 from spasmkg.paths import data_paths
-from spasmkg.stats import entity_classes
 from spasmkg.validate import entity_labels
 from tests.helpers import REPO, run_entry_point
 from tests.test_load_errors import plant
@@ -83,7 +82,7 @@ def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifi
     kg: spasmkg.KnowledgeGraph,
 ) -> None:
     mapped = vocabularies_by_entity()
-    for cls in entity_classes(kg.ontology):
+    for cls in kg.entity_classes():
         wanted = OBO_FOR_KIND.get(str(cls).removeprefix(str(SKGO._NS)))
         for entity in kg.asserted.subjects(RDF.type, cls):
             curie = "skg:" + str(entity).removeprefix(str(SKG))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
+
+from rdflib import URIRef
 
 from spasmkg.engines import make_engine
 from spasmkg.errors import QueryError
@@ -12,6 +15,16 @@ from spasmkg.lookup import EntityIndex, EntityRecord
 from spasmkg.paths import data_paths
 from spasmkg.queries import adhoc_query, find_query, run_query
 from spasmkg.results import QueryResult
+
+
+def lazy_resolver(kg: KnowledgeGraph) -> Callable[[str], URIRef]:
+    """Resolve entity names, building the name index only if a parameter needs it, and once."""
+
+    @cache
+    def index() -> EntityIndex:
+        return EntityIndex(kg)
+
+    return lambda term: index().resolve(term)
 
 
 def query(
@@ -41,7 +54,7 @@ def query(
         named,
         runner,
         params or {},
-        lambda term: EntityIndex(graph_data).resolve(term),
+        lazy_resolver(graph_data),
         allow_service=allow_service,
         allow_remote=allow_remote,
     )

@@ -34,6 +34,7 @@ from spasmkg.namespaces import (
     INFERRED_GRAPH,
     MAPPINGS_GRAPH,
     ONTOLOGY_GRAPH,
+    SKG,
     SKGO,
 )
 from spasmkg.paths import DataPaths, data_paths
@@ -60,9 +61,16 @@ class KnowledgeGraph:
     mappings: Graph = field(default_factory=Graph)
     mapping_set: MappingSet | None = None
     files: tuple[Path, ...] = ()
+    _unions: dict[bool, Graph] = field(default_factory=dict, repr=False, compare=False)
 
     def union(self, *, inferred: bool = True) -> Graph:
-        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples."""
+        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.
+
+        Built once per flag and shared (a build and its validation read it several times), so
+        callers must not modify it.
+        """
+        if inferred in self._unions:
+            return self._unions[inferred]
         merged = Graph(bind_namespaces="none")
         parts = [self.ontology, self.asserted, self.mappings]
         if inferred:
@@ -70,7 +78,26 @@ class KnowledgeGraph:
         for part in parts:
             merged += part
             bind_prefixes(merged, part)
+        self._unions[inferred] = merged
         return merged
+
+    def entity_classes(self) -> list[URIRef]:
+        """The ontology classes whose members are biomedical entities."""
+        return sorted(
+            c
+            for c in self.ontology.transitive_subjects(RDFS.subClassOf, SKGO.Entity)
+            if isinstance(c, URIRef) and c != SKGO.Entity
+        )
+
+    def entities(self) -> dict[str, URIRef]:
+        """Every biomedical entity by its ``skg:`` CURIE, sorted."""
+        found = {
+            "skg:" + str(entity).removeprefix(str(SKG)): entity
+            for cls in self.entity_classes()
+            for entity in self.asserted.subjects(RDF.type, cls)
+            if isinstance(entity, URIRef)
+        }
+        return dict(sorted(found.items()))
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """Each named graph with its IRI, in a fixed order."""

@@ -12,8 +12,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from spasmkg.errors import UnknownEntity
 from spasmkg.loader import KnowledgeGraph
 from spasmkg.mappings import Mapping, expand, prefix_map
-from spasmkg.namespaces import SKG, SKGO
-from spasmkg.stats import entity_classes
+from spasmkg.namespaces import SKGO
 
 
 @dataclass(frozen=True)
@@ -80,12 +79,7 @@ class EntityIndex:
     @cached_property
     def entities(self) -> dict[str, URIRef]:
         """Entity IRIs by their ``skg:`` CURIE."""
-        found = {}
-        for cls in entity_classes(self.kg.ontology):
-            for entity in self.kg.asserted.subjects(RDF.type, cls):
-                if isinstance(entity, URIRef):
-                    found["skg:" + str(entity).removeprefix(str(SKG))] = entity
-        return dict(sorted(found.items()))
+        return self.kg.entities()
 
     def __post_init__(self) -> None:
         for curie, iri in self.entities.items():

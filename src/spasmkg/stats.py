@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from spasmkg.loader import KnowledgeGraph
 from spasmkg.mappings import curie, expand
@@ -44,15 +44,6 @@ class Counts:
         return sum(self.claims_by_modality.values())
 
 
-def entity_classes(ontology: Graph) -> list[URIRef]:
-    """The ontology classes whose members are biomedical entities."""
-    return sorted(
-        c
-        for c in ontology.transitive_subjects(RDFS.subClassOf, SKGO.Entity)
-        if isinstance(c, URIRef) and c != SKGO.Entity
-    )
-
-
 def tally(values: Any) -> dict[str, int]:
     """Counts of each value, sorted by value."""
     return dict(sorted(Counter(values).items()))
@@ -71,13 +62,9 @@ def coverage(kg: KnowledgeGraph, entities: list[str]) -> dict[str, int]:
 def count(kg: KnowledgeGraph, union: Graph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph."""
     data = kg.asserted
-    by_class = {
-        curie(cls): len(set(data.subjects(RDF.type, cls))) for cls in entity_classes(kg.ontology)
-    }
+    by_class = {curie(cls): len(set(data.subjects(RDF.type, cls))) for cls in kg.entity_classes()}
     claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)), key=str)
-    entities = [
-        curie(e) for cls in entity_classes(kg.ontology) for e in data.subjects(RDF.type, cls)
-    ]
+    entities = [curie(e) for e in kg.entities().values()]
     rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
         triples=len(union),

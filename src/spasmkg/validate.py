@@ -15,10 +15,9 @@ from spasmkg.engines import OxigraphEngine
 from spasmkg.identifiers import mapping_violations
 from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
 from spasmkg.mappings import curie
-from spasmkg.namespaces import SH, SKG, SKGO, SOURCE
+from spasmkg.namespaces import SH, SKGO, SOURCE
 from spasmkg.paths import DataPaths, data_paths
 from spasmkg.queries import inspect_query, quality_checks
-from spasmkg.stats import entity_classes
 
 
 @dataclass(frozen=True, order=True)
@@ -108,12 +107,10 @@ def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
 
 def entity_labels(kg: KnowledgeGraph) -> dict[str, str]:
     """Label of every entity, keyed by its ``skg:`` CURIE, for checking mapping subjects."""
-    labels = {}
-    for cls in entity_classes(kg.ontology):
-        for entity in kg.asserted.subjects(RDF.type, cls):
-            label = kg.asserted.value(entity, RDFS.label)
-            labels["skg:" + str(entity).removeprefix(str(SKG))] = str(label or "")
-    return labels
+    return {
+        name: str(kg.asserted.value(entity, RDFS.label) or "")
+        for name, entity in kg.entities().items()
+    }
 
 
 def validate(
