@@ -27,8 +27,8 @@ for path in sorted(glob.glob("ontology/spasmkg.ttl") + glob.glob("graph/*.ttl"))
 def steps() -> dict[str, float]:
     """Seconds spent in each build step, in this process (imports done first)."""
     sys.path.insert(0, str(REPO / "src"))
-    import spasmkg.build as build_module  # noqa: F401  (imports before timing)
-    from spasmkg.build import build
+    import spasmkg.outputs.build as build_module  # noqa: F401  (imports before timing)
+    from spasmkg.outputs.build import build
 
     marks: list[tuple[str, float]] = []
     with tempfile.TemporaryDirectory() as out:

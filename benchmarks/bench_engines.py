@@ -60,9 +60,10 @@ def worker(engine_name: str, nt: Path, limit: int) -> dict[str, object]:
     """Load and query in this process; return timings and peak memory."""
     from rdflib import Graph, URIRef, Variable
 
-    from spasmkg.engines import OxigraphEngine, RdflibEngine
-    from spasmkg.paths import data_paths
-    from spasmkg.queries import inspect_query, library
+    from spasmkg.ask.engines import OxigraphEngine, RdflibEngine
+    from spasmkg.ask.library import library
+    from spasmkg.ask.safety import inspect_query
+    from spasmkg.model.paths import data_paths
 
     started = time.perf_counter()
     if engine_name == "rdflib":

@@ -41,8 +41,8 @@ def main() -> None:
     from synthetic import generate
 
     import spasmkg
-    from spasmkg.html import write_page
-    from spasmkg.network import to_networkx
+    from spasmkg.outputs.network import to_networkx
+    from spasmkg.outputs.page import write_page
 
     folder = args.work / f"synthetic-{int(float(args.triples))}"
     if not folder.exists():

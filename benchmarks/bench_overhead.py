@@ -35,9 +35,10 @@ def main() -> None:
     from bench_engines import prepare
     from rdflib import URIRef
 
-    from spasmkg.engines import OxigraphEngine
-    from spasmkg.paths import data_paths
-    from spasmkg.queries import NamedQuery, library, run_query
+    from spasmkg.ask.answer import run_query
+    from spasmkg.ask.engines import OxigraphEngine
+    from spasmkg.ask.library import NamedQuery, library
+    from spasmkg.model.paths import data_paths
 
     nt = prepare(float(args.triples), args.work)
     engine = OxigraphEngine.__new__(OxigraphEngine)

@@ -13,12 +13,10 @@ import concurrent.futures
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from common import REPO, environment, save
 
@@ -46,43 +44,41 @@ def main() -> None:
     args = parser.parse_args()
 
     import spasmkg
-    from spasmkg.build import build
-    from spasmkg.engines import bound_text
-    from spasmkg.lookup import EntityIndex
-    from spasmkg.paths import data_paths
-    from spasmkg.queries import bind_params, inspect_query, library
-    from spasmkg.server import FrontConfig, Server
+    from spasmkg.ask.answer import entity_resolver
+    from spasmkg.ask.engines import bound_text
+    from spasmkg.ask.library import bind_params, library
+    from spasmkg.ask.safety import inspect_query
+    from spasmkg.outputs.registry import render
+    from spasmkg.serve.front import FrontConfig
+    from spasmkg.serve.server import Server
 
     kg = spasmkg.load()
-    index = EntityIndex(kg)
-    named = library(data_paths())
+    named = library(kg.paths)
     texts = []
     for query in (named[name] for name in NAMES):
-        bindings = bind_params(query, query.example_params, index.resolve)
+        bindings = bind_params(query, query.example_params, entity_resolver(kg))
         texts.append(bound_text(inspect_query(query.text), bindings))
-    with tempfile.TemporaryDirectory() as tmp:
-        dist = build(Path(tmp) / "dist").out
-        with Server(
-            dist / "spasmkg.nq", port=0, config=FrontConfig(max_concurrency=args.clients)
-        ) as server:
+    with Server(
+        render(kg, "nquads"), port=0, config=FrontConfig(max_concurrency=args.clients)
+    ) as server:
 
-            def ask(number: int) -> tuple[float, bool]:
-                body = urllib.parse.urlencode({"query": texts[number % len(texts)]}).encode()
-                request = urllib.request.Request(
-                    server.url, data=body, headers={"Accept": "application/sparql-results+json"}
-                )
-                started = time.perf_counter()
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        ok = response.status == 200 and b'"results"' in response.read()
-                except (urllib.error.URLError, TimeoutError):
-                    ok = False
-                return time.perf_counter() - started, ok
-
+        def ask(number: int) -> tuple[float, bool]:
+            body = urllib.parse.urlencode({"query": texts[number % len(texts)]}).encode()
+            request = urllib.request.Request(
+                server.url, data=body, headers={"Accept": "application/sparql-results+json"}
+            )
             started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
-                outcomes = list(pool.map(ask, range(args.requests)))
-            elapsed = time.perf_counter() - started
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    ok = response.status == 200 and b'"results"' in response.read()
+            except (urllib.error.URLError, TimeoutError):
+                ok = False
+            return time.perf_counter() - started, ok
+
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            outcomes = list(pool.map(ask, range(args.requests)))
+        elapsed = time.perf_counter() - started
     latencies = [seconds for seconds, _ in outcomes]
     errors = sum(1 for _, ok in outcomes if not ok)
 

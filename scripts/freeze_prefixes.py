@@ -2,7 +2,7 @@
 
 Run after changing the prefixes below or upgrading bioregistry:
 
-    python scripts/freeze_prefixes.py > src/spasmkg/prefixes.json
+    python scripts/freeze_prefixes.py > src/spasmkg/model/prefixes.json
 
 At run time spasmkg reads the frozen file and never imports bioregistry or touches the
 network. For each prefix it records the canonical IRI prefix (bioregistry's RDF form where

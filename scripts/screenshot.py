@@ -13,11 +13,17 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 import spasmkg
-from spasmkg.html import write_page
-from spasmkg.network import to_networkx
+from spasmkg.outputs.network import to_networkx
+from spasmkg.outputs.page import write_page
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def main() -> None:

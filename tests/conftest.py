@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,27 @@ from rdflib import Graph
 
 import spasmkg
 from spasmkg.cli import cli
-from spasmkg.paths import DATA_FOLDERS, data_paths
+from spasmkg.model.paths import DATA_FOLDERS, data_paths
+from tests.helpers import REPO
+
+
+def untracked_files() -> set[str]:
+    """Files in the checkout that git neither tracks nor ignores."""
+    found = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+    )
+    return {line[3:] for line in found.stdout.splitlines() if line.startswith("??")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_stays_clean() -> Iterator[None]:
+    """No test writes into the checkout (screenshots, builds and pages go to tmp_path)."""
+    before = untracked_files()
+    yield
+    written = untracked_files() - before
+    assert not written, f"tests wrote into the checkout: {sorted(written)}"
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from spasmkg.server import free_port, wait_until_answers
+from spasmkg.remote.client import wait_for_endpoint
+from spasmkg.serve.server import find_command, free_port
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
@@ -22,9 +23,7 @@ VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 @contextmanager
 def oxigraph_store(workdir: Path) -> Iterator[str]:
     """A writable Oxigraph server; yields its base URL. The default graph is the union."""
-    binary = shutil.which("oxigraph")
-    if binary is None:
-        pytest.fail("the oxigraph command is missing: pip install -e '.[test]'")
+    binary = find_command("oxigraph")
     port = free_port()
     process = subprocess.Popen(
         [
@@ -40,7 +39,9 @@ def oxigraph_store(workdir: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until_answers(f"http://127.0.0.1:{port}/query", process)
+        wait_for_endpoint(
+            f"http://127.0.0.1:{port}/query", still_starting=lambda: process.poll() is None
+        )
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -82,7 +83,7 @@ def virtuoso_store(workdir: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{http_port}"
     try:
-        wait_until_answers(base + "/sparql")
+        wait_for_endpoint(base + "/sparql")
         yield base
     finally:
         match = (

@@ -11,9 +11,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF
 
-from spasmkg.build import build
+import spasmkg.outputs.build
 from spasmkg.errors import SpasmKGError, ValidationFailed
-from spasmkg.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SKG, SKGO, VOID
+from spasmkg.model.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SKG, SKGO, VOID
+from spasmkg.outputs.build import build
 from tests.helpers import run_entry_point
 from tests.test_load_errors import plant
 
@@ -152,6 +153,9 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -
 def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
     result = run_entry_point("build", "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
-    assert "[1/7] load" in result.stderr and "[7/7] swap into place" in result.stderr
+    steps = len(spasmkg.outputs.build.STEPS)
+    assert f"[1/{steps}] load" in result.stderr
+    assert f"[{steps}/{steps}] swap into place" in result.stderr
+    assert f"[3/{steps}] write spasmkg.ttl" in result.stderr, "each output is a step of its own"
     assert result.stdout.startswith(f"built {tmp_path / 'dist'}: ")
     assert "68 entities, 128 claims" in result.stdout

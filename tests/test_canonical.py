@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 import spasmkg
-from spasmkg.canonical import canonical_text, curated_files, format_files
+from spasmkg.checks.canonical import canonical_text, curated_files, format_files
 from spasmkg.errors import GraphSyntaxError
-from spasmkg.loader import declared_terms, display_path
-from spasmkg.namespaces import SKGO
-from spasmkg.paths import data_paths
+from spasmkg.model.loader import declared_terms, display_path
+from spasmkg.model.namespaces import SKGO
+from spasmkg.model.paths import data_paths
 from tests.test_load_errors import plant
 
 PATHS = data_paths()

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import spasmkg
+from spasmkg.ask.explain import Chain, Explainer
 from spasmkg.errors import UnknownEntity
-from spasmkg.explain import Chain, Explainer
 from tests.helpers import run_entry_point
 
 
@@ -19,16 +19,16 @@ def explainer() -> Explainer:
 
 def routes(chains: list[Chain]) -> list[list[str]]:
     """Each chain as the list of entities it passes."""
-    return [[c.steps[0].subject] + [s.object for s in c.steps] for c in chains]
+    return [[c.steps[0].subject.curie] + [s.object.curie for s in c.steps] for c in chains]
 
 
 def test_furosemide_reaches_cramp_through_low_potassium(explainer: Explainer) -> None:
     chains = explainer.explain("furosemide", "muscle cramp")
     assert routes(chains)[0] == ["skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"]
     first = chains[0]
-    assert [s.relation for s in first.steps] == ["skgo:hasAdverseEffect", "skgo:causes"]
-    assert first.steps[0].claims[0].sources == ("source:curators",)
-    assert first.modality.endswith("/possible")
+    assert [s.relation.curie for s in first.steps] == ["skgo:hasAdverseEffect", "skgo:causes"]
+    assert [s.curie for s in first.steps[0].claims[0].sources] == ["source:curators"]
+    assert first.modality.iri.endswith("/possible")
 
 
 def test_furosemide_reaches_spasm_through_its_class_citing_the_article(
@@ -38,20 +38,21 @@ def test_furosemide_reaches_spasm_through_its_class_citing_the_article(
     by_class = [
         c
         for c in chains
-        if [s.object for s in c.steps] == ["skg:loop-diuretic", "skg:diuretic", "skg:muscle-spasm"]
+        if [s.object.curie for s in c.steps]
+        == ["skg:loop-diuretic", "skg:diuretic", "skg:muscle-spasm"]
     ]
     assert len(by_class) == 1
     last = by_class[0].steps[-1]
-    assert last.relation_label == "has adverse effect"
-    assert last.claims[0].sources == ("source:article-causes-medications",)
-    assert by_class[0].steps[0].claims[0].sources == ("source:chebi-47426",)
+    assert last.relation.label == "has adverse effect"
+    assert [s.curie for s in last.claims[0].sources] == ["source:article-causes-medications"]
+    assert [s.curie for s in by_class[0].steps[0].claims[0].sources] == ["source:chebi-47426"]
 
 
 def test_cannabis_chain_keeps_its_context(explainer: Explainer) -> None:
     [chain] = explainer.explain("medical cannabis", "muscle spasm", max_length=1)
-    contexts = {claim.context for claim in chain.steps[0].claims}
+    contexts = {claim.context.label for claim in chain.steps[0].claims if claim.context}
     assert contexts == {"multiple sclerosis", "spinal cord injury"}
-    assert {e for claim in chain.steps[0].claims for e in claim.evidence} >= {
+    assert {e.evidence_type.label for claim in chain.steps[0].claims for e in claim.evidence} >= {
         "clinical study evidence used in manual assertion"
     }
 

@@ -8,13 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pytest
 
 import spasmkg
-from spasmkg.html import neighbourhood, render_page, write_page
-from spasmkg.network import to_networkx
-from tests.helpers import REPO, run_entry_point
+from spasmkg.outputs.page import render_selection, select, write_page
+from tests.helpers import run_entry_point
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -26,7 +24,6 @@ ARGS = [
     "--no-first-run",
 ]
 HOSTILE = "<img src=x onerror=alert(1)>"
-SCREENSHOTS = Path(os.environ.get("SPASMKG_SCREENSHOTS", REPO / "tests" / "output"))
 
 
 def browser_missing() -> str | None:
@@ -79,16 +76,11 @@ class Visit:
 
 
 @pytest.fixture(scope="module")
-def graph() -> nx.MultiDiGraph:
-    return to_networkx(spasmkg.load())
-
-
-@pytest.fixture(scope="module")
 def shipped(
-    browser: Any, graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory
+    browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
 ) -> Visit:
     path = tmp_path_factory.mktemp("html") / "spasmkg.html"
-    write_page(graph, path)
+    write_page(kg, path)
     return Visit(browser, path)
 
 
@@ -98,9 +90,9 @@ def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
     assert shipped.dialogs == []
 
 
-def test_node_and_edge_counts_match_the_graph(shipped: Visit, graph: nx.MultiDiGraph) -> None:
-    assert shipped.evaluate("window.spasmkg.nodes.length") == graph.number_of_nodes() == 73
-    assert shipped.evaluate("window.spasmkg.edges.length") == graph.number_of_edges() == 128
+def test_node_and_edge_counts_match_the_graph(shipped: Visit, kg: spasmkg.KnowledgeGraph) -> None:
+    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == 73
+    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == 128
     assert shipped.page.inner_text("#counts") == "73 nodes, 128 edges"
 
 
@@ -124,7 +116,7 @@ def test_layout_settles_and_physics_stops(shipped: Visit) -> None:
     assert before == after
 
 
-def test_search_for_magnesium_focuses_that_node(shipped: Visit) -> None:
+def test_search_for_magnesium_focuses_that_node(shipped: Visit, tmp_path: Path) -> None:
     shipped.page.fill("#search", "magnesium")
     shipped.page.press("#search", "Enter")
     assert shipped.evaluate("window.spasmkg.network.getSelectedNodes()") == ["skg:magnesium"]
@@ -133,8 +125,8 @@ def test_search_for_magnesium_focuses_that_node(shipped: Visit) -> None:
     assert "magnesium" in info and "CHEBI:18420" in info
     link = shipped.page.get_attribute("#info a[href*='CHEBI_18420']", "href")
     assert link == "http://purl.obolibrary.org/obo/CHEBI_18420"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shipped.page.screenshot(path=str(SCREENSHOTS / "search-magnesium.png"))
+    shipped.page.screenshot(path=str(tmp_path / "search-magnesium.png"))
+    assert (tmp_path / "search-magnesium.png").stat().st_size > 10_000
 
 
 def test_unknown_search_says_so(shipped: Visit) -> None:
@@ -171,39 +163,55 @@ def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
     assert "multiple sclerosis" in info and "article passage: studies of medical cannabis" in info
 
 
-def hostile_graph() -> nx.MultiDiGraph:
-    """Two nodes and an edge whose every string is an attack."""
-    graph = nx.MultiDiGraph()
-    attack = {
-        "label": HOSTILE,
-        "kind": "Condition",
-        "definition": '<a href="javascript:alert(2)">href</a>',
-        "alt_labels": "</script><script>alert(3)</script>",
-        "external_ids": "HP:0003394",
-        "iri": "javascript:alert(4)",
-        "curie": HOSTILE,
-    }
-    graph.add_node("a", **attack)
-    graph.add_node("b", **dict(attack, label="b"))
-    graph.add_edge(
-        "a",
-        "b",
-        key="e",
-        predicate="skgo:causes",
-        predicate_label=HOSTILE,
-        note="<svg onload=alert(5)>",
-        source_labels=HOSTILE,
-        evidence_labels="",
-        modality="",
-        context_label="",
-        mechanism_labels="",
-    )
-    return graph
+HOSTILE_TURTLE = f"""
+@prefix skg: <https://w3id.org/spasmkg/entity/> .
+@prefix skgo: <https://w3id.org/spasmkg/ontology/> .
+@prefix claim: <https://w3id.org/spasmkg/claim/> .
+@prefix source: <https://w3id.org/spasmkg/source/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix ECO: <http://purl.obolibrary.org/obo/ECO_> .
+
+<javascript:alert(4)> a skgo:Condition ;
+    rdfs:label "{HOSTILE}"@en ;
+    skos:definition "<a href=\\"javascript:alert(2)\\">href</a>"@en ;
+    skos:altLabel "</script><script>alert(3)</script>"@en ;
+    prov:wasDerivedFrom source:hostile .
+
+skg:b a skgo:Condition ;
+    rdfs:label "b"@en ;
+    skos:definition "a second node"@en ;
+    prov:wasDerivedFrom source:hostile .
+
+source:hostile a skgo:Curation ;
+    rdfs:label "{HOSTILE}"@en ;
+    skos:definition "<svg onload=alert(7)>"@en .
+
+claim:hostile a skgo:Claim ;
+    rdf:subject <javascript:alert(4)> ;
+    rdf:predicate skgo:causes ;
+    rdf:object skg:b ;
+    rdfs:comment "<svg onload=alert(5)>"@en ;
+    prov:wasDerivedFrom source:hostile ;
+    skgo:evidence ECO:0000305 ;
+    skgo:modality skgo:possible .
+"""
 
 
-def test_hostile_strings_run_nothing(browser: Any, tmp_path: Path) -> None:
+def hostile_graph(data_copy: Path) -> spasmkg.KnowledgeGraph:
+    """A data folder holding only two nodes and a claim whose every string is an attack."""
+    for path in (data_copy / "graph").glob("*.ttl"):
+        path.unlink()
+    (data_copy / "graph" / "mappings.sssom.tsv").unlink()
+    (data_copy / "graph" / "hostile.ttl").write_text(HOSTILE_TURTLE, encoding="utf-8")
+    return spasmkg.load(data_copy)
+
+
+def test_hostile_strings_run_nothing(browser: Any, tmp_path: Path, data_copy: Path) -> None:
     path = tmp_path / "hostile.html"
-    write_page(hostile_graph(), path, heading="<script>alert(6)</script>")
+    write_page(hostile_graph(data_copy), path, title="<script>alert(6)</script>")
     visit = Visit(browser, path)
     visit.page.fill("#search", "img")
     visit.page.press("#search", "Enter")
@@ -219,9 +227,9 @@ def test_hostile_strings_run_nothing(browser: Any, tmp_path: Path) -> None:
     assert visit.outside_requests == []
 
 
-def test_pyvis_traps_are_avoided(graph: nx.MultiDiGraph) -> None:
+def test_pyvis_traps_are_avoided(data_copy: Path) -> None:
     """No CDN link, no innerHTML popup, and the heading escaped (pyvis 0.3.2's own template fails all three)."""
-    page = render_page(hostile_graph(), heading="<b>x</b>")
+    page = render_selection(select(hostile_graph(data_copy), title="<b>x</b>"))
     assert "cdn.jsdelivr.net" not in page and "cdnjs.cloudflare.com" not in page
     assert "bootstrap" not in page.lower()
     script = page[page.rindex("<script>") :]
@@ -231,9 +239,9 @@ def test_pyvis_traps_are_avoided(graph: nx.MultiDiGraph) -> None:
     assert "Content-Security-Policy" in page
 
 
-def test_focus_page_holds_the_neighbourhood(graph: nx.MultiDiGraph) -> None:
-    around = neighbourhood(graph, "skg:magnesium", 1)
-    assert set(around) == {
+def test_focus_page_holds_the_neighbourhood(kg: spasmkg.KnowledgeGraph) -> None:
+    around = select(kg, "skg:magnesium", 1)
+    assert {entity.curie for entity in around.entities} == {
         "skg:magnesium",
         "skg:magnesium-deficiency",
         "skg:hypomagnesemia",

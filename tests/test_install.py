@@ -62,7 +62,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_the_data_folders(installed: Path) -> None:
     python = installed / "bin" / "python"
     where = run(
-        python, "-c", "import spasmkg.paths as p; print(p.data_paths().root)"
+        python, "-c", "import spasmkg.model.paths as p; print(p.data_paths().root)"
     ).stdout.strip()
     root = Path(where)
     assert root.name == "data" and root.parent.name == "spasmkg"

@@ -9,7 +9,7 @@ from rdflib.namespace import RDF
 
 import spasmkg
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
-from spasmkg.namespaces import SKGO
+from spasmkg.model.namespaces import SKGO
 from tests.helpers import run_entry_point
 
 

@@ -8,9 +8,8 @@ import pytest
 
 import spasmkg
 from spasmkg.errors import UnknownEntity
-from spasmkg.lookup import EntityIndex
-from spasmkg.mappings import read_sssom
-from spasmkg.paths import data_paths
+from spasmkg.model.paths import data_paths
+from spasmkg.model.sssom import read_sssom
 from tests.helpers import run_entry_point
 
 ROWS = read_sssom(data_paths().mappings_file).mappings
@@ -25,15 +24,18 @@ ONE_PER_VOCABULARY = sorted(
 
 
 @pytest.fixture(scope="module")
-def index() -> EntityIndex:
-    return EntityIndex(spasmkg.load())
+def index(kg: spasmkg.KnowledgeGraph) -> spasmkg.KnowledgeGraph:
+    """Look-ups go through the loaded graph's one name index."""
+    return kg
 
 
 @pytest.mark.parametrize(
     "row", ONE_PER_VOCABULARY, ids=[m.object_prefix for m in ONE_PER_VOCABULARY]
 )
-def test_lookup_by_an_identifier_of_each_vocabulary(index: EntityIndex, row: object) -> None:
-    records = index.lookup(row.object_id)  # type: ignore[attr-defined]
+def test_lookup_by_an_identifier_of_each_vocabulary(
+    index: spasmkg.KnowledgeGraph, row: object
+) -> None:
+    records = index.find(row.object_id)  # type: ignore[attr-defined]
     assert row.subject_id in [r.curie for r in records]  # type: ignore[attr-defined]
 
 
@@ -67,28 +69,30 @@ def test_every_vocabulary_is_covered() -> None:
     ],
 )
 def test_lookup_by_label_synonym_name_iri_or_bare_code(
-    index: EntityIndex, term: str, entity: str
+    index: spasmkg.KnowledgeGraph, term: str, entity: str
 ) -> None:
-    assert index.lookup(term)[0].curie == entity
+    assert index.find(term)[0].curie == entity
 
 
-def test_an_identifier_mapped_to_two_entities_lists_the_exact_one_first(index: EntityIndex) -> None:
-    records = index.lookup("HP:0003394")
+def test_an_identifier_mapped_to_two_entities_lists_the_exact_one_first(
+    index: spasmkg.KnowledgeGraph,
+) -> None:
+    records = index.find("HP:0003394")
     assert [r.curie for r in records] == ["skg:muscle-spasm", "skg:muscle-cramp"]
-    assert str(index.resolve("HP:0003394")).endswith("/muscle-spasm")
+    assert index.entity("HP:0003394").iri.endswith("/muscle-spasm")
 
 
-def test_record_carries_identifiers_with_resolvable_links(index: EntityIndex) -> None:
-    [record] = index.lookup("furosemide")
+def test_record_carries_identifiers_with_resolvable_links(index: spasmkg.KnowledgeGraph) -> None:
+    [record] = index.find("furosemide")
     mesh = next(i for i in record.identifiers if i.curie == "MESH:D005665")
     assert mesh.iri == "http://id.nlm.nih.gov/mesh/D005665"
     assert mesh.link == "https://meshb.nlm.nih.gov/record/ui?ui=D005665"
     assert record.identifiers[0].predicate == "skos:exactMatch"
 
 
-def test_unknown_term_suggests_close_names(index: EntityIndex) -> None:
+def test_unknown_term_suggests_close_names(index: spasmkg.KnowledgeGraph) -> None:
     with pytest.raises(UnknownEntity, match="did you mean: magnesium"):
-        index.lookup("magnesum")
+        index.find("magnesum")
 
 
 def test_lookup_command_text_and_json() -> None:

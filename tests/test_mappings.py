@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import SKOS
 
 import spasmkg
-from spasmkg.identifiers import hpo_terms, mapping_violations
-from spasmkg.mappings import MAPPING_PREDICATES, compress, expand, prefix_map, read_sssom
-from spasmkg.namespaces import SKG, SKGO
-from spasmkg.paths import data_paths
-from spasmkg.validate import entity_labels
+from spasmkg.checks.identifiers import hpo_terms, mapping_violations
+from spasmkg.checks.validate import entity_labels
+from spasmkg.model.curie import compress, expand, prefix_map
+from spasmkg.model.namespaces import SKG
+from spasmkg.model.paths import data_paths
+from spasmkg.model.sssom import MAPPING_PREDICATES, read_sssom
 from tests.helpers import REPO, run_entry_point
 from tests.test_load_errors import plant
 
@@ -82,16 +83,14 @@ def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifi
     kg: spasmkg.KnowledgeGraph,
 ) -> None:
     mapped = vocabularies_by_entity()
-    for cls in kg.entity_classes():
-        wanted = OBO_FOR_KIND.get(str(cls).removeprefix(str(SKGO._NS)))
-        for entity in kg.asserted.subjects(RDF.type, cls):
-            curie = "skg:" + str(entity).removeprefix(str(SKG))
-            if wanted is None:
-                continue
-            if curie in MIXTURES:
-                assert "DRUGBANK" in mapped[curie], curie
-                continue
-            assert wanted & set(mapped[curie]), f"{curie} lacks {wanted}"
+    for entity in kg.entities:
+        wanted = OBO_FOR_KIND.get(entity.kind)
+        if wanted is None:
+            continue
+        if entity.curie in MIXTURES:
+            assert "DRUGBANK" in mapped[entity.curie], entity.curie
+            continue
+        assert wanted & set(mapped[entity.curie]), f"{entity.curie} lacks {wanted}"
 
 
 @pytest.mark.parametrize(
@@ -167,7 +166,9 @@ def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
     )
     from importlib import metadata
 
-    frozen_from = json.loads((REPO / "src" / "spasmkg" / "prefixes.json").read_text())["source"]
+    frozen_from = json.loads((REPO / "src" / "spasmkg" / "model" / "prefixes.json").read_text())[
+        "source"
+    ]
     installed = f"bioregistry {metadata.version('bioregistry')}"
     if installed != frozen_from:
         pytest.skip(

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 import spasmkg
-from spasmkg.network import (
+from spasmkg.outputs.network import (
     read_graphml,
     read_node_link,
     to_networkx,
@@ -90,7 +90,7 @@ def test_node_link_round_trip(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
 
 
 def test_build_writes_both_network_files(tmp_path: Path) -> None:
-    from spasmkg.build import build
+    from spasmkg.outputs.build import build
 
     build(tmp_path / "dist")
     assert nx.utils.graphs_equal(

@@ -9,10 +9,11 @@ import httpx
 import pytest
 
 import spasmkg
-from spasmkg.api import query
-from spasmkg.build import build
+from spasmkg.ask.answer import query
 from spasmkg.errors import EndpointError, SpasmKGError
-from spasmkg.push import GraphStore, StoreEndpoints, push
+from spasmkg.outputs.build import build
+from spasmkg.remote.client import SparqlClient
+from spasmkg.remote.push import GraphStore, StoreEndpoints, push
 from tests.helpers import Listener, run_entry_point
 from tests.stores import oxigraph_store, virtuoso_store
 from tests.test_queries import EXPECTED, OFFLINE
@@ -30,8 +31,10 @@ def ntriples(dist: Path) -> str:
     return (dist / "spasmkg.nt").read_text(encoding="utf-8")
 
 
-def client(base: str, kind: str = "oxigraph", auth: object = None) -> GraphStore:
-    return GraphStore(StoreEndpoints.from_base(base, kind), auth=auth, retries=1, backoff=0.1)
+def client(base: str, kind: str = "oxigraph", auth: httpx.Auth | None = None) -> GraphStore:
+    return GraphStore(
+        StoreEndpoints.from_base(base, kind), SparqlClient(auth=auth, retries=1, backoff=0.1)
+    )
 
 
 def graphs(store: GraphStore) -> dict[str, int]:
@@ -108,8 +111,7 @@ def test_transient_errors_are_retried() -> None:
     try:
         store = GraphStore(
             StoreEndpoints.from_base(server.url.removesuffix("/sparql"), "oxigraph"),
-            retries=2,
-            backoff=0.05,
+            SparqlClient(retries=2, backoff=0.05),
         )
         rows = store.select("SELECT ?x WHERE { ?x ?p ?o }", "a query")
         assert [row["x"]["value"] for row in rows] == ["from-listener"]

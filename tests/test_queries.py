@@ -15,12 +15,13 @@ import yaml
 from rdflib import URIRef
 
 import spasmkg
-from spasmkg.api import query
+from spasmkg.ask.answer import query
+from spasmkg.ask.library import library
+from spasmkg.ask.results import QueryResult, render
+from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import ParameterError, QueryError, QueryRefused, QuerySyntaxError, UnknownEntity
-from spasmkg.mappings import compress
-from spasmkg.paths import data_paths
-from spasmkg.queries import check_read_only, library
-from spasmkg.results import QueryResult, render
+from spasmkg.model.curie import compress
+from spasmkg.model.paths import data_paths
 from tests.helpers import REPO, Listener, run_entry_point
 
 LIBRARY = library(data_paths())
@@ -84,7 +85,7 @@ def test_auto_engine_picks_by_size(kg: spasmkg.KnowledgeGraph) -> None:
     from rdflib import Graph, Literal
     from rdflib.namespace import RDFS
 
-    from spasmkg.engines import AUTO_THRESHOLD, make_engine
+    from spasmkg.ask.engines import AUTO_THRESHOLD, make_engine
 
     assert make_engine("auto", kg.union()).name == "rdflib"
     big = Graph()
@@ -235,7 +236,7 @@ def test_federated_wikidata_query_needs_the_flag(kg: spasmkg.KnowledgeGraph) -> 
 
 
 def test_wikidata_property_is_the_mesh_descriptor_id_from_bioregistry() -> None:
-    from spasmkg.mappings import prefix_map
+    from spasmkg.model.curie import prefix_map
 
     assert prefix_map()["MESH"].wikidata_property == "P486"
     assert "wdt:P486" in LIBRARY["wikidata-by-mesh"].text
@@ -260,7 +261,7 @@ def furosemide_ids() -> QueryResult:
 def test_json_is_sparql_results_json(
     furosemide_ids: QueryResult, kg: spasmkg.KnowledgeGraph
 ) -> None:
-    document = json.loads(render(furosemide_ids, "json", kg.labels()))
+    document = json.loads(render(furosemide_ids, "json", kg.labels))
     assert document["head"]["vars"] == ["entity", "relation", "identifier"]
     binding = document["results"]["bindings"][1]
     assert binding["identifier"] == {"type": "uri", "value": "http://id.nlm.nih.gov/mesh/D005665"}
@@ -275,10 +276,10 @@ def test_csv_and_tsv_have_a_header_and_full_iris(furosemide_ids: QueryResult) ->
 def test_table_and_markdown_show_labels_beside_identifiers(
     furosemide_ids: QueryResult, kg: spasmkg.KnowledgeGraph
 ) -> None:
-    table = render(furosemide_ids, "table", kg.labels())
+    table = render(furosemide_ids, "table", kg.labels)
     assert "skg:furosemide (furosemide)" in table and "MESH:D005665 (Furosemide)" in table
     assert table.rstrip().endswith("4 rows")
-    markdown = render(furosemide_ids, "md", kg.labels())
+    markdown = render(furosemide_ids, "md", kg.labels)
     assert markdown.splitlines()[0] == "| entity | relation | identifier |"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import json
 import os
 import signal
@@ -18,10 +19,11 @@ from pathlib import Path
 import pytest
 
 import spasmkg
-from spasmkg.api import query
-from spasmkg.build import build
+from spasmkg.ask.answer import query
 from spasmkg.errors import EndpointError
-from spasmkg.server import FrontConfig, Server
+from spasmkg.outputs.build import build
+from spasmkg.serve.front import FrontConfig
+from spasmkg.serve.server import Server
 from tests.helpers import REPO, Listener
 from tests.test_queries import EXPECTED, OFFLINE
 
@@ -36,7 +38,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(dist: Path) -> Iterator[Server]:
     with Server(
-        dist / "spasmkg.nq", port=0, config=FrontConfig(timeout=2.0, max_body=20_000)
+        (dist / "spasmkg.nq").read_bytes(), port=0, config=FrontConfig(timeout=2.0, max_body=20_000)
     ) as server:
         yield server
 
@@ -56,8 +58,12 @@ def http(
         return error.code, error.read().decode(), dict(error.headers)
 
 
+def get_url(url: str, text: str) -> tuple[int, str, dict[str, str]]:
+    return http(url + "?" + urllib.parse.urlencode({"query": text}))
+
+
 def get(server: Server, text: str) -> tuple[int, str, dict[str, str]]:
-    return http(server.url + "?" + urllib.parse.urlencode({"query": text}))
+    return get_url(server.url, text)
 
 
 @pytest.mark.parametrize("name", OFFLINE)
@@ -164,7 +170,9 @@ def test_cors_is_off_by_default(served: Server) -> None:
 
 def test_cors_when_asked(dist: Path) -> None:
     with Server(
-        dist / "spasmkg.nq", port=0, config=FrontConfig(cors_origin="https://example.org")
+        (dist / "spasmkg.nq").read_bytes(),
+        port=0,
+        config=FrontConfig(cors_origin="https://example.org"),
     ) as server:
         _, _, headers = get(server, "ASK {}")
         assert headers.get("access-control-allow-origin") == "https://example.org"
@@ -173,7 +181,7 @@ def test_cors_when_asked(dist: Path) -> None:
 def test_concurrency_cap_answers_busy(dist: Path) -> None:
     config = FrontConfig(timeout=2.0, max_concurrency=1, max_waiting=1)
     with (
-        Server(dist / "spasmkg.nq", port=0, config=config) as server,
+        Server((dist / "spasmkg.nq").read_bytes(), port=0, config=config) as server,
         concurrent.futures.ThreadPoolExecutor(4) as pool,
     ):
         statuses = sorted(pool.map(lambda _: get(server, SLOW)[0], range(4)))
@@ -189,19 +197,33 @@ def test_endpoint_that_is_not_sparql_is_a_clear_error(kg: spasmkg.KnowledgeGraph
         server.close()
 
 
-def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+@contextlib.contextmanager
+def serve_command(
+    *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``spasmkg serve`` as a user starts it; yields the process and the URL it printed."""
+    environment = env or {**os.environ, "PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "spasmkg", "serve", "--port", "0", "--from", str(dist)],
+        [sys.executable, "-m", "spasmkg", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=environment,
     )
     try:
         line = process.stdout.readline() if process.stdout else ""
-        assert line.startswith("ready: http://127.0.0.1:"), line
-        url = line.split()[1]
+        if not line.startswith("ready: http://127.0.0.1:"):
+            process.kill()
+            pytest.fail(f"serve did not print ready: {line!r} {process.communicate()[1]}")
+        yield process, line.split()[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> None:
+    with serve_command("--from", str(dist)) as (process, url):
         answer = subprocess.run(
             [
                 sys.executable,
@@ -218,7 +240,7 @@ def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> N
             ],
             capture_output=True,
             text=True,
-            env=env,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
             timeout=60,
         )
         assert answer.returncode == 0, answer.stderr
@@ -228,6 +250,14 @@ def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> N
         assert "stopped" in (process.stderr.read() if process.stderr else "")
         with pytest.raises(urllib.error.URLError):
             urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=3)
-    finally:
-        if process.poll() is None:
-            process.kill()
+
+
+def test_serve_works_from_a_venv_that_is_not_activated(dist: Path) -> None:
+    """Defect: the oxigraph command was looked up on PATH only, so ``venv/bin/spasmkg serve``
+    (or a pipx install) said the 'serve' extra was missing although it was installed."""
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.update(PATH="/usr/bin:/bin", PYTHONPATH=str(REPO / "src"))
+    with serve_command("--from", str(dist), env=env) as (process, url):
+        assert get_url(url, "ASK {}")[0] == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0

@@ -8,11 +8,12 @@ import pytest
 from rdflib import Graph, URIRef
 
 import spasmkg
-from spasmkg.engines import make_engine
-from spasmkg.namespaces import SKG, SKGO
-from spasmkg.paths import data_paths
-from spasmkg.queries import inspect_query, quality_checks
-from spasmkg.validate import passage_violations, validate
+from spasmkg.ask.engines import make_engine
+from spasmkg.ask.library import quality_checks
+from spasmkg.ask.safety import inspect_query
+from spasmkg.checks.validate import passage_violations, validate
+from spasmkg.model.namespaces import SKG, SKGO
+from spasmkg.model.paths import data_paths
 from tests.helpers import ARTICLE, run_entry_point
 from tests.test_load_errors import plant
 
@@ -37,7 +38,7 @@ def test_quality_check_finds_nothing_in_the_shipped_graph(
 def violations_after(data: Path, file: str, old: str, new: str) -> list[str]:
     """Plant a fault and return the violations validate reports, as strings."""
     plant(data, file, old, new)
-    return [str(v) for v in validate(spasmkg.load(data), data).violations]
+    return [str(v) for v in validate(spasmkg.load(data)).violations]
 
 
 def test_entity_without_label(data_copy: Path) -> None:

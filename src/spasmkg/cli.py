@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -25,6 +26,24 @@ article_option = click.option(
     default=None,
     help="The source article's text file; check every cited passage against it.",
 )
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """The names of a registry as choices, read when an option is used (keeps start-up quick)."""
+
+    def __init__(self, module: str, registry: str) -> None:
+        self.source = (module, registry)
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        """The registry's names."""
+        module, registry = self.source
+        return list(getattr(importlib.import_module(module), registry))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """click sets the choices at construction; the registry decides them instead."""
 
 
 class SpasmKGGroup(click.Group):
@@ -64,7 +83,7 @@ def progress_printer(quiet: bool) -> Any:
 
     def step(name: str) -> None:
         if not quiet:
-            from spasmkg.build import STEPS
+            from spasmkg.outputs.build import STEPS
 
             started.append(name)
             console.print(f"[dim][{len(started)}/{len(STEPS)}][/dim] {name}")
@@ -86,7 +105,7 @@ def progress_printer(quiet: bool) -> Any:
 def build(ctx: click.Context, out: Path, data_root: Path | None, article: Path | None) -> None:
     """Load, validate and write the graph (Turtle, N-Triples, N-Quads, TriG, JSON-LD), VoID,
     a report and a manifest of checksums."""
-    from spasmkg.build import build as run_build
+    from spasmkg.outputs.build import build as run_build
 
     quiet = bool(ctx.parent and ctx.parent.params.get("quiet"))
     result = run_build(out, data_root, article=article, on_step=progress_printer(quiet))
@@ -102,10 +121,10 @@ def build(ctx: click.Context, out: Path, data_root: Path | None, article: Path |
 @article_option
 def validate(data_root: Path | None, article: Path | None) -> None:
     """Check SHACL shapes, quality-check queries and identifiers; exit 1 on any violation."""
-    from spasmkg.loader import load
-    from spasmkg.validate import validate as run_validate
+    from spasmkg.checks.validate import validate as run_validate
+    from spasmkg.model.loader import load
 
-    report = run_validate(load(data_root), data_root, article=article)
+    report = run_validate(load(data_root), article=article)
     click.echo(report.summary())
     if not report.conforms:
         sys.exit(1)
@@ -118,30 +137,14 @@ def validate(data_root: Path | None, article: Path | None) -> None:
 @data_option
 def fmt(check: bool, data_root: Path | None) -> None:
     """Rewrite the curated Turtle files in canonical (sorted) form."""
-    from spasmkg.canonical import format_files
-    from spasmkg.paths import data_paths
+    from spasmkg.checks.canonical import format_files
+    from spasmkg.model.paths import data_paths
 
     changed = format_files(data_paths(data_root), check=check)
     for name in changed:
         click.echo(f"{'not canonical' if check else 'reformatted'}: {name}")
     if check and changed:
         sys.exit(1)
-
-
-def format_record(record: Any) -> str:
-    """An entity and its identifiers as aligned text."""
-    lines = [f"{record.curie}  {record.label}  ({record.kind})", f"  {record.iri}"]
-    if record.definition:
-        lines.append(f"  {record.definition}")
-    if record.alt_labels:
-        lines.append(f"  also called: {', '.join(record.alt_labels)}")
-    if record.identifiers:
-        lines.append("  identifiers:")
-        width = max(len(i.curie) for i in record.identifiers)
-        for item in record.identifiers:
-            label = f"  {item.label}" if item.label else ""
-            lines.append(f"    {item.predicate:<17} {item.curie:<{width}}  {item.iri}{label}")
-    return "\n".join(lines)
 
 
 @cli.command()
@@ -160,14 +163,15 @@ def lookup(term: str, output_format: str, data_root: Path | None) -> None:
     its identifiers in every vocabulary with resolvable IRIs. Exit 1 if nothing matches."""
     import json
 
-    from spasmkg.loader import load
-    from spasmkg.lookup import EntityIndex
+    from spasmkg.ask.lookup import format_entity
+    from spasmkg.ask.lookup import lookup as find
 
-    records = EntityIndex(load(data_root)).lookup(term)
+    entities = find(term, root=data_root)
     if output_format == "json":
-        click.echo(json.dumps([r.as_dict() for r in records], indent=1, ensure_ascii=False))
+        records = [dict(e.as_dict(), matched_by=term) for e in entities]
+        click.echo(json.dumps(records, indent=1, ensure_ascii=False))
     else:
-        click.echo("\n\n".join(format_record(r) for r in records))
+        click.echo("\n\n".join(format_entity(e) for e in entities))
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -198,14 +202,14 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["table", "csv", "tsv", "json", "md"]),
+    type=RegistryChoice("spasmkg.ask.results", "WRITERS"),
     default="table",
     show_default=True,
     help="json is the SPARQL 1.1 results format; table and md show labels beside IRIs.",
 )
 @click.option(
     "--engine",
-    type=click.Choice(["rdflib", "oxigraph", "auto"]),
+    type=RegistryChoice("spasmkg.ask.engines", "ENGINES"),
     default="rdflib",
     show_default=True,
     help="Embedded engine; auto picks pyoxigraph for large graphs.",
@@ -238,9 +242,9 @@ def query(
     Queries are read-only: SPARQL Update is always refused, and SERVICE or FROM clauses
     only run with the matching --allow flag.
     """
-    from spasmkg.api import query as run
-    from spasmkg.loader import load
-    from spasmkg.results import render
+    from spasmkg.ask.answer import query as run
+    from spasmkg.ask.results import render
+    from spasmkg.model.loader import load
 
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
@@ -254,9 +258,8 @@ def query(
         endpoint=endpoint,
         allow_service=allow_service,
         allow_remote=allow_remote,
-        root=data_root,
     )
-    labels = kg.labels() if output_format in ("table", "md") else {}
+    labels = kg.labels if output_format in ("table", "md") else {}
     click.echo(render(result, output_format, labels), nl=False)
 
 
@@ -264,8 +267,8 @@ def query(
 @data_option
 def list_queries(data_root: Path | None) -> None:
     """List the named queries with their titles and parameters."""
-    from spasmkg.paths import data_paths
-    from spasmkg.queries import library
+    from spasmkg.ask.library import library
+    from spasmkg.model.paths import data_paths
 
     for named in library(data_paths(data_root)).values():
         click.echo(f"{named.name}\n  {named.title}")
@@ -299,9 +302,9 @@ def explain(
     'muscle cramp'), each step with its claims, modality, evidence and source."""
     import json
 
-    from spasmkg.explain import explain as find_chains
-    from spasmkg.explain import format_chains
-    from spasmkg.loader import load
+    from spasmkg.ask.explain import explain as find_chains
+    from spasmkg.ask.explain import format_chains
+    from spasmkg.model.loader import load
 
     chains = find_chains(load(data_root), source, target, max_length)
     if output_format == "json":
@@ -336,37 +339,27 @@ def html(
     out: Path, focus: str | None, depth: int, title: str | None, data_root: Path | None
 ) -> None:
     """Write the interactive graph as one self-contained HTML page that works offline."""
-    from spasmkg.html import write_page
-    from spasmkg.loader import load
-    from spasmkg.lookup import EntityIndex
-    from spasmkg.mappings import curie
-    from spasmkg.network import to_networkx
+    from spasmkg.model.loader import load
+    from spasmkg.outputs.page import write_page
 
-    kg = load(data_root)
-    graph = to_networkx(kg)
-    heading = title or "spasmkg: why muscles spasm"
-    if focus:
-        from spasmkg.html import neighbourhood
-
-        centre = curie(EntityIndex(kg).resolve(focus))
-        graph = neighbourhood(graph, centre, depth)
-        heading = title or f"spasmkg: around {graph.nodes[centre]['label']}"
-    write_page(graph, out, heading)
-    click.echo(f"wrote {out}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    drawn = write_page(load(data_root), out, focus=focus, depth=depth, title=title)
+    click.echo(f"wrote {out}: {len(drawn.entities)} nodes, {len(drawn.claims)} edges")
 
 
-def built_file(dist: Path | None, name: str, data_root: Path | None, workdir: Path) -> Path:
-    """A file of an earlier build, or of a fresh one made in ``workdir``."""
+def graph_bytes(dist: Path | None, name: str, data_root: Path | None) -> bytes:
+    """One output of an earlier build, or rendered now from the data, in memory."""
+    from spasmkg.outputs.registry import OUTPUTS, render
+
     if dist is not None:
-        found = dist / name
+        found = dist / OUTPUTS[name].file_name
         if not found.is_file():
             raise click.UsageError(
                 f"{found} does not exist; run 'spasmkg build --out {dist}' first"
             )
-        return found
-    from spasmkg.build import build as run_build
+        return found.read_bytes()
+    from spasmkg.model.loader import load
 
-    return run_build(workdir / "dist", data_root).out / name
+    return render(load(data_root), name)
 
 
 dist_option = click.option(
@@ -426,29 +419,25 @@ def serve(
 ) -> None:
     """Serve the graph read-only at http://HOST:PORT/sparql through Oxigraph, behind a front
     that refuses SERVICE, UPDATE and LOAD and enforces the time-out. Stop with Ctrl-C."""
-    import tempfile
-
-    from spasmkg.server import FrontConfig, Server
+    from spasmkg.serve.front import FrontConfig
+    from spasmkg.serve.server import Server
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    with tempfile.TemporaryDirectory(prefix="spasmkg-serve-") as work:
-        nquads = built_file(dist, "spasmkg.nq", data_root, Path(work))
-        config = FrontConfig(
-            timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin
-        )
-        server = Server(nquads, host=host, port=port, config=config, workdir=Path(work))
-        click.echo("loading the graph into Oxigraph ...", err=True)
-        server.start()
-        click.echo(f"ready: {server.url}  (read-only; Ctrl-C to stop)")
-        try:
-            while True:
-                signal_pause()
-        except KeyboardInterrupt:
-            click.echo("stopping ...", err=True)
-        finally:
-            server.stop()
-        click.echo("stopped", err=True)
+    nquads = graph_bytes(dist, "nquads", data_root)
+    config = FrontConfig(timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin)
+    server = Server(nquads, host=host, port=port, config=config)
+    click.echo("loading the graph into Oxigraph ...", err=True)
+    server.start()
+    click.echo(f"ready: {server.url}  (read-only; Ctrl-C to stop)")
+    try:
+        while True:
+            signal_pause()
+    except KeyboardInterrupt:
+        click.echo("stopping ...", err=True)
+    finally:
+        server.stop()
+    click.echo("stopped", err=True)
 
 
 def signal_pause() -> None:
@@ -467,7 +456,7 @@ def signal_pause() -> None:
 )
 @click.option(
     "--kind",
-    type=click.Choice(["oxigraph", "fuseki", "virtuoso"]),
+    type=RegistryChoice("spasmkg.remote.push", "LAYOUTS"),
     default="oxigraph",
     show_default=True,
     help="How the store lays out its query, update and graph-store URLs.",
@@ -511,26 +500,18 @@ def push(
     replacing GRAPH atomically, and verify the store holds exactly what was sent. A bearer
     token can be given in $SPASMKG_TOKEN."""
     import os
-    import tempfile
 
-    from spasmkg.push import GraphStore, StoreEndpoints
-    from spasmkg.push import push as run_push
+    from spasmkg.remote.push import connect
+    from spasmkg.remote.push import push as run_push
 
-    secret = password or os.environ.get("SPASMKG_PASSWORD")
-    auth = None
-    if user:
-        import httpx
-
-        if secret is None:
-            raise click.UsageError("--user needs a password: --password or $SPASMKG_PASSWORD")
-        auth = (
-            httpx.DigestAuth(user, secret) if kind == "virtuoso" else httpx.BasicAuth(user, secret)
-        )
-    store = GraphStore(
-        StoreEndpoints.from_base(endpoint, kind), auth=auth, token=os.environ.get("SPASMKG_TOKEN")
+    store = connect(
+        endpoint,
+        kind,
+        user=user,
+        password=password or os.environ.get("SPASMKG_PASSWORD"),
+        token=os.environ.get("SPASMKG_TOKEN"),
     )
-    with tempfile.TemporaryDirectory(prefix="spasmkg-push-") as work:
-        ntriples = built_file(dist, "spasmkg.nt", data_root, Path(work)).read_text(encoding="utf-8")
+    ntriples = graph_bytes(dist, "ntriples", data_root).decode("utf-8")
 
     def progress(number: int, total: int) -> None:
         click.echo(f"[{number}/{total}] batch sent", err=True)

@@ -51,3 +51,9 @@ class ParameterError(QueryError):
 
 class EndpointError(SpasmKGError):
     """A remote SPARQL endpoint or graph store failed or answered unexpectedly."""
+
+
+class UnknownPrefix(SpasmKGError):
+    """A CURIE's prefix is neither spasmkg's nor one of the vocabularies it knows."""
+
+    exit_code = 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -28,16 +27,10 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
-from spasmkg.mappings import MappingSet, expand, mapping_graph, read_sssom
-from spasmkg.namespaces import (
-    ASSERTED_GRAPH,
-    INFERRED_GRAPH,
-    MAPPINGS_GRAPH,
-    ONTOLOGY_GRAPH,
-    SKG,
-    SKGO,
-)
-from spasmkg.paths import DataPaths, data_paths
+from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
+from spasmkg.model.namespaces import SKGO
+from spasmkg.model.paths import DataPaths, data_paths
+from spasmkg.model.sssom import mapping_graph, read_sssom
 
 #: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
 CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (RDF, RDFS, OWL, SKOS, PROV, DCTERMS, XSD)
@@ -49,84 +42,6 @@ DECLARATION_TYPES = (
     OWL.NamedIndividual,
 )
 SKGO_BASE = str(SKGO._NS)
-
-
-@dataclass
-class KnowledgeGraph:
-    """The loaded graph, kept as separate named graphs so provenance of each triple is clear."""
-
-    ontology: Graph
-    asserted: Graph
-    inferred: Graph
-    mappings: Graph = field(default_factory=Graph)
-    mapping_set: MappingSet | None = None
-    files: tuple[Path, ...] = ()
-    _unions: dict[bool, Graph] = field(default_factory=dict, repr=False, compare=False)
-
-    def union(self, *, inferred: bool = True) -> Graph:
-        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.
-
-        Built once per flag and shared (a build and its validation read it several times), so
-        callers must not modify it.
-        """
-        if inferred in self._unions:
-            return self._unions[inferred]
-        merged = Graph(bind_namespaces="none")
-        parts = [self.ontology, self.asserted, self.mappings]
-        if inferred:
-            parts.append(self.inferred)
-        for part in parts:
-            merged += part
-            bind_prefixes(merged, part)
-        self._unions[inferred] = merged
-        return merged
-
-    def entity_classes(self) -> list[URIRef]:
-        """The ontology classes whose members are biomedical entities."""
-        return sorted(
-            c
-            for c in self.ontology.transitive_subjects(RDFS.subClassOf, SKGO.Entity)
-            if isinstance(c, URIRef) and c != SKGO.Entity
-        )
-
-    def entities(self) -> dict[str, URIRef]:
-        """Every biomedical entity by its ``skg:`` CURIE, sorted."""
-        found = {
-            "skg:" + str(entity).removeprefix(str(SKG)): entity
-            for cls in self.entity_classes()
-            for entity in self.asserted.subjects(RDF.type, cls)
-            if isinstance(entity, URIRef)
-        }
-        return dict(sorted(found.items()))
-
-    def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
-        """Each named graph with its IRI, in a fixed order."""
-        yield ONTOLOGY_GRAPH, self.ontology
-        yield ASSERTED_GRAPH, self.asserted
-        yield INFERRED_GRAPH, self.inferred
-        yield MAPPINGS_GRAPH, self.mappings
-
-    def labels(self) -> dict[str, str]:
-        """The label of every labelled node, keyed by IRI, for showing beside identifiers."""
-        labels = {}
-        for graph in (self.ontology, self.asserted):
-            for node, label in graph.subject_objects(RDFS.label):
-                labels[str(node)] = str(label)
-        for mapping in self.mapping_set.mappings if self.mapping_set else ():
-            external = expand(mapping.object_id)
-            if external is not None and mapping.object_label:
-                labels.setdefault(str(external), mapping.object_label)
-        return labels
-
-    def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
-        """True when a triple was derived from a claim rather than written by a curator."""
-        return triple in self.inferred and triple not in self.asserted
-
-
-def bind_prefixes(target: Graph, source: Graph) -> None:
-    """Copy prefix bindings so serialisations use the curators' CURIEs."""
-    for prefix, namespace in source.namespaces():
-        target.bind(prefix, namespace, override=True, replace=True)
 
 
 def display_path(path: Path, paths: DataPaths) -> str:
@@ -260,6 +175,7 @@ def load(root: Path | str | None = None) -> KnowledgeGraph:
         bind_prefixes(asserted, part)
     mapping_set = read_sssom(paths.mappings_file) if paths.mappings_file.exists() else None
     return KnowledgeGraph(
+        paths=paths,
         ontology=ontology,
         asserted=asserted,
         inferred=materialise(asserted),

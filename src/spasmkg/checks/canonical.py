@@ -12,8 +12,8 @@ from pathlib import Path
 from rdflib import BNode
 
 from spasmkg.errors import GraphSyntaxError
-from spasmkg.loader import display_path, parse_turtle
-from spasmkg.paths import DataPaths
+from spasmkg.model.loader import display_path, parse_turtle
+from spasmkg.model.paths import DataPaths
 
 
 def header_comments(text: str) -> str:

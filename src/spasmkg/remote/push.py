@@ -11,25 +11,36 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from spasmkg.errors import EndpointError, SpasmKGError
+from spasmkg.remote.client import SparqlClient, basic_or_digest
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRAPH = "https://w3id.org/spasmkg/graph/all"
-#: How each kind of store lays out its endpoints under a base URL: (query, update, graph store).
-LAYOUTS = {
-    "oxigraph": ("/query", "/update", "/store"),
-    "fuseki": ("/query", "/update", "/data"),
-    "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth"),
-}
-TRANSIENT = {429, 500, 502, 503, 504}
 IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+@dataclass(frozen=True)
+class StoreLayout:
+    """How a kind of store lays out its endpoints under a base URL, and how it authenticates."""
+
+    query: str
+    update: str
+    store: str
+    digest_auth: bool = False
+
+
+#: The kinds of store ``spasmkg push --kind`` knows.
+LAYOUTS = {
+    "oxigraph": StoreLayout("/query", "/update", "/store"),
+    "fuseki": StoreLayout("/query", "/update", "/data"),
+    "virtuoso": StoreLayout("/sparql", "/sparql-auth", "/sparql-graph-crud-auth", digest_auth=True),
+}
 
 
 @dataclass(frozen=True)
@@ -47,9 +58,9 @@ class StoreEndpoints:
             raise SpasmKGError(f"unknown store kind {kind!r}; choose one of {', '.join(LAYOUTS)}")
         if not base.startswith(("http://", "https://")):
             raise EndpointError(f"{base}: the endpoint must be an http:// or https:// URL")
-        query, update, store = LAYOUTS[kind]
+        layout = LAYOUTS[kind]
         base = base.rstrip("/")
-        return cls(base + query, base + update, base + store)
+        return cls(base + layout.query, base + layout.update, base + layout.store)
 
 
 @dataclass(frozen=True)
@@ -63,97 +74,27 @@ class PushReport:
 
 
 class GraphStore:
-    """A small client of the SPARQL 1.1 Protocol and Graph Store Protocol, with retries."""
+    """A SPARQL 1.1 store as push sees it: where to query, update and upload, and one client."""
 
-    def __init__(
-        self,
-        endpoints: StoreEndpoints,
-        auth: Any = None,
-        token: str | None = None,
-        timeout: float = 60.0,
-        retries: int = 3,
-        backoff: float = 0.5,
-    ) -> None:
-        try:
-            import httpx
-        except ImportError:
-            raise SpasmKGError(
-                "pushing needs the 'serve' extra: pip install 'spasmkg[serve]'"
-            ) from None
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.client = httpx.Client(auth=auth, headers=headers, timeout=timeout)
+    def __init__(self, endpoints: StoreEndpoints, client: SparqlClient) -> None:
         self.endpoints = endpoints
-        self.retries = retries
-        self.backoff = backoff
-
-    def request(self, method: str, url: str, what: str, **options: Any) -> Any:
-        """One HTTP request, retried on connection errors and transient statuses."""
-        import httpx
-
-        for attempt in range(self.retries + 1):
-            try:
-                response = self.client.request(method, url, **options)
-            except httpx.TransportError as error:
-                problem = f"cannot reach {url}: {error}"
-            else:
-                if response.status_code in (401, 403):
-                    raise EndpointError(
-                        f"{what}: {url} refused the credentials (HTTP {response.status_code})"
-                    )
-                if response.status_code < 300:
-                    return response
-                problem = f"HTTP {response.status_code} from {url}: {' '.join(response.text.split())[:200]}"
-                if response.status_code not in TRANSIENT:
-                    raise EndpointError(f"{what}: {problem}")
-            if attempt < self.retries:
-                log.info("%s failed (%s); retrying", what, problem)
-                time.sleep(self.backoff * 2**attempt)
-        raise EndpointError(f"{what}: {problem} (after {self.retries} retries)")
-
-    def query(self, query: str, what: str) -> Any:
-        """POST a query as a URL-encoded form, the protocol form every store accepts."""
-        return self.request(
-            "POST",
-            self.endpoints.query,
-            what,
-            data={"query": query},
-            headers={"Accept": "application/sparql-results+json"},
-        )
+        self.client = client
 
     def select(self, query: str, what: str) -> list[dict[str, Any]]:
-        """Rows of a SELECT, as SPARQL JSON bindings."""
-        response = self.query(query, what)
-        try:
-            return list(response.json()["results"]["bindings"])
-        except (ValueError, KeyError, TypeError):
-            raise EndpointError(
-                f"{what}: {self.endpoints.query} did not answer with SPARQL JSON results; is it a SPARQL endpoint?"
-            ) from None
+        """Rows of a SELECT."""
+        return self.client.select(self.endpoints.query, query, what)
 
     def ask(self, query: str, what: str) -> bool:
         """Answer of an ASK."""
-        response = self.query(query, what)
-        try:
-            return bool(response.json()["boolean"])
-        except (ValueError, KeyError, TypeError):
-            raise EndpointError(
-                f"{what}: {self.endpoints.query} did not answer with a SPARQL boolean; is it a SPARQL endpoint?"
-            ) from None
+        return self.client.ask(self.endpoints.query, query, what)
 
     def update(self, text: str, what: str) -> None:
         """Run a SPARQL Update."""
-        self.request("POST", self.endpoints.update, what, data={"update": text})
+        self.client.update(self.endpoints.update, text, what)
 
     def add(self, graph: str, ntriples: str, what: str) -> None:
-        """Append N-Triples to a named graph (Graph Store Protocol POST)."""
-        self.request(
-            "POST",
-            self.endpoints.store,
-            what,
-            params={"graph": graph},
-            content=ntriples.encode("utf-8"),
-            headers={"Content-Type": "application/n-triples"},
-        )
+        """Append N-Triples to a named graph."""
+        self.client.add_to_graph(self.endpoints.store, graph, ntriples, what)
 
     def graphs_starting_with(self, prefix: str, what: str) -> list[str]:
         """Named graphs whose IRI starts with a prefix."""
@@ -245,3 +186,18 @@ def verify(store: GraphStore, graph: str, lines: Sequence[str], sample_size: int
         ):
             raise EndpointError(f"the {name} lacks a triple that was sent: {line[:200]}")
     return len(picked)
+
+
+def connect(
+    base: str,
+    kind: str = "oxigraph",
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    token: str | None = None,
+    timeout: float = 60.0,
+) -> GraphStore:
+    """A store of a known kind at a base URL, with the authentication that kind expects."""
+    endpoints = StoreEndpoints.from_base(base, kind)
+    auth = basic_or_digest(user, password, digest=LAYOUTS[kind].digest_auth)
+    return GraphStore(endpoints, SparqlClient(auth=auth, token=token, timeout=timeout))

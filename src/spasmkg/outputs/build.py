@@ -10,26 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from spasmkg import __version__
+from spasmkg.checks.validate import validate
 from spasmkg.errors import SpasmKGError, ValidationFailed
-from spasmkg.export import RDF_WRITERS
-from spasmkg.html import write_page
-from spasmkg.loader import KnowledgeGraph, load
-from spasmkg.network import to_networkx, write_graphml, write_node_link
-from spasmkg.paths import data_paths
-from spasmkg.stats import Counts, count, report_json, report_markdown, void_description
-from spasmkg.validate import validate
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import load
+from spasmkg.outputs.registry import MANIFEST, OUTPUTS
+from spasmkg.outputs.report import Counts, count
+from spasmkg.version import __version__
 
-MANIFEST = "manifest.json"
 StepCallback = Callable[[str], None]
 
 #: The steps of a build, in order, as progress shows them.
 STEPS = (
     "load",
     "validate",
-    "write RDF",
-    "write network",
-    "write report",
+    *(f"write {output.file_name}" for output in OUTPUTS.values()),
     "write manifest",
     "swap into place",
 )
@@ -57,9 +52,9 @@ def write_manifest(folder: Path, inputs: dict[str, str]) -> dict[str, str]:
     return files
 
 
-def input_checksums(kg: KnowledgeGraph, root: Path) -> dict[str, str]:
+def input_checksums(kg: KnowledgeGraph) -> dict[str, str]:
     """Checksums of the data files the build read, keyed by their path in the repository."""
-    return {str(path.relative_to(root)): sha256(path) for path in kg.files}
+    return {str(path.relative_to(kg.root)): sha256(path) for path in kg.files}
 
 
 def check_replaceable(out: Path) -> None:
@@ -85,24 +80,11 @@ def swap_into_place(staging: Path, out: Path) -> None:
 
 
 def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Counts:
-    """Write every output file of a build into ``folder``."""
-    step("write RDF")
-    for file_name, writer in RDF_WRITERS.values():
-        writer(kg, folder / file_name)
-    step("write network")
-    network = to_networkx(kg)
-    write_graphml(network, folder / "spasmkg.graphml")
-    write_node_link(network, folder / "spasmkg.nodelink.json")
-    write_page(network, folder / "spasmkg.html")
-    step("write report")
-    counts = count(kg, kg.union())
-    void = void_description(counts, sorted(name for name, _ in RDF_WRITERS.values()))
-    (folder / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
-    (folder / "report.json").write_text(report_json(counts), encoding="utf-8")
-    (folder / "report.md").write_text(report_markdown(counts), encoding="utf-8")
-    if kg.mapping_set is not None:
-        shutil.copyfile(kg.mapping_set.path, folder / kg.mapping_set.path.name)
-    return counts
+    """Write every output of the registry into ``folder``."""
+    for output in OUTPUTS.values():
+        step(f"write {output.file_name}")
+        (folder / output.file_name).write_bytes(output.write(kg))
+    return count(kg)
 
 
 def build(
@@ -122,11 +104,10 @@ def build(
     step = on_step or (lambda _name: None)
     out = Path(out).resolve()
     check_replaceable(out)
-    paths = data_paths(root)
     step("load")
-    kg = load(paths.root)
+    kg = load(root)
     step("validate")
-    report = validate(kg, paths.root, article=article)
+    report = validate(kg, article=article)
     if not report.conforms:
         raise ValidationFailed(
             f"the graph has {len(report.violations)} violation(s); nothing was written. "
@@ -139,7 +120,7 @@ def build(
     try:
         counts = write_outputs(kg, staging, step)
         step("write manifest")
-        files = write_manifest(staging, input_checksums(kg, paths.root))
+        files = write_manifest(staging, input_checksums(kg))
         step("swap into place")
         swap_into_place(staging, out)
     except BaseException:

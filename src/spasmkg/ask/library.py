@@ -1,4 +1,4 @@
-"""The query library: named ``.rq`` files with a metadata header, checked and bound safely.
+"""The query library: named ``.rq`` files with a metadata header, and their typed parameters.
 
 A query file starts with comment lines that describe it::
 
@@ -14,23 +14,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from pyparsing import ParseException
 from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Node
 
-from spasmkg.errors import ParameterError, QueryError, QueryRefused, QuerySyntaxError
-from spasmkg.paths import DataPaths
-
-if TYPE_CHECKING:
-    from spasmkg.results import QueryResult
+from spasmkg.errors import ParameterError, QueryError
+from spasmkg.model.paths import DataPaths
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*?)\s*$")
 PARAM_SPEC = re.compile(
@@ -65,20 +58,6 @@ class NamedQuery:
     def example_params(self) -> dict[str, str]:
         """The example value of each parameter, enough to run the query as documented."""
         return {p.name: p.example for p in self.params if p.example is not None}
-
-
-@dataclass(frozen=True)
-class QueryShape:
-    """A parsed query: its text, form, what it would reach outside the graph, and its algebra.
-
-    Engines receive this instead of the text, so a query is parsed once per run.
-    """
-
-    form: str
-    services: tuple[str, ...] = field(default=())
-    datasets: tuple[str, ...] = field(default=())
-    text: str = ""
-    algebra: Any = None
 
 
 def parse_header(text: str, name: str) -> tuple[str, str, tuple[Param, ...]]:
@@ -136,120 +115,10 @@ def quality_checks(paths: DataPaths) -> list[NamedQuery]:
     return [read_query(path) for path in sorted((paths.queries / "qc").glob("*-violation.rq"))]
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every node of a pyparsing/rdflib parse tree."""
-    yield node
-    if isinstance(node, Mapping):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for item in node:
-            yield from _walk(item)
-
-
-def syntax_error(error: ParseException, source: str) -> QuerySyntaxError:
-    """A one-line message with the line and column of a SPARQL syntax error."""
-    return QuerySyntaxError(
-        f"{source}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
-    )
-
-
-#: Outlines (form, SERVICE IRIs, FROM graphs) of queries already parsed, by text: a server or a
-#: notebook asks the same queries again and again, and parsing costs more than answering.
-_OUTLINES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
-_OUTLINE_LIMIT = 1024
-
-
-def inspect_query(text: str, source: str = "query") -> QueryShape:
-    """Parse a query and report its form and any SERVICE or FROM clause.
-
-    The outline of a query seen before is reused, without its algebra (see :func:`algebra_of`).
-
-    :raises QueryRefused: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...).
-    :raises QuerySyntaxError: the text is not valid SPARQL.
-    """
-    known = _OUTLINES.get(text)
-    if known is not None:
-        return QueryShape(*known, text=text)
-    try:
-        parsed = parseQuery(text)
-    except ParseException as query_error:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise syntax_error(query_error, source) from None
-        raise QueryRefused(
-            f"{source}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
-            "spasmkg queries are read-only"
-        ) from None
-    except RecursionError:
-        raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
-    body = parsed[1]
-    services = tuple(
-        str(node["term"])
-        for node in _walk(body)
-        if getattr(node, "name", "") == "ServiceGraphPattern"
-    )
-    clauses = body.get("datasetClause") if "datasetClause" in body else None
-    clauses = clauses or []
-    datasets = tuple(
-        str(clause["default"] if "default" in clause else clause["named"]) for clause in clauses
-    )
-    form = getattr(body, "name", "Query").removesuffix("Query").upper()
-    try:
-        algebra = translateQuery(parsed)
-    except ParseException as error:
-        raise syntax_error(error, source) from None
-    except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
-        raise QuerySyntaxError(f"{source}: {error}") from None
-    if len(_OUTLINES) >= _OUTLINE_LIMIT:
-        _OUTLINES.clear()
-    _OUTLINES[text] = (form, services, datasets)
-    return QueryShape(form, services, datasets, text, algebra)
-
-
-def algebra_of(shape: QueryShape) -> Any:
-    """The rdflib algebra of a checked query: the one parsed just now, or a fresh parse.
-
-    Engines may change the algebra they get (to bind parameters), so it is never shared.
-    """
-    if shape.algebra is not None:
-        return shape.algebra
-    return translateQuery(parseQuery(shape.text))
-
-
-def check_read_only(
-    text: str,
-    source: str = "query",
-    *,
-    allow_service: bool = False,
-    allow_remote: bool = False,
-    hints: bool = True,
-) -> QueryShape:
-    """Refuse anything that would write, or reach beyond the graph, unless explicitly allowed.
-
-    rdflib's engine sends SERVICE clauses as HTTP requests and may fetch FROM / FROM NAMED
-    graphs; pyoxigraph executes SERVICE too. So the parsed query is checked before any engine
-    sees it.
-    """
-    shape = inspect_query(text, source)
-    if shape.services and not allow_service:
-        raise QueryRefused(
-            f"{source}: SERVICE <{shape.services[0]}> would send the query to another server; "
-            + ("refused unless you pass --allow-service" if hints else "refused")
-        )
-    if shape.datasets and not allow_remote:
-        raise QueryRefused(
-            f"{source}: FROM / FROM NAMED <{shape.datasets[0]}> would load an outside graph; "
-            + ("refused unless you pass --allow-remote" if hints else "refused")
-        )
-    return shape
-
-
-def convert_param(param: Param, raw: str, resolve_entity: Any) -> Node:
+def convert_param(param: Param, raw: str, resolve_entity: Callable[[str], URIRef]) -> Node:
     """Turn a command-line value into the typed RDF term its parameter expects."""
     if param.kind == "entity":
-        return resolve_entity(raw)  # type: ignore[no-any-return]
+        return resolve_entity(raw)
     if param.kind == "iri":
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
             raise ParameterError(f"parameter {param.name}: {raw!r} is not an IRI")
@@ -266,7 +135,7 @@ def convert_param(param: Param, raw: str, resolve_entity: Any) -> Node:
 
 
 def bind_params(
-    query: NamedQuery, values: Mapping[str, str], resolve_entity: Any
+    query: NamedQuery, values: Mapping[str, str], resolve_entity: Callable[[str], URIRef]
 ) -> dict[Variable, Node]:
     """Typed bindings for a query's parameters; unknown or missing parameters are errors."""
     known = {param.name: param for param in query.params}
@@ -310,21 +179,3 @@ def adhoc_query(text: str) -> NamedQuery:
     except QueryError:
         title, description, params = "ad-hoc query", "", ()
     return NamedQuery("-e", text, title, description, params)
-
-
-def run_query(
-    query: NamedQuery,
-    engine: Any,
-    values: Mapping[str, str],
-    resolve_entity: Any,
-    *,
-    allow_service: bool = False,
-    allow_remote: bool = False,
-) -> QueryResult:
-    """Check a query is read-only, bind its parameters, and answer it with an engine."""
-    shape = check_read_only(
-        query.text, query.name, allow_service=allow_service, allow_remote=allow_remote
-    )
-    bindings = bind_params(query, values, resolve_entity)
-    result: QueryResult = engine.run(shape, bindings)
-    return result

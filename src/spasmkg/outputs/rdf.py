@@ -7,15 +7,11 @@ follows insertion order and Python's string hashing changes between processes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
-from spasmkg.loader import KnowledgeGraph
-
-Writer = Callable[[KnowledgeGraph, Path], None]
+from spasmkg.model.graph import KnowledgeGraph
 
 
 def sorted_lines(text: str) -> str:
@@ -24,27 +20,27 @@ def sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_turtle(kg: KnowledgeGraph, path: Path) -> None:
+def turtle(kg: KnowledgeGraph) -> bytes:
     """The whole graph (ontology, curated, materialised, mappings) as one Turtle file."""
-    path.write_text(kg.union().serialize(format="turtle"), encoding="utf-8")
+    return kg.union().serialize(format="turtle").encode("utf-8")
 
 
-def write_ntriples(kg: KnowledgeGraph, path: Path) -> None:
+def ntriples(kg: KnowledgeGraph) -> bytes:
     """The whole graph as sorted N-Triples, the easiest form to diff and to stream."""
-    path.write_text(sorted_lines(kg.union().serialize(format="nt")), encoding="utf-8")
+    return sorted_lines(kg.union().serialize(format="nt")).encode("utf-8")
 
 
-def write_nquads(kg: KnowledgeGraph, path: Path) -> None:
+def nquads(kg: KnowledgeGraph) -> bytes:
     """Sorted N-Quads, one named graph each for ontology, asserted, inferred and mappings."""
     chunks = []
     for name, graph in kg.named_graphs():
         for line in graph.serialize(format="nt").splitlines():
             if line.strip():
                 chunks.append(f"{line.removesuffix(' .')} <{name}> .")
-    path.write_text("\n".join(sorted(set(chunks))) + "\n", encoding="utf-8")
+    return ("\n".join(sorted(set(chunks))) + "\n").encode("utf-8")
 
 
-def write_trig(kg: KnowledgeGraph, path: Path) -> None:
+def trig(kg: KnowledgeGraph) -> bytes:
     """TriG with the same named graphs in a fixed order, readable with the curators' prefixes.
 
     rdflib's own TriG writer orders the graphs by set iteration, which changes between runs.
@@ -56,7 +52,7 @@ def write_trig(kg: KnowledgeGraph, path: Path) -> None:
         prefixes.update(line for line in lines if line.startswith("@prefix"))
         body = [f"    {line}" if line else "" for line in lines if not line.startswith("@prefix")]
         blocks.append(f"<{name}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
-    path.write_text("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks), encoding="utf-8")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def jsonld_context(graph: Graph) -> dict[str, str]:
@@ -64,7 +60,7 @@ def jsonld_context(graph: Graph) -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in sorted(graph.namespaces()) if prefix}
 
 
-def write_jsonld(kg: KnowledgeGraph, path: Path) -> None:
+def jsonld(kg: KnowledgeGraph) -> bytes:
     """Compact JSON-LD with the curators' prefixes, nodes sorted by identifier."""
     graph = kg.union()
     context = jsonld_context(graph)
@@ -77,16 +73,4 @@ def write_jsonld(kg: KnowledgeGraph, path: Path) -> None:
             if isinstance(value, list):
                 node[key] = sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
     document["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id")))
-    path.write_text(
-        json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8"
-    )
-
-
-#: Output file name and writer of each RDF format that ``spasmkg build`` produces.
-RDF_WRITERS: dict[str, tuple[str, Writer]] = {
-    "turtle": ("spasmkg.ttl", write_turtle),
-    "ntriples": ("spasmkg.nt", write_ntriples),
-    "nquads": ("spasmkg.nq", write_nquads),
-    "trig": ("spasmkg.trig", write_trig),
-    "jsonld": ("spasmkg.jsonld", write_jsonld),
-}
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()

@@ -1,30 +1,41 @@
-"""High-level calls for notebooks and the command line: query and look up in one line."""
+"""Answer a query in one call: find it, check it is read-only, bind its parameters, run it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from pathlib import Path
 
 from rdflib import URIRef
 
-from spasmkg.engines import make_engine
+from spasmkg.ask.engines import Engine, make_engine
+from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
+from spasmkg.ask.results import QueryResult
+from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import QueryError
-from spasmkg.loader import KnowledgeGraph, load
-from spasmkg.lookup import EntityIndex, EntityRecord
-from spasmkg.paths import data_paths
-from spasmkg.queries import adhoc_query, find_query, run_query
-from spasmkg.results import QueryResult
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import load
 
 
-def lazy_resolver(kg: KnowledgeGraph) -> Callable[[str], URIRef]:
-    """Resolve entity names, building the name index only if a parameter needs it, and once."""
+def entity_resolver(kg: KnowledgeGraph) -> Callable[[str], URIRef]:
+    """Turn a name a user typed into the IRI of the one entity it names."""
+    return lambda term: URIRef(kg.entity(term).iri)
 
-    @cache
-    def index() -> EntityIndex:
-        return EntityIndex(kg)
 
-    return lambda term: index().resolve(term)
+def run_query(
+    named: NamedQuery,
+    engine: Engine,
+    values: Mapping[str, str],
+    resolve_entity: Callable[[str], URIRef],
+    *,
+    allow_service: bool = False,
+    allow_remote: bool = False,
+) -> QueryResult:
+    """Check a query is read-only, bind its parameters, and answer it with an engine."""
+    shape = check_read_only(
+        named.text, named.name, allow_service=allow_service, allow_remote=allow_remote
+    )
+    bindings = bind_params(named, values, resolve_entity)
+    return engine.run(shape, bindings)
 
 
 def query(
@@ -48,20 +59,13 @@ def query(
     if (name is None) == (sparql is None):
         raise QueryError("give either a query name (or file) or SPARQL text, not both")
     graph_data = kg or load(root)
-    named = adhoc_query(sparql) if sparql is not None else find_query(str(name), data_paths(root))
+    named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
     runner = make_engine(engine, None if endpoint else graph_data.union(), endpoint)
     return run_query(
         named,
         runner,
         params or {},
-        lazy_resolver(graph_data),
+        entity_resolver(graph_data),
         allow_service=allow_service,
         allow_remote=allow_remote,
     )
-
-
-def lookup(
-    term: str, *, kg: KnowledgeGraph | None = None, root: Path | str | None = None
-) -> list[EntityRecord]:
-    """Every entity a label, synonym, IRI or external identifier names."""
-    return EntityIndex(kg or load(root)).lookup(term)

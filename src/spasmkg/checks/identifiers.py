@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 
 from spasmkg.errors import SpasmKGError
-from spasmkg.mappings import MAPPING_PREDICATES, REQUIRED_COLUMNS, Mapping, MappingSet, prefix_map
+from spasmkg.model.curie import prefix_map
+from spasmkg.model.sssom import MAPPING_PREDICATES, REQUIRED_COLUMNS, Mapping, MappingSet
 
 JUSTIFICATION = "semapv:ManualMappingCuration"
 REQUIRED_METADATA = ("mapping_set_id", "license", "curie_map")

@@ -8,24 +8,20 @@ block written from the terms' own N-Triples form, never by pasting user text.
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
+from spasmkg.ask.results import QueryResult
+from spasmkg.ask.safety import QueryShape, algebra_of
 from spasmkg.errors import EndpointError, QuerySyntaxError, SpasmKGError
-from spasmkg.queries import QueryShape, algebra_of
-from spasmkg.results import QueryResult
+from spasmkg.remote.client import JSON_RESULTS, SparqlClient, check_url
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000
-ENGINES = ("rdflib", "oxigraph", "auto")
 
 # rdflib loads FROM / FROM NAMED graphs from the web by default; spasmkg never wants that.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -247,47 +243,26 @@ class EndpointEngine:
     name = "endpoint"
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise EndpointError(f"{url}: an endpoint URL must start with http:// or https://")
-        self.url = url
-        self.timeout = timeout
-
-    def post(self, text: str, accept: str) -> bytes:
-        """Send a query and return the response body."""
-        request = urllib.request.Request(
-            self.url,
-            data=urllib.parse.urlencode({"query": text}).encode("ascii"),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return bytes(response.read())
-        except urllib.error.HTTPError as error:
-            detail = error.read(500).decode("utf-8", "replace").strip().splitlines()
-            raise EndpointError(
-                f"{self.url}: HTTP {error.code}: {' '.join(detail)[:300]}"
-            ) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            reason = getattr(error, "reason", error)
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {reason}") from None
+        self.url = check_url(url)
+        self.client = SparqlClient(timeout=timeout, retries=1)
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
         form = query.form
         text = bound_text(query, bindings)
+        what = "query"
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body = self.post(text, "application/n-triples")
+            answer = self.client.query(self.url, text, "application/n-triples", what)
             graph = Graph(bind_namespaces="none")
-            graph.parse(data=body.decode("utf-8"), format="nt")
+            try:
+                graph.parse(data=answer.body.decode("utf-8"), format="nt")
+            except Exception:  # rdflib's N-Triples parser raises bare exceptions on bad input
+                raise EndpointError(
+                    f"{self.url}: the answer is not N-Triples (got {answer.content_type or 'no media type'})"
+                ) from None
             return QueryResult(form, graph=graph)
-        try:
-            document = json.loads(self.post(text, "application/sparql-results+json"))
-        except json.JSONDecodeError:
-            raise EndpointError(
-                f"{self.url}: the answer is not SPARQL JSON results; is it a SPARQL endpoint?"
-            ) from None
-        if "boolean" in document:
+        document = self.client.query(self.url, text, JSON_RESULTS, what).json(what)
+        if isinstance(document, dict) and "boolean" in document:
             return QueryResult(form, boolean=bool(document["boolean"]))
         try:
             variables = list(document["head"]["vars"])
@@ -302,6 +277,14 @@ class EndpointEngine:
         return QueryResult(form, variables, rows)
 
 
+#: The embedded engines by name, as ``--engine`` offers them (with ``auto``).
+LOCAL_ENGINES: dict[str, Callable[[Graph], Engine]] = {
+    "rdflib": RdflibEngine,
+    "oxigraph": OxigraphEngine,
+}
+ENGINES = (*LOCAL_ENGINES, "auto")
+
+
 def make_engine(name: str, graph: Graph | None = None, endpoint: str | None = None) -> Engine:
     """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs."""
     if endpoint:
@@ -310,8 +293,6 @@ def make_engine(name: str, graph: Graph | None = None, endpoint: str | None = No
         raise SpasmKGError("a local engine needs a graph")
     if name == "auto":
         name = "oxigraph" if len(graph) > AUTO_THRESHOLD else "rdflib"
-    if name == "oxigraph":
-        return OxigraphEngine(graph)
-    if name == "rdflib":
-        return RdflibEngine(graph)
-    raise SpasmKGError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name not in LOCAL_ENGINES:
+        raise SpasmKGError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return LOCAL_ENGINES[name](graph)

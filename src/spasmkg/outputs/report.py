@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
-from spasmkg.loader import KnowledgeGraph
-from spasmkg.mappings import curie, expand
-from spasmkg.namespaces import BASE, ONTOLOGY_IRI, SKG, SKGO, VOID
+from spasmkg.model.curie import curie, expand
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
 
 DATASET = URIRef(BASE + "dataset")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -49,39 +50,39 @@ def tally(values: Any) -> dict[str, int]:
     return dict(sorted(Counter(values).items()))
 
 
-def coverage(kg: KnowledgeGraph, entities: list[str]) -> dict[str, int]:
-    """How many entities are linked to 0, 1, 2, or 3 or more outside vocabularies."""
-    rows = kg.mapping_set.mappings if kg.mapping_set else []
-    vocabularies = {
-        entity: {m.object_prefix for m in rows if m.subject_id == entity} for entity in entities
-    }
-    bands = Counter(min(len(found), 3) for found in vocabularies.values())
+def coverage(kg: KnowledgeGraph) -> dict[str, int]:
+    """How many biomedical entities are linked to 0, 1, 2, or 3 or more outside vocabularies."""
+    bands = Counter(
+        min(len({i.curie.partition(":")[0] for i in entity.identifiers}), 3)
+        for entity in kg.entities
+        if not entity.is_guidance
+    )
     return {("3+" if band == 3 else str(band)): bands.get(band, 0) for band in range(4)}
 
 
-def count(kg: KnowledgeGraph, union: Graph) -> Counts:
-    """Count triples, entities, relations and claims of a loaded graph."""
-    data = kg.asserted
-    by_class = {curie(cls): len(set(data.subjects(RDF.type, cls))) for cls in kg.entity_classes()}
-    claims = sorted(set(data.subjects(RDF.type, SKGO.Claim)), key=str)
-    entities = [curie(e) for e in kg.entities().values()]
+@lru_cache(maxsize=4)
+def count(kg: KnowledgeGraph) -> Counts:
+    """Count triples, entities, relations and claims of a loaded graph (once per graph)."""
     rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
-        triples=len(union),
+        triples=len(kg.union()),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
-        entities_by_class={name: n for name, n in sorted(by_class.items()) if n},
+        entities_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if not e.is_guidance),
         edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
-        claims_by_source=tally(
-            curie(source) for c in claims for source in data.objects(c, PROV.wasDerivedFrom)
-        ),
-        claims_by_modality=tally(curie(data.value(c, SKGO.modality)) for c in claims),
+        claims_by_source=tally(source.curie for c in kg.claims for source in c.sources),
+        claims_by_modality=tally(claim.modality.curie for claim in kg.claims),
         claims_by_evidence=tally(
-            curie(term) for c in claims for term in data.objects(c, SKGO.evidence)
+            eco for c in kg.claims for eco in {item.evidence_type.curie for item in c.evidence}
         ),
-        vocabulary_coverage=coverage(kg, entities),
+        vocabulary_coverage=coverage(kg),
         mappings_by_vocabulary=tally(m.object_prefix for m in rows),
         mappings_by_predicate=tally(m.predicate_id for m in rows),
     )
+
+
+def void_turtle(kg: KnowledgeGraph, dumps: list[str]) -> bytes:
+    """The VoID description as Turtle."""
+    return void_description(count(kg), sorted(dumps)).serialize(format="turtle").encode()
 
 
 def void_description(counts: Counts, files: list[str]) -> Graph:
@@ -116,16 +117,17 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
         for name, number in partitions.items():
             partition = URIRef(f"{DATASET}/{kind}/{name.replace(':', '-')}")
             void.add((DATASET, VOID[f"{kind}Partition"], partition))
-            void.add((partition, VOID[kind], expand(name) or URIRef(name)))
+            void.add((partition, VOID[kind], expand(name)))
             void.add((partition, key, Literal(number, datatype=XSD.integer)))
     return void
 
 
-def report_json(counts: Counts) -> str:
+def report_json(kg: KnowledgeGraph) -> bytes:
     """The build report as stable JSON."""
+    counts = count(kg)
     document = {"triples": counts.triples, "entities": counts.entities, "claims": counts.claims}
     document.update(asdict(counts))
-    return json.dumps(document, indent=1, sort_keys=True) + "\n"
+    return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
 
 
 def markdown_table(title: str, rows: dict[str, Any]) -> list[str]:
@@ -135,8 +137,9 @@ def markdown_table(title: str, rows: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def report_markdown(counts: Counts) -> str:
+def report_markdown(kg: KnowledgeGraph) -> bytes:
     """The build report for people: totals, then one table per breakdown."""
+    counts = count(kg)
     lines = [
         "# spasmkg build report",
         "",
@@ -152,4 +155,4 @@ def report_markdown(counts: Counts) -> str:
     lines += markdown_table("Entities by number of linked vocabularies", counts.vocabulary_coverage)
     lines += markdown_table("Mappings per vocabulary", counts.mappings_by_vocabulary)
     lines += markdown_table("Mappings per SKOS relation", counts.mappings_by_predicate)
-    return "\n".join(lines)
+    return "\n".join(lines).encode()

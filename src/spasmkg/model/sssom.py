@@ -1,17 +1,9 @@
-"""SSSOM mappings to outside vocabularies: read the mapping set, expand CURIEs, make triples.
-
-CURIEs expand with the prefix map frozen from bioregistry (``prefixes.json``), so a build
-never needs the network, and every external identifier becomes the IRI that the vocabulary
-itself publishes (MeSH ``http://id.nlm.nih.gov/mesh/``, OBO PURLs, UniProt PURLs ...).
-"""
+"""SSSOM mappings to outside vocabularies: read the mapping set and turn its rows into SKOS triples."""
 
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +11,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from spasmkg.errors import SpasmKGError
-from spasmkg.namespaces import SKG, SPASMKG_PREFIXES
+from spasmkg.model.curie import expand, prefix_map
+from spasmkg.model.namespaces import SKG
 
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 REQUIRED_COLUMNS = (
@@ -30,27 +23,6 @@ REQUIRED_COLUMNS = (
     "object_label",
     "mapping_justification",
 )
-
-
-@dataclass(frozen=True)
-class Prefix:
-    """A vocabulary prefix, frozen from bioregistry."""
-
-    prefix: str
-    bioregistry: str
-    name: str
-    pattern: str
-    uri_prefix: str
-    link_prefix: str
-    wikidata_property: str | None = None
-
-    def iri(self, local_id: str) -> URIRef:
-        """The canonical IRI of an identifier of this vocabulary."""
-        return URIRef(self.uri_prefix + local_id)
-
-    def link(self, local_id: str) -> str:
-        """A web page about the identifier, for people."""
-        return self.link_prefix + local_id
 
 
 @dataclass(frozen=True)
@@ -93,15 +65,6 @@ class MappingSet:
         return dict(self.metadata.get("curie_map") or {})
 
 
-@cache
-def prefix_map() -> dict[str, Prefix]:
-    """The frozen prefix map, by CURIE prefix."""
-    text = resources.files("spasmkg").joinpath("prefixes.json").read_text(encoding="utf-8")
-    return {
-        name: Prefix(prefix=name, **record) for name, record in json.loads(text)["prefixes"].items()
-    }
-
-
 def read_sssom(path: Path) -> MappingSet:
     """Parse an SSSOM TSV file (YAML metadata in leading ``#`` lines, then a table)."""
     import yaml
@@ -130,54 +93,6 @@ def read_sssom(path: Path) -> MappingSet:
     return MappingSet(path, metadata if isinstance(metadata, dict) else {}, mappings, columns)
 
 
-@cache
-def converter() -> Any:
-    """CURIE <-> IRI conversion over the frozen prefixes (spasmkg's own prefix included)."""
-    import curies  # imported on first use: it pulls in pydantic, slow for a one-shot command
-
-    records = {name: prefix.uri_prefix for name, prefix in prefix_map().items()}
-    return curies.Converter.from_prefix_map({**SPASMKG_PREFIXES, **records})
-
-
-def expand(curie: str) -> URIRef | None:
-    """The canonical IRI of a CURIE, or None if its prefix is unknown.
-
-    A dictionary look-up in the frozen map, so that loading the graph needs no converter.
-
-    >>> expand("MESH:D013035")
-    rdflib.term.URIRef('http://id.nlm.nih.gov/mesh/D013035')
-    """
-    prefix, _, local_id = curie.partition(":")
-    if prefix in prefix_map():
-        return prefix_map()[prefix].iri(local_id)
-    if prefix in SPASMKG_PREFIXES:
-        return URIRef(SPASMKG_PREFIXES[prefix] + local_id)
-    return None
-
-
-def compress(iri: str) -> str | None:
-    """The CURIE of a canonical IRI, or None if no known prefix matches.
-
-    >>> compress("http://purl.obolibrary.org/obo/HP_0003394")
-    'HP:0003394'
-    """
-    found = converter().compress(iri)
-    return str(found) if found else None
-
-
-def curie(term: object) -> str:
-    """How people read a term: a CURIE where a prefix is known, else the IRI or the literal's text.
-
-    >>> curie(URIRef("https://w3id.org/spasmkg/entity/furosemide"))
-    'skg:furosemide'
-    """
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return compress(str(term)) or str(term)
-    return str(term)
-
-
 def subject_iri(curie: str) -> URIRef:
     """The IRI of a spasmkg entity CURIE (``skg:furosemide``)."""
     return SKG[curie.removeprefix("skg:")]
@@ -192,12 +107,12 @@ def mapping_graph(mapping_set: MappingSet) -> Graph:
         if prefix in prefix_map():
             graph.bind(prefix.lower(), prefix_map()[prefix].uri_prefix)
     for mapping in mapping_set.mappings:
-        obj = expand(mapping.object_id)
         relation = mapping.predicate_id.removeprefix("skos:")
         if (
-            obj is not None
+            mapping.object_prefix in prefix_map()
             and relation in MAPPING_PREDICATES
             and mapping.subject_id.startswith("skg:")
         ):
+            obj = expand(mapping.object_id)
             graph.add((subject_iri(mapping.subject_id), SKOS[relation], obj))
     return graph

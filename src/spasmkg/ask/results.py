@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from spasmkg.mappings import curie
+from spasmkg.model.curie import curie
 
 
 @dataclass

@@ -11,13 +11,15 @@ from typing import cast
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from spasmkg.engines import OxigraphEngine
-from spasmkg.identifiers import mapping_violations
-from spasmkg.loader import KnowledgeGraph, display_path, parse_turtle
-from spasmkg.mappings import curie
-from spasmkg.namespaces import SH, SKGO, SOURCE
-from spasmkg.paths import DataPaths, data_paths
-from spasmkg.queries import inspect_query, quality_checks
+from spasmkg.ask.engines import OxigraphEngine
+from spasmkg.ask.library import quality_checks
+from spasmkg.ask.safety import inspect_query
+from spasmkg.checks.identifiers import mapping_violations
+from spasmkg.model.curie import curie
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import display_path, parse_turtle
+from spasmkg.model.namespaces import SH, SKGO, SOURCE
+from spasmkg.model.paths import DataPaths
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +60,11 @@ def shacl_violations(data: Graph, shapes: Graph) -> Iterator[Violation]:
     """SHACL Core results as violations; the ontology in ``data`` supplies the class hierarchy."""
     import pyshacl  # imported here: it is slow to import and only validation needs it
 
-    _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", inplace=True)
+    # on a copy: pyshacl binds the sh: prefix in the graph it is given (even with
+    # inplace=False), which would change every output written from the shared graph later
+    copy = Graph(bind_namespaces="none")
+    copy += data
+    _, results_graph, _ = pyshacl.validate(copy, shacl_graph=shapes, inference="none", inplace=True)
     results = cast(Graph, results_graph)
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -106,22 +112,22 @@ def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
 
 
 def entity_labels(kg: KnowledgeGraph) -> dict[str, str]:
-    """Label of every entity, keyed by its ``skg:`` CURIE, for checking mapping subjects."""
+    """The label each biomedical entity is written with (empty if none), keyed by its CURIE,
+    for checking mapping subjects."""
     return {
-        name: str(kg.asserted.value(entity, RDFS.label) or "")
-        for name, entity in kg.entities().items()
+        entity.curie: str(kg.asserted.value(URIRef(entity.iri), RDFS.label) or "")
+        for entity in kg.entities
+        if not entity.is_guidance
     }
 
 
-def validate(
-    kg: KnowledgeGraph, root: Path | str | None = None, *, article: Path | None = None
-) -> ValidationReport:
+def validate(kg: KnowledgeGraph, *, article: Path | None = None) -> ValidationReport:
     """Run every check over a loaded graph and collect what fails.
 
     :param article: the source article's text file; when given, each passage's character
         span is checked against its recorded SHA-256.
     """
-    paths = data_paths(root)
+    paths = kg.paths
     data = kg.union()
     shapes = parse_turtle(paths.shapes_file, display_path(paths.shapes_file, paths))
     report = ValidationReport()

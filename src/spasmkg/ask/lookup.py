@@ -1,0 +1,39 @@
+"""``spasmkg lookup``: an entity by any of its names, shown with its identifiers everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import load
+from spasmkg.model.records import Entity
+
+
+def lookup(
+    term: str, *, kg: KnowledgeGraph | None = None, root: Path | str | None = None
+) -> list[Entity]:
+    """Every entity a label, synonym, IRI or outside identifier names, closest first.
+
+    >>> import spasmkg
+    >>> [entity.curie for entity in lookup("G35", kg=spasmkg.load())]
+    ['skg:multiple-sclerosis']
+
+    :raises UnknownEntity: nothing matches; the message suggests close names.
+    """
+    return (kg or load(root)).find(term)
+
+
+def format_entity(entity: Entity) -> str:
+    """An entity and its identifiers as aligned text, for the terminal."""
+    lines = [f"{entity.curie}  {entity.label}  ({entity.kind})", f"  {entity.iri}"]
+    if entity.definition:
+        lines.append(f"  {entity.definition}")
+    if entity.synonyms:
+        lines.append(f"  also called: {', '.join(entity.synonyms)}")
+    if entity.identifiers:
+        lines.append("  identifiers:")
+        width = max(len(i.curie) for i in entity.identifiers)
+        for item in entity.identifiers:
+            label = f"  {item.label}" if item.label else ""
+            lines.append(f"    {item.predicate:<17} {item.curie:<{width}}  {item.iri}{label}")
+    return "\n".join(lines)

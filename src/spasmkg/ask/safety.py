@@ -1,0 +1,137 @@
+"""Read-only checks of SPARQL text: what a query would do before any engine runs it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+from spasmkg.errors import QueryRefused, QuerySyntaxError
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """A parsed query: its text, form, what it would reach outside the graph, and its algebra.
+
+    Engines receive this instead of the text, so a query is parsed once per run.
+    """
+
+    form: str
+    services: tuple[str, ...] = field(default=())
+    datasets: tuple[str, ...] = field(default=())
+    text: str = ""
+    algebra: Any = None
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of a pyparsing/rdflib parse tree."""
+    yield node
+    if isinstance(node, Mapping):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        for item in node:
+            yield from _walk(item)
+
+
+def syntax_error(error: ParseException, source: str) -> QuerySyntaxError:
+    """A one-line message with the line and column of a SPARQL syntax error."""
+    return QuerySyntaxError(
+        f"{source}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+    )
+
+
+#: Outlines (form, SERVICE IRIs, FROM graphs) of queries already parsed, by text: a server or a
+#: notebook asks the same queries again and again, and parsing costs more than answering.
+_OUTLINES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+_OUTLINE_LIMIT = 1024
+
+
+def inspect_query(text: str, source: str = "query") -> QueryShape:
+    """Parse a query and report its form and any SERVICE or FROM clause.
+
+    The outline of a query seen before is reused, without its algebra (see :func:`algebra_of`).
+
+    :raises QueryRefused: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...).
+    :raises QuerySyntaxError: the text is not valid SPARQL.
+    """
+    known = _OUTLINES.get(text)
+    if known is not None:
+        return QueryShape(*known, text=text)
+    try:
+        parsed = parseQuery(text)
+    except ParseException as query_error:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            raise syntax_error(query_error, source) from None
+        raise QueryRefused(
+            f"{source}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
+            "spasmkg queries are read-only"
+        ) from None
+    except RecursionError:
+        raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
+    body = parsed[1]
+    services = tuple(
+        str(node["term"])
+        for node in _walk(body)
+        if getattr(node, "name", "") == "ServiceGraphPattern"
+    )
+    clauses = body.get("datasetClause") if "datasetClause" in body else None
+    clauses = clauses or []
+    datasets = tuple(
+        str(clause["default"] if "default" in clause else clause["named"]) for clause in clauses
+    )
+    form = getattr(body, "name", "Query").removesuffix("Query").upper()
+    try:
+        algebra = translateQuery(parsed)
+    except ParseException as error:
+        raise syntax_error(error, source) from None
+    except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
+        raise QuerySyntaxError(f"{source}: {error}") from None
+    if len(_OUTLINES) >= _OUTLINE_LIMIT:
+        _OUTLINES.clear()
+    _OUTLINES[text] = (form, services, datasets)
+    return QueryShape(form, services, datasets, text, algebra)
+
+
+def algebra_of(shape: QueryShape) -> Any:
+    """The rdflib algebra of a checked query: the one parsed just now, or a fresh parse.
+
+    Engines may change the algebra they get (to bind parameters), so it is never shared.
+    """
+    if shape.algebra is not None:
+        return shape.algebra
+    return translateQuery(parseQuery(shape.text))
+
+
+def check_read_only(
+    text: str,
+    source: str = "query",
+    *,
+    allow_service: bool = False,
+    allow_remote: bool = False,
+    hints: bool = True,
+) -> QueryShape:
+    """Refuse anything that would write, or reach beyond the graph, unless explicitly allowed.
+
+    rdflib's engine sends SERVICE clauses as HTTP requests and may fetch FROM / FROM NAMED
+    graphs; pyoxigraph executes SERVICE too. So the parsed query is checked before any engine
+    sees it.
+    """
+    shape = inspect_query(text, source)
+    if shape.services and not allow_service:
+        raise QueryRefused(
+            f"{source}: SERVICE <{shape.services[0]}> would send the query to another server; "
+            + ("refused unless you pass --allow-service" if hints else "refused")
+        )
+    if shape.datasets and not allow_remote:
+        raise QueryRefused(
+            f"{source}: FROM / FROM NAMED <{shape.datasets[0]}> would load an outside graph; "
+            + ("refused unless you pass --allow-remote" if hints else "refused")
+        )
+    return shape

@@ -1,0 +1,109 @@
+"""CURIEs and IRIs: one converter over spasmkg's own prefixes and those frozen from bioregistry.
+
+The prefix map (``prefixes.json``, written by ``scripts/freeze_prefixes.py``) is packaged, so no
+command needs the network, and every outside identifier becomes the IRI its vocabulary publishes
+(MeSH ``http://id.nlm.nih.gov/mesh/``, OBO PURLs, UniProt PURLs ...).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rdflib import URIRef
+
+from spasmkg.errors import UnknownPrefix
+from spasmkg.model.namespaces import SPASMKG_PREFIXES
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """A vocabulary prefix as bioregistry describes it."""
+
+    prefix: str
+    bioregistry: str
+    name: str
+    pattern: str
+    uri_prefix: str
+    link_prefix: str
+    wikidata_property: str | None = None
+
+    def iri(self, local_id: str) -> URIRef:
+        """The canonical IRI of an identifier of this vocabulary."""
+        return URIRef(self.uri_prefix + local_id)
+
+    def link(self, local_id: str) -> str:
+        """A web page about the identifier, for people."""
+        return self.link_prefix + local_id
+
+
+@cache
+def prefix_map() -> dict[str, Prefix]:
+    """The frozen outside prefixes, by CURIE prefix."""
+    text = resources.files("spasmkg.model").joinpath("prefixes.json").read_text(encoding="utf-8")
+    return {
+        name: Prefix(prefix=name, **record) for name, record in json.loads(text)["prefixes"].items()
+    }
+
+
+@cache
+def converter() -> Any:
+    """The one CURIE <-> IRI converter: spasmkg's prefixes and the frozen outside ones."""
+    import curies  # imported on first use: it pulls in pydantic, slow for a one-shot command
+
+    records = {name: prefix.uri_prefix for name, prefix in prefix_map().items()}
+    return curies.Converter.from_prefix_map({**SPASMKG_PREFIXES, **records})
+
+
+def expand(curie: str) -> URIRef:
+    """The canonical IRI of a CURIE.
+
+    >>> expand("MESH:D013035")
+    rdflib.term.URIRef('http://id.nlm.nih.gov/mesh/D013035')
+
+    :raises UnknownPrefix: the prefix is neither spasmkg's nor one of the frozen vocabularies.
+    """
+    iri = converter().expand(curie)
+    if iri is None:
+        known = ", ".join(sorted(prefix_map()))
+        raise UnknownPrefix(f"{curie!r}: unknown prefix (known: {known}, and spasmkg's own)")
+    return URIRef(iri)
+
+
+def compress(iri: str) -> str | None:
+    """The CURIE of an IRI, or None when no known prefix matches (IRIs of anyone's making).
+
+    >>> compress("http://purl.obolibrary.org/obo/HP_0003394")
+    'HP:0003394'
+    """
+    found = converter().compress(iri)
+    return str(found) if found else None
+
+
+def is_curie(text: str) -> bool:
+    """True when the text is a CURIE with a known prefix, as opposed to a name or label."""
+    prefix, sep, _ = text.partition(":")
+    return bool(sep) and (prefix in prefix_map() or prefix in SPASMKG_PREFIXES)
+
+
+def curie(term: object) -> str:
+    """How people read a term: a CURIE where a prefix is known, else the IRI or the literal's text.
+
+    >>> curie(URIRef("https://w3id.org/spasmkg/entity/furosemide"))
+    'skg:furosemide'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return compress(str(term)) or str(term)
+    return str(term)
+
+
+def link(curie_text: str) -> str:
+    """A page for people about an outside identifier (empty for spasmkg's own CURIEs)."""
+    prefix, _, local_id = curie_text.partition(":")
+    known = prefix_map().get(prefix)
+    return known.link(local_id) if known else ""

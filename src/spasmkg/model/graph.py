@@ -1,0 +1,131 @@
+"""The loaded knowledge graph: its named RDF graphs, and the typed records read from them.
+
+Nothing changes a KnowledgeGraph after :func:`spasmkg.load` returns it: the RDF graphs are
+read, never written (validation works on copies), and the records are frozen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+from rdflib.term import Node
+
+from spasmkg.model.names import NameIndex
+from spasmkg.model.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, MAPPINGS_GRAPH, ONTOLOGY_GRAPH
+from spasmkg.model.paths import DataPaths
+from spasmkg.model.records import Claim, Entity, Source
+from spasmkg.model.sssom import MappingSet
+from spasmkg.model.view import View, build_view
+
+
+def bind_prefixes(target: Graph, source: Graph) -> None:
+    """Copy prefix bindings so serialisations use the curators' CURIEs."""
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace, override=True, replace=True)
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeGraph:
+    """The graph as loaded from one data folder: named RDF graphs and the records they hold."""
+
+    paths: DataPaths
+    ontology: Graph
+    asserted: Graph
+    inferred: Graph
+    mappings: Graph
+    mapping_set: MappingSet | None = None
+    files: tuple[Path, ...] = ()
+    _unions: dict[bool, Graph] = field(default_factory=dict, repr=False)
+
+    @property
+    def root(self) -> Path:
+        """The data folder the graph was loaded from."""
+        return self.paths.root
+
+    @cached_property
+    def view(self) -> View:
+        """The typed records, built on first use and then shared."""
+        return build_view(self.ontology, self.asserted, self.mapping_set)
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity and guidance node, sorted by IRI."""
+        return tuple(self.view.entities.values())
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim, sorted by IRI."""
+        return tuple(self.view.claims.values())
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every source, sorted by IRI."""
+        return tuple(self.view.sources.values())
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """Every name of every entity, for look-ups."""
+        return NameIndex.of(self.entities)
+
+    def entity(self, name_or_id: str) -> Entity:
+        """The one entity a label, synonym, name, CURIE, IRI or outside identifier names.
+
+        :raises UnknownEntity: nothing, or more than one entity, matches.
+        """
+        return self.names.resolve(name_or_id)
+
+    def find(self, term: str) -> list[Entity]:
+        """Every entity a term names, closest first.
+
+        :raises UnknownEntity: nothing matches; the message suggests close names.
+        """
+        return self.names.find(term)
+
+    def claims_about(self, entity: Entity | str) -> tuple[Claim, ...]:
+        """The claims an entity takes part in, as subject or object."""
+        found = entity if isinstance(entity, Entity) else self.entity(entity)
+        return self.view.claims_by_node.get(found.iri, ())
+
+    def union(self, *, inferred: bool = True) -> Graph:
+        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.
+
+        Built once per flag and shared, so callers must not change it.
+        """
+        if inferred not in self._unions:
+            merged = Graph(bind_namespaces="none")
+            parts = [self.ontology, self.asserted, self.mappings]
+            if inferred:
+                parts.append(self.inferred)
+            for part in parts:
+                merged += part
+                bind_prefixes(merged, part)
+            self._unions[inferred] = merged
+        return self._unions[inferred]
+
+    def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
+        """Each named graph with its IRI, in a fixed order."""
+        yield ONTOLOGY_GRAPH, self.ontology
+        yield ASSERTED_GRAPH, self.asserted
+        yield INFERRED_GRAPH, self.inferred
+        yield MAPPINGS_GRAPH, self.mappings
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """The label of every node people may meet in a result, keyed by IRI."""
+        found = {str(node): str(label) for node, label in self.ontology.subject_objects(RDFS.label)}
+        found.update((s.iri, s.label) for s in self.sources)
+        found.update((e.iri, e.label) for e in self.entities)
+        for entity in self.entities:
+            for identifier in entity.identifiers:
+                if identifier.label:
+                    found.setdefault(identifier.iri, identifier.label)
+        return found
+
+    def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
+        """True when a triple was derived from a claim rather than written by a curator."""
+        return triple in self.inferred and triple not in self.asserted

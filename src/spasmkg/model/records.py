@@ -1,0 +1,196 @@
+"""The typed, immutable records every consumer reads: entities, claims, evidence and sources.
+
+The loader builds them once from the RDF (see :mod:`spasmkg.model.view`); explain, lookup, the
+NetworkX export, the page and the report read these objects and never match RDF patterns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Directions of an evidence item: does the source back the claim, find no effect, or leave it open.
+DIRECTIONS = ("supports", "refutes", "inconclusive")
+
+
+@dataclass(frozen=True)
+class Term:
+    """An ontology term (relation, modality, evidence type ...) as people read it."""
+
+    iri: str
+    curie: str
+    label: str
+
+    @property
+    def name(self) -> str:
+        """The local name of the term (``relieves``, ``possible``)."""
+        return self.curie.partition(":")[2] or self.curie
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """One outside identifier of an entity, with the mapping relation and links for people."""
+
+    predicate: str
+    curie: str
+    iri: str
+    label: str
+    vocabulary: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Anything a claim can connect: a biomedical entity or a piece of guidance."""
+
+    iri: str
+    curie: str
+    label: str
+    kind: str
+    kind_label: str
+    definition: str
+    synonyms: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    is_guidance: bool = False
+
+    @property
+    def name(self) -> str:
+        """The local name (``furosemide``)."""
+        return self.curie.partition(":")[2]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        record = {
+            key: getattr(self, key) for key in ("iri", "curie", "label", "kind", "definition")
+        }
+        record["synonyms"] = list(self.synonyms)
+        record["identifiers"] = [identifier.__dict__ for identifier in self.identifiers]
+        return record
+
+
+@dataclass(frozen=True)
+class Source:
+    """Something claims are taken from: an article passage, publication, label, record ..."""
+
+    iri: str
+    curie: str
+    kind: str
+    kind_label: str
+    label: str
+    definition: str = ""
+    title: str = ""
+    authors: str = ""
+    year: str = ""
+    journal: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    doi: str = ""
+    link: str = ""
+    read_at: str = ""
+    confirmed: str = ""
+    part_of: str = ""
+
+    @property
+    def citation(self) -> str:
+        """A one-line reference: authors, year, title, journal and identifiers."""
+        parts = [self.authors, f"({self.year})" if self.year else "", self.title or self.label]
+        head = " ".join(part for part in parts if part)
+        ids = [f"PMID {self.pmid}" if self.pmid else "", f"doi:{self.doi}" if self.doi else ""]
+        tail = "; ".join(item for item in [self.journal, *ids] if item)
+        return f"{head}. {tail}" if tail else head
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain data for JSON output, leaving out empty fields."""
+        record = {key: value for key, value in self.__dict__.items() if value}
+        record["citation"] = self.citation
+        return record
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One source's evidence for a claim: what kind, which way, how sure, for whom."""
+
+    source: Source
+    evidence_type: Term
+    direction: str = "supports"
+    certainty: Term | None = None
+    finding: str = ""
+    part: str = ""
+    population: str = ""
+    dose_route: str = ""
+    jurisdiction: str = ""
+    measured: str = ""
+
+    @property
+    def rests_on_curators(self) -> bool:
+        """True when nobody but spasmkg's curators stand behind this item."""
+        return self.source.kind == "Curation"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output: the source's citation inline, empty qualifiers left out."""
+        record: dict[str, Any] = {
+            "source": self.source.curie,
+            "source_kind": self.source.kind,
+            "citation": self.source.citation,
+            "link": self.source.link,
+            "evidence_type": self.evidence_type.curie,
+            "evidence_type_label": self.evidence_type.label,
+            "direction": self.direction,
+            "certainty": self.certainty.name if self.certainty else None,
+        }
+        for key in ("finding", "part", "population", "dose_route", "jurisdiction", "measured"):
+            if getattr(self, key):
+                record[key] = getattr(self, key)
+        return record
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement (subject, relation, object) with its qualifiers and its evidence."""
+
+    iri: str
+    curie: str
+    subject: Entity
+    predicate: Term
+    object: Entity
+    modality: Term
+    note: str
+    graph: str
+    context: Entity | None = None
+    mechanism: tuple[Entity, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = field(default=())
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """The distinct sources of the evidence items, in order."""
+        return tuple(dict.fromkeys(item.source for item in self.evidence))
+
+    @property
+    def rests_on_curators(self) -> bool:
+        """True when every evidence item comes from the curators alone."""
+        return all(item.rests_on_curators for item in self.evidence)
+
+    @property
+    def triple(self) -> tuple[str, str, str]:
+        """Subject, predicate and object IRIs."""
+        return (self.subject.iri, self.predicate.iri, self.object.iri)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output: CURIEs with their labels, and every evidence item."""
+        return {
+            "claim": self.curie,
+            "subject": self.subject.curie,
+            "subject_label": self.subject.label,
+            "predicate": self.predicate.curie,
+            "predicate_label": self.predicate.label,
+            "object": self.object.curie,
+            "object_label": self.object.label,
+            "modality": self.modality.name,
+            "context": self.context.curie if self.context else None,
+            "context_label": self.context.label if self.context else None,
+            "mechanism": [entity.curie for entity in self.mechanism],
+            "mechanism_labels": [entity.label for entity in self.mechanism],
+            "note": self.note,
+            "graph": self.graph,
+            "evidence": [item.as_dict() for item in self.evidence],
+        }

@@ -1,0 +1,225 @@
+"""Build the typed records from the loaded RDF, once: the only reader of raw claim patterns.
+
+Every rule about how RDF becomes a record lives here: a node's label, its kind (one function,
+deterministic when a node has two types), a claim's evidence, a source's citation fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from spasmkg.model.curie import curie, prefix_map
+from spasmkg.model.namespaces import ASSERTED_GRAPH, SKGO
+from spasmkg.model.records import Claim, Entity, EvidenceItem, Identifier, Source, Term
+from spasmkg.model.sssom import MappingSet
+
+#: Mapping relations in the order lookups list them: closest first.
+MATCH_ORDER = {
+    "skos:exactMatch": 0,
+    "skos:closeMatch": 1,
+    "skos:narrowMatch": 2,
+    "skos:broadMatch": 3,
+    "skos:relatedMatch": 4,
+}
+
+
+@dataclass(frozen=True)
+class View:
+    """Entities, claims and sources by IRI, and each node's claims."""
+
+    entities: Mapping[str, Entity]
+    claims: Mapping[str, Claim]
+    sources: Mapping[str, Source]
+    claims_by_node: Mapping[str, tuple[Claim, ...]]
+
+
+def text(graph: Graph, node: Node, predicate: URIRef) -> str:
+    """The one literal value of a property, or the empty string."""
+    value = graph.value(node, predicate)
+    return str(value) if value is not None else ""
+
+
+class ClassTree:
+    """The ontology's class hierarchy, for a node's kind and the labels of terms."""
+
+    def __init__(self, ontology: Graph) -> None:
+        self.ontology = ontology
+        self.depth: dict[Node, int] = {}
+
+    def depth_of(self, cls: Node) -> int:
+        """How many subclass steps lead from a class to a root class."""
+        if cls not in self.depth:
+            self.depth[cls] = 0  # guards a cycle
+            parents = list(self.ontology.objects(cls, RDFS.subClassOf))
+            self.depth[cls] = 1 + max((self.depth_of(p) for p in parents), default=-1)
+        return self.depth[cls]
+
+    def descendants(self, root: URIRef) -> set[Node]:
+        """A class and every class below it."""
+        return {
+            c for c in self.ontology.transitive_subjects(RDFS.subClassOf, root) if c is not None
+        }
+
+    def kind(self, types: Iterable[Node], allowed: set[Node]) -> Node | None:
+        """The most specific of a node's classes; ties go to the first IRI in sorted order."""
+        candidates = sorted((t for t in types if t in allowed), key=str)
+        return max(candidates, key=self.depth_of, default=None)
+
+    def label(self, term: Node) -> str:
+        """The ontology's label of a term, or its CURIE."""
+        return text(self.ontology, term, RDFS.label) or curie(term)
+
+    def term(self, node: Node) -> Term:
+        """An ontology term as a record."""
+        return Term(str(node), curie(node), self.label(node))
+
+
+def identifiers(mapping_set: MappingSet | None) -> dict[str, tuple[Identifier, ...]]:
+    """Each entity's outside identifiers, closest match first, by the entity's CURIE."""
+    found: dict[str, list[Identifier]] = {}
+    rows = mapping_set.mappings if mapping_set else []
+    for row in sorted(rows, key=lambda m: (MATCH_ORDER.get(m.predicate_id, 9), m.object_id)):
+        prefix = prefix_map().get(row.object_prefix)
+        if prefix is None:
+            continue
+        found.setdefault(row.subject_id, []).append(
+            Identifier(
+                predicate=row.predicate_id,
+                curie=row.object_id,
+                iri=str(prefix.iri(row.object_local_id)),
+                label=row.object_label,
+                vocabulary=prefix.name,
+                link=prefix.link(row.object_local_id),
+            )
+        )
+    return {name: tuple(items) for name, items in found.items()}
+
+
+def read_entities(
+    asserted: Graph, tree: ClassTree, mapping_set: MappingSet | None
+) -> dict[str, Entity]:
+    """Every entity and guidance node, by IRI, sorted."""
+    entity_classes = tree.descendants(SKGO.Entity) - {SKGO.Entity}
+    guidance_classes = tree.descendants(SKGO.Guidance) - {SKGO.Guidance}
+    allowed = entity_classes | guidance_classes
+    links = identifiers(mapping_set)
+    entities = {}
+    for node in sorted({n for c in allowed for n in asserted.subjects(RDF.type, c)}, key=str):
+        if not isinstance(node, URIRef):
+            continue
+        kind = tree.kind(asserted.objects(node, RDF.type), allowed)
+        name = curie(node)
+        entities[str(node)] = Entity(
+            iri=str(node),
+            curie=name,
+            label=text(asserted, node, RDFS.label) or name,
+            kind=curie(kind).partition(":")[2],
+            kind_label=tree.label(kind) if kind is not None else "",
+            definition=text(asserted, node, SKOS.definition),
+            synonyms=tuple(sorted(str(a) for a in asserted.objects(node, SKOS.altLabel))),
+            identifiers=links.get(name, ()),
+            is_guidance=kind in guidance_classes,
+        )
+    return entities
+
+
+def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
+    """Every source, by IRI, with its citation fields."""
+    classes = tree.descendants(SKGO.Source) - {SKGO.Source}
+    sources = {}
+    for node in sorted({n for c in classes for n in asserted.subjects(RDF.type, c)}, key=str):
+        kind = tree.kind(asserted.objects(node, RDF.type), classes)
+        link = asserted.value(node, RDFS.seeAlso)
+        part_of = asserted.value(node, DCTERMS.isPartOf)
+        sources[str(node)] = Source(
+            iri=str(node),
+            curie=curie(node),
+            kind=curie(kind).partition(":")[2],
+            kind_label=tree.label(kind) if kind is not None else "",
+            label=text(asserted, node, RDFS.label),
+            definition=text(asserted, node, SKOS.definition),
+            title=text(asserted, node, DCTERMS.title),
+            link=str(link) if link is not None else "",
+            part_of=str(part_of) if part_of is not None else "",
+        )
+    return sources
+
+
+def evidence_items(
+    asserted: Graph, claim: Node, sources: Mapping[str, Source], tree: ClassTree
+) -> tuple[EvidenceItem, ...]:
+    """The evidence of a claim: one item per source and evidence type it cites."""
+    types = sorted(asserted.objects(claim, SKGO.evidence), key=str)
+    cited = sorted(asserted.objects(claim, PROV.wasDerivedFrom), key=str)
+    return tuple(
+        EvidenceItem(source=sources[str(source)], evidence_type=tree.term(eco))
+        for source in cited
+        if str(source) in sources
+        for eco in types
+    )
+
+
+def read_claims(
+    asserted: Graph,
+    entities: Mapping[str, Entity],
+    sources: Mapping[str, Source],
+    tree: ClassTree,
+) -> dict[str, Claim]:
+    """Every claim between two known nodes, by IRI, sorted."""
+    claims = {}
+    for node in sorted(asserted.subjects(RDF.type, SKGO.Claim), key=str):
+        subject = entities.get(str(asserted.value(node, RDF.subject)))
+        obj = entities.get(str(asserted.value(node, RDF.object)))
+        predicate = asserted.value(node, RDF.predicate)
+        modality = asserted.value(node, SKGO.modality)
+        if subject is None or obj is None or predicate is None or modality is None:
+            continue  # SHACL reports the malformed claim; the view leaves it out
+        context = asserted.value(node, SKGO.inContext)
+        claims[str(node)] = Claim(
+            iri=str(node),
+            curie=curie(node),
+            subject=subject,
+            predicate=tree.term(predicate),
+            object=obj,
+            modality=tree.term(modality),
+            note=text(asserted, node, RDFS.comment),
+            graph=str(ASSERTED_GRAPH),
+            context=entities.get(str(context)) if context is not None else None,
+            mechanism=tuple(
+                entities[str(m)]
+                for m in sorted(asserted.objects(node, SKGO.hasMechanism), key=str)
+                if str(m) in entities
+            ),
+            evidence=evidence_items(asserted, node, sources, tree),
+        )
+    return claims
+
+
+def by_node(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:
+    """The claims each node takes part in, as subject or object."""
+    found: dict[str, list[Claim]] = {}
+    for claim in claims:
+        found.setdefault(claim.subject.iri, []).append(claim)
+        if claim.object.iri != claim.subject.iri:
+            found.setdefault(claim.object.iri, []).append(claim)
+    return {node: tuple(items) for node, items in found.items()}
+
+
+def build_view(ontology: Graph, asserted: Graph, mapping_set: MappingSet | None) -> View:
+    """The records of a loaded graph."""
+    tree = ClassTree(ontology)
+    entities = read_entities(asserted, tree, mapping_set)
+    sources = read_sources(asserted, tree)
+    claims = read_claims(asserted, entities, sources, tree)
+    return View(
+        entities=MappingProxyType(entities),
+        claims=MappingProxyType(claims),
+        sources=MappingProxyType(sources),
+        claims_by_node=MappingProxyType(by_node(claims.values())),
+    )

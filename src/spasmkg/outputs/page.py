@@ -1,0 +1,245 @@
+"""The interactive page: a pyvis network rendered through spasmkg's own offline template.
+
+pyvis 0.3.2's templates link Bootstrap from a CDN even "in line", switch to a popup that sets
+``innerHTML`` from node titles as soon as one contains "href", and print the heading
+unescaped. So spasmkg keeps pyvis for the network model and its bundled vis-network
+library, and renders with ``templates/graph.html``: every library inlined, a Content Security
+Policy that allows no outside request, all data passed as escaped JSON, and all text put on
+the page with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from spasmkg.errors import SpasmKGError
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.records import Claim, Entity
+
+TEMPLATE = "graph.html"
+DEFAULT_TITLE = "spasmkg: why muscles spasm"
+#: Above this many edges, edge labels are left to tooltips to keep the page readable.
+EDGE_LABEL_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a page draws: some entities, the claims between them, and a heading."""
+
+    entities: tuple[Entity, ...]
+    claims: tuple[Claim, ...]
+    heading: str = DEFAULT_TITLE
+
+
+@cache
+def styles() -> dict[str, Any]:
+    """Colours and shapes of node kinds and relation groups (``templates/styles.json``)."""
+    text = resources.files("spasmkg.outputs").joinpath("templates", "styles.json")
+    return dict(json.loads(text.read_text(encoding="utf-8")))
+
+
+def vis_library() -> tuple[str, str]:
+    """The vis-network script and stylesheet that pyvis ships, to inline in the page."""
+    base = resources.files("pyvis").joinpath("templates", "lib", "vis-9.1.2")
+    return (
+        base.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
+        base.joinpath("vis-network.css").read_text(encoding="utf-8"),
+    )
+
+
+def neighbourhood(kg: KnowledgeGraph, centre: Entity, depth: int) -> set[str]:
+    """The IRIs of the entities within ``depth`` claims of ``centre``, in either direction."""
+    reached = {centre.iri}
+    frontier = {centre.iri}
+    for _ in range(depth):
+        frontier = {
+            other.iri
+            for iri in frontier
+            for claim in kg.view.claims_by_node.get(iri, ())
+            for other in (claim.subject, claim.object)
+            if other.iri not in reached
+        }
+        reached |= frontier
+    return reached
+
+
+def select(
+    kg: KnowledgeGraph, focus: str | None = None, depth: int = 1, title: str | None = None
+) -> Selection:
+    """What a page draws: the whole graph, or the neighbourhood of the entity ``focus`` names.
+
+    :raises UnknownEntity: ``focus`` names no entity.
+    """
+    if focus is None:
+        return Selection(kg.entities, kg.claims, title or DEFAULT_TITLE)
+    centre = kg.entity(focus)
+    reached = neighbourhood(kg, centre, depth)
+    return Selection(
+        tuple(e for e in kg.entities if e.iri in reached),
+        tuple(c for c in kg.claims if c.subject.iri in reached and c.object.iri in reached),
+        title or f"spasmkg: around {centre.label}",
+    )
+
+
+def node_info(entity: Entity) -> dict[str, Any]:
+    """What the details panel shows for a node."""
+    return {
+        "curie": entity.curie,
+        "iri": entity.iri,
+        "kind_label": entity.kind_label,
+        "definition": entity.definition,
+        "synonyms": list(entity.synonyms),
+        "identifiers": [
+            {"curie": i.curie, "iri": i.iri, "vocabulary": i.vocabulary} for i in entity.identifiers
+        ],
+    }
+
+
+def build_network(selection: Selection) -> Any:
+    """A pyvis network styled by node kind and relation group."""
+    from pyvis.network import Network  # imported here: pyvis pulls in IPython, slow to import
+
+    style = styles()
+    net = Network(
+        height="100%",
+        width="100%",
+        directed=True,
+        heading=selection.heading,
+        cdn_resources="in_line",
+    )
+    for entity in selection.entities:
+        kind = style["kinds"].get(entity.kind, style["default_kind"])
+        net.add_node(
+            entity.curie,
+            label=entity.label,
+            shape=kind["shape"],
+            color=kind["color"],
+            kind=entity.kind,
+            info=node_info(entity),
+        )
+    show_labels = len(selection.claims) <= EDGE_LABEL_LIMIT
+    for claim in selection.claims:
+        group = style["relations"][style["relation_groups"].get(claim.predicate.curie, "hierarchy")]
+        net.add_edge(
+            claim.subject.curie,
+            claim.object.curie,
+            id=claim.curie,
+            label=claim.predicate.label if show_labels else None,
+            color=group["color"],
+            dashes=group["dashes"],
+            arrows="to",
+            info={"relation": claim.predicate.label, "claims": [claim.as_dict()]},
+        )
+    net.options = page_options(len(selection.entities))
+    return net
+
+
+def page_options(node_count: int) -> dict[str, Any]:
+    """vis-network options: a seeded layout that settles, then physics off (no jitter)."""
+    large = node_count > 500
+    return {
+        "layout": {"randomSeed": 7, "improvedLayout": not large},
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 110,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {
+                "enabled": True,
+                "iterations": 150 if large else 400,
+                "updateInterval": 50,
+            },
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "hideEdgesOnDrag": large,
+        },
+        "nodes": {"size": 14, "font": {"size": 14, "face": "system-ui"}, "borderWidth": 1},
+        "edges": {
+            "font": {"size": 10, "align": "middle", "color": "#555"},
+            "smooth": False if large else {"type": "continuous"},
+            "width": 1.2,
+        },
+    }
+
+
+def legend(selection: Selection) -> dict[str, list[dict[str, Any]]]:
+    """The node kinds present (with counts) and the relation groups, for the legend."""
+    style = styles()
+    counts = Counter(entity.kind for entity in selection.entities)
+    kinds = [
+        {"name": name, "count": counts[name], **style["kinds"].get(name, style["default_kind"])}
+        for name in sorted(
+            counts, key=lambda k: style["kinds"].get(k, style["default_kind"])["label"]
+        )
+    ]
+    used = {
+        style["relation_groups"].get(claim.predicate.curie, "hierarchy")
+        for claim in selection.claims
+    }
+    relations = [
+        dict(group, name=name) for name, group in style["relations"].items() if name in used
+    ]
+    return {"kinds": kinds, "relations": relations}
+
+
+def render_selection(selection: Selection) -> str:
+    """A single self-contained HTML page drawing a selection of the graph."""
+    net = build_network(selection)
+    template_dir = str(resources.files("spasmkg.outputs").joinpath("templates"))
+    environment = Environment(
+        loader=FileSystemLoader(template_dir), autoescape=select_autoescape(["html"])
+    )
+    script, stylesheet = vis_library()
+    if "</script" in script.lower() or "</style" in stylesheet.lower():
+        raise SpasmKGError("the vis-network library cannot be inlined safely")
+    # trusted library code, inlined as is: HTML-escaping it would break it
+    environment.globals.update(
+        vis_js=Markup(script), vis_css=Markup(stylesheet), legend=legend(selection)
+    )
+    net.templateEnv = environment
+    net.path = TEMPLATE
+    return str(net.generate_html())
+
+
+def iframe(page: str, height: int = 620) -> str:
+    """A page inside an ``<iframe srcdoc>``, for showing in a notebook with IPython's HTML."""
+    import html as html_escape
+
+    escaped = html_escape.escape(page, quote=True)
+    return f'<iframe srcdoc="{escaped}" style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>'
+
+
+def write_page(
+    kg: KnowledgeGraph,
+    path: Path,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    title: str | None = None,
+) -> Selection:
+    """Write the page (whole graph, or around ``focus``) to a file and return what it draws.
+
+    :raises UnknownEntity: ``focus`` names no entity; nothing is written.
+    """
+    selection = select(kg, focus, depth, title)
+    path.write_text(render_selection(selection), encoding="utf-8")
+    return selection
+
+
+def page_bytes(kg: KnowledgeGraph) -> bytes:
+    """The page of the whole graph, as a build writes it."""
+    return render_selection(select(kg)).encode("utf-8")
