@@ -7,6 +7,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,9 +16,21 @@ from pathlib import Path
 import pytest
 
 from spasmkg.remote.client import wait_for_endpoint
-from spasmkg.serve.server import find_command, free_port
+from spasmkg.serve.server import free_port
 
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def find_command(name: str) -> str:
+    """A console script beside the Python running the tests (a venv that is not activated),
+    else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is neither in {beside.parent} nor on PATH: pip install -e '.[test]'")
+    return found
 
 
 @contextmanager

@@ -95,6 +95,6 @@ def test_explain_command_text_and_json() -> None:
     assert data[0]["modality"] == "skgo:possible"
 
 
-def test_explain_command_unknown_entity_exits_1() -> None:
+def test_explain_command_unknown_entity_exits_3() -> None:
     result = run_entry_point("explain", "nothing-like-this", "muscle cramp")
-    assert result.returncode == 1 and result.stderr.startswith("error: no entity matches")
+    assert result.returncode == 3 and result.stderr.startswith("error: no entity matches")

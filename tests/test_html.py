@@ -260,9 +260,9 @@ def test_html_command_with_focus(tmp_path: Path) -> None:
     assert "spasmkg: around medical cannabis" in out.read_text()
 
 
-def test_html_command_unknown_focus_exits_1(tmp_path: Path) -> None:
+def test_html_command_unknown_focus_exits_3(tmp_path: Path) -> None:
     result = run_entry_point(
         "html", "--focus", "nothing-like-it", "--out", str(tmp_path / "x.html")
     )
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert not (tmp_path / "x.html").exists()

@@ -78,10 +78,10 @@ def test_misspelt_standard_term_is_refused(data_copy: Path) -> None:
         spasmkg.load(data_copy)
 
 
-def test_cli_reports_one_line_and_exit_code_2(data_copy: Path) -> None:
+def test_cli_reports_one_line_and_exit_code_1_for_invalid_data(data_copy: Path) -> None:
     line = plant(data_copy, "graph/causes.ttl", '"dehydration"@en', '"dehydration@en')
     result = run_entry_point("validate", "--data", str(data_copy))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         f"error: graph/causes.ttl:{line}: bad Turtle syntax: newline found in string literal"
     ]
@@ -97,7 +97,7 @@ def test_build_with_a_bad_file_writes_nothing(data_copy: Path, tmp_path: Path) -
     )
     out = tmp_path / "dist"
     result = run_entry_point("build", "--data", str(data_copy), "--out", str(out))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "skgo:deficiencyof is not a declared term" in result.stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [data_copy]
@@ -105,7 +105,7 @@ def test_build_with_a_bad_file_writes_nothing(data_copy: Path, tmp_path: Path) -
 
 def test_missing_data_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_entry_point("validate", "--data", str(tmp_path / "nowhere"))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "not a spasmkg data folder" in result.stderr
     assert "Traceback" not in result.stderr
 

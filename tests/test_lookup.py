@@ -107,9 +107,9 @@ def test_lookup_command_text_and_json() -> None:
     ][2].items() or any(i["curie"] == "DRUGBANK:DB00695" for i in data[0]["identifiers"])
 
 
-def test_lookup_command_unknown_exits_1_with_suggestions() -> None:
+def test_lookup_command_unknown_exits_3_with_suggestions() -> None:
     result = run_entry_point("lookup", "fibromyalgiaa")
-    assert result.returncode == 1
+    assert result.returncode == 3
     assert result.stderr.startswith(
         "error: no entity matches 'fibromyalgiaa'; did you mean: fibromyalgia, "
     )

@@ -156,9 +156,9 @@ def test_push_command_builds_when_not_given_a_build(tmp_path: Path) -> None:
         assert result.stdout.startswith("pushed 2269 triples")
 
 
-def test_push_command_to_nowhere_exits_2(dist: Path) -> None:
+def test_push_command_to_nowhere_exits_5(dist: Path) -> None:
     result = run_entry_point("push", "--endpoint", "http://127.0.0.1:9", "--from", str(dist))
-    assert result.returncode == 2
+    assert result.returncode == 5
     assert result.stderr.startswith("error: looking for staging graphs")
 
 

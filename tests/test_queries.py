@@ -82,16 +82,11 @@ def test_engines_agree(kg: spasmkg.KnowledgeGraph, name: str) -> None:
 
 def test_auto_engine_picks_by_size(kg: spasmkg.KnowledgeGraph) -> None:
     """rdflib for the shipped graph; pyoxigraph above the threshold (benchmarks/README.md)."""
-    from rdflib import Graph, Literal
-    from rdflib.namespace import RDFS
+    from spasmkg.ask.engines import AUTO_THRESHOLD, local_engine, make_engine
 
-    from spasmkg.ask.engines import AUTO_THRESHOLD, make_engine
-
-    assert make_engine("auto", kg.union()).name == "rdflib"
-    big = Graph()
-    for number in range(AUTO_THRESHOLD + 1):
-        big.add((URIRef(f"urn:x:{number}"), RDFS.label, Literal(str(number))))
-    assert make_engine("auto", big).name == "oxigraph"
+    assert make_engine("auto", kg).name == "rdflib"
+    assert local_engine("auto", AUTO_THRESHOLD + 1) == "oxigraph"
+    assert local_engine("rdflib", AUTO_THRESHOLD + 1) == "rdflib"
 
 
 # ---------------------------------------------------------------- parameters
@@ -222,8 +217,19 @@ def test_from_is_refused_and_never_fetched(kg: spasmkg.KnowledgeGraph, listener:
     text = f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o }} LIMIT 1"
     with pytest.raises(QueryRefused, match="--allow-remote"):
         query(sparql=text, kg=kg)
-    query(sparql=text, kg=kg, allow_remote=True)  # rdflib's SPARQL_LOAD_GRAPHS is off
+    with pytest.raises(QueryRefused, match="rdflib engine cannot restrict a query to named graphs"):
+        query(sparql=text, kg=kg, allow_remote=True)
+    assert query(sparql=text, kg=kg, engine="oxigraph", allow_remote=True).rows == []
     assert listener.requests == []
+
+
+def test_from_names_the_graphs_of_the_build_on_oxigraph(kg: spasmkg.KnowledgeGraph) -> None:
+    """Defect: with --allow-remote the rdflib engine ignored FROM and answered from everything."""
+    text = (
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/spasmkg/graph/asserted> WHERE { ?s ?p ?o }"
+    )
+    [[count]] = query(sparql=text, kg=kg, engine="oxigraph", allow_remote=True).rows
+    assert int(count) == len(kg.asserted) < len(kg.union())
 
 
 def test_federated_wikidata_query_needs_the_flag(kg: spasmkg.KnowledgeGraph) -> None:
@@ -311,11 +317,11 @@ def test_query_command_with_parameter_and_format() -> None:
     assert "https://w3id.org/spasmkg/entity/nabiximols" in result.stdout
 
 
-def test_query_command_refuses_service_with_exit_2(listener: Listener) -> None:
+def test_query_command_refuses_service_with_exit_4(listener: Listener) -> None:
     result = run_entry_point(
         "query", "-e", f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
     )
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert result.stderr.startswith("error: -e: SERVICE <")
     assert listener.requests == []
 

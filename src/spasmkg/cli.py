@@ -393,11 +393,25 @@ dist_option = click.option(
     help="Seconds a query may run before it gets 504.",
 )
 @click.option(
-    "--max-concurrency",
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes; each answers one query at a time.",
+)
+@click.option(
+    "--queue-size",
+    type=click.IntRange(0),
+    default=64,
+    show_default=True,
+    help="Queries that may wait for a worker; more get 503.",
+)
+@click.option(
+    "--max-per-client",
     type=click.IntRange(1),
     default=8,
     show_default=True,
-    help="Queries answered at once; more wait in line.",
+    help="Queries one client address may have in flight; more get 429.",
 )
 @click.option(
     "--cors",
@@ -412,39 +426,42 @@ def serve(
     host: str,
     port: int,
     timeout: float,
-    max_concurrency: int,
+    workers: int,
+    queue_size: int,
+    max_per_client: int,
     cors_origin: str | None,
     dist: Path | None,
     data_root: Path | None,
 ) -> None:
-    """Serve the graph read-only at http://HOST:PORT/sparql through Oxigraph, behind a front
-    that refuses SERVICE, UPDATE and LOAD and enforces the time-out. Stop with Ctrl-C."""
+    """Serve the graph read-only at http://HOST:PORT/sparql.
+
+    Every query is checked before it runs: SPARQL Update in any form and SERVICE clauses are
+    refused, and request size, terms, nesting, queue and per-client load are capped. Queries
+    run in worker processes that hold the graph in memory, have no network where the system
+    allows it, and are stopped at the time-out or when the client hangs up. No other port is
+    opened and nothing is written to disk. SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it cleanly.
+    """
     from spasmkg.serve.front import FrontConfig
     from spasmkg.serve.server import Server
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    nquads = graph_bytes(dist, "nquads", data_root)
-    config = FrontConfig(timeout=timeout, max_concurrency=max_concurrency, cors_origin=cors_origin)
-    server = Server(nquads, host=host, port=port, config=config)
-    click.echo("loading the graph into Oxigraph ...", err=True)
-    server.start()
-    click.echo(f"ready: {server.url}  (read-only; Ctrl-C to stop)")
-    try:
-        while True:
-            signal_pause()
-    except KeyboardInterrupt:
-        click.echo("stopping ...", err=True)
-    finally:
-        server.stop()
+    config = FrontConfig(
+        timeout=timeout,
+        max_concurrency=workers,
+        max_waiting=queue_size,
+        max_per_client=max_per_client,
+        cors_origin=cors_origin,
+    )
+    server = Server(graph_bytes(dist, "nquads", data_root), host, port, config, workers=workers)
+    click.echo(f"loading the graph into {workers} query worker(s) ...", err=True)
+
+    def ready(running: Server) -> None:
+        network = "no network" if running.isolated else "network not isolated"
+        click.echo(f"ready: {running.url}  (read-only; workers: {network}; Ctrl-C to stop)")
+
+    server.run(ready)
     click.echo("stopped", err=True)
-
-
-def signal_pause() -> None:
-    """Sleep until a signal arrives (Ctrl-C raises KeyboardInterrupt)."""
-    import signal
-
-    signal.pause()
 
 
 @cli.command()

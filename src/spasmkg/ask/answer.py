@@ -11,7 +11,7 @@ from spasmkg.ask.engines import Engine, make_engine
 from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
-from spasmkg.errors import QueryError
+from spasmkg.errors import UsageError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
 
@@ -57,10 +57,10 @@ def query(
     :raises QueryRefused: the query would write, or reach outside the graph, unasked.
     """
     if (name is None) == (sparql is None):
-        raise QueryError("give either a query name (or file) or SPARQL text, not both")
+        raise UsageError("give either a query name (or file) or SPARQL text, not both")
     graph_data = kg or load(root)
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
-    runner = make_engine(engine, None if endpoint else graph_data.union(), endpoint)
+    runner = make_engine(engine, None if endpoint else graph_data, endpoint)
     return run_query(
         named,
         runner,

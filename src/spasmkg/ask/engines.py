@@ -8,7 +8,7 @@ block written from the terms' own N-Triples form, never by pasting user text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -17,7 +17,15 @@ from rdflib.term import Node
 
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import QueryShape, algebra_of
-from spasmkg.errors import EndpointError, QuerySyntaxError, SpasmKGError
+from spasmkg.errors import (
+    EndpointError,
+    ParameterError,
+    QueryRefused,
+    QuerySyntaxError,
+    SpasmKGError,
+    UsageError,
+)
+from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.remote.client import JSON_RESULTS, SparqlClient, check_url
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
@@ -103,9 +111,20 @@ class RdflibEngine:
         self.graph = graph
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
-        """Answer a query with rdflib, from its already translated algebra."""
+        """Answer a query with rdflib, from its already translated algebra.
+
+        :raises QueryRefused: the query names graphs (FROM), which rdflib would silently ignore.
+        """
+        if query.datasets:
+            raise QueryRefused(
+                f"the rdflib engine cannot restrict a query to named graphs (FROM <{query.datasets[0]}>); "
+                "use --engine oxigraph, which knows the build's named graphs"
+            )
         form = query.form
-        answer = self.graph.query(with_values(algebra_of(query), bindings))
+        try:
+            answer = self.graph.query(with_values(algebra_of(query), bindings))
+        except RecursionError:
+            raise QuerySyntaxError("the query is nested too deeply to evaluate") from None
         if form == "ASK":
             return QueryResult(form, boolean=bool(answer.askAnswer))
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -157,12 +176,20 @@ class OxigraphEngine:
 
     name = "oxigraph"
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, named: Iterable[tuple[URIRef, Graph]] = ()) -> None:
+        """Load a graph, or (with ``named``) each named graph; the default graph is then their union."""
         import pyoxigraph as ox
 
         self.store = ox.Store()
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+        self.union = False
+        for name, part in named:
+            data = part.serialize(format="nt", encoding="utf-8")
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+            self.union = True
+        if not self.union:
+            self.store.load(
+                graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+            )
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query with pyoxigraph."""
@@ -173,9 +200,16 @@ class OxigraphEngine:
             ox.Variable(str(name)): to_oxigraph(value) for name, value in bindings.items()
         }
         try:
-            answer = self.store.query(query.text, substitutions=substitutions)
+            answer = self.store.query(
+                query.text,
+                substitutions=substitutions,
+                # the union is only the default when the query names no graphs of its own
+                use_default_graph_as_union=self.union and not query.datasets,
+            )
         except SyntaxError as error:
             raise QuerySyntaxError(f"query failed in pyoxigraph: {error}") from None
+        except (ValueError, TypeError) as error:
+            raise ParameterError(f"pyoxigraph refused the parameters: {error}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form, boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -278,21 +312,25 @@ class EndpointEngine:
 
 
 #: The embedded engines by name, as ``--engine`` offers them (with ``auto``).
-LOCAL_ENGINES: dict[str, Callable[[Graph], Engine]] = {
-    "rdflib": RdflibEngine,
-    "oxigraph": OxigraphEngine,
-}
-ENGINES = (*LOCAL_ENGINES, "auto")
+ENGINES = ("rdflib", "oxigraph", "auto")
 
 
-def make_engine(name: str, graph: Graph | None = None, endpoint: str | None = None) -> Engine:
+def local_engine(name: str, triples: int) -> str:
+    """The embedded engine a name stands for: ``auto`` picks pyoxigraph above the threshold."""
+    if name == "auto":
+        return "oxigraph" if triples > AUTO_THRESHOLD else "rdflib"
+    return name
+
+
+def make_engine(name: str, kg: KnowledgeGraph | None = None, endpoint: str | None = None) -> Engine:
     """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs."""
     if endpoint:
         return EndpointEngine(endpoint)
-    if graph is None:
-        raise SpasmKGError("a local engine needs a graph")
-    if name == "auto":
-        name = "oxigraph" if len(graph) > AUTO_THRESHOLD else "rdflib"
-    if name not in LOCAL_ENGINES:
-        raise SpasmKGError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    return LOCAL_ENGINES[name](graph)
+    if kg is None:
+        raise UsageError("a local engine needs a loaded graph")
+    name = local_engine(name, len(kg.union()))
+    if name == "oxigraph":
+        return OxigraphEngine(kg.union(), named=kg.named_graphs())
+    if name == "rdflib":
+        return RdflibEngine(kg.union())
+    raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib.namespace import SKOS
 
-from spasmkg.errors import SpasmKGError
+from spasmkg.errors import UsageError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.records import Claim, Entity, Term
@@ -141,7 +141,7 @@ class Explainer:
         :raises UnknownEntity: either name matches no entity.
         """
         if max_length < 1:
-            raise SpasmKGError("--max-length must be at least 1")
+            raise UsageError("--max-length must be at least 1")
         start, goal = self.kg.entity(source), self.kg.entity(target)
         chains = [
             Chain(tuple(self.step(*edge) for edge in path))

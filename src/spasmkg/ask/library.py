@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from spasmkg.errors import ParameterError, QueryError
+from spasmkg.errors import ParameterError, QueryError, UnknownQuery
 from spasmkg.model.paths import DataPaths
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*?)\s*$")
@@ -160,7 +160,7 @@ def find_query(spec: str, paths: DataPaths) -> NamedQuery:
     path = Path(spec)
     if path.suffix == ".rq" or path.exists():
         if not path.is_file():
-            raise QueryError(f"{spec}: no such query file")
+            raise UnknownQuery(f"{spec}: no such query file")
         text = path.read_text(encoding="utf-8")
         try:
             title, description, params = parse_header(text, str(path))
@@ -169,7 +169,7 @@ def find_query(spec: str, paths: DataPaths) -> NamedQuery:
         return NamedQuery(path.stem, text, title, description, params, path)
     close = difflib.get_close_matches(spec, list(named), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'spasmkg queries' lists them"
-    raise QueryError(f"no query named {spec!r}{hint}")
+    raise UnknownQuery(f"no query named {spec!r}{hint}")
 
 
 def adhoc_query(text: str) -> NamedQuery:

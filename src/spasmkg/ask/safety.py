@@ -10,6 +10,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+from spasmkg.ask.lexer import outline
 from spasmkg.errors import QueryRefused, QuerySyntaxError
 
 
@@ -75,7 +76,7 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         ) from None
     except RecursionError:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
-    body = parsed[1]
+    body = parsed[1]  # parsed[0] is the prologue
     services = tuple(
         str(node["term"])
         for node in _walk(body)
@@ -91,6 +92,8 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         algebra = translateQuery(parsed)
     except ParseException as error:
         raise syntax_error(error, source) from None
+    except RecursionError:
+        raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
     except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception
         raise QuerySyntaxError(f"{source}: {error}") from None
     if len(_OUTLINES) >= _OUTLINE_LIMIT:
@@ -109,6 +112,13 @@ def algebra_of(shape: QueryShape) -> Any:
     return translateQuery(parseQuery(shape.text))
 
 
+def refused(source: str, what: str, flag: str, hints: bool) -> QueryRefused:
+    """The refusal of a query that would reach beyond the graph."""
+    return QueryRefused(
+        f"{source}: {what}; " + (f"refused unless you pass {flag}" if hints else "refused")
+    )
+
+
 def check_read_only(
     text: str,
     source: str = "query",
@@ -119,19 +129,38 @@ def check_read_only(
 ) -> QueryShape:
     """Refuse anything that would write, or reach beyond the graph, unless explicitly allowed.
 
-    rdflib's engine sends SERVICE clauses as HTTP requests and may fetch FROM / FROM NAMED
-    graphs; pyoxigraph executes SERVICE too. So the parsed query is checked before any engine
-    sees it.
+    The text is normalised first (see :mod:`spasmkg.ask.lexer`); the normalised text is what
+    the lexer reads, what rdflib parses, and what every engine runs (``shape.text``), so no
+    two readers can disagree about it. rdflib's engine sends SERVICE clauses as HTTP requests
+    and pyoxigraph does too, so both readers must find none.
+
+    :raises QueryRefused: an update, SERVICE or FROM (unless allowed), or a query past the
+        bounds on terms and nesting.
+    :raises QuerySyntaxError: the text is not valid SPARQL.
     """
-    shape = inspect_query(text, source)
-    if shape.services and not allow_service:
+    try:
+        seen = outline(text)
+    except QueryRefused as error:
+        raise QueryRefused(f"{source}: {error}") from None
+    if seen.updates:
         raise QueryRefused(
-            f"{source}: SERVICE <{shape.services[0]}> would send the query to another server; "
-            + ("refused unless you pass --allow-service" if hints else "refused")
+            f"{source}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
+            "spasmkg queries are read-only"
+        )
+    shape = inspect_query(seen.text, source)
+    if (shape.services or seen.services) and not allow_service:
+        where = f" <{shape.services[0]}>" if shape.services else ""
+        raise refused(
+            source,
+            f"SERVICE{where} would send the query to another server",
+            "--allow-service",
+            hints,
         )
     if shape.datasets and not allow_remote:
-        raise QueryRefused(
-            f"{source}: FROM / FROM NAMED <{shape.datasets[0]}> would load an outside graph; "
-            + ("refused unless you pass --allow-remote" if hints else "refused")
+        raise refused(
+            source,
+            f"FROM / FROM NAMED <{shape.datasets[0]}> names graphs to load",
+            "--allow-remote",
+            hints,
         )
     return shape

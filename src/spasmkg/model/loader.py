@@ -31,6 +31,7 @@ from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
+from spasmkg.model.wellformed import RELATIVE_BASE, check_wellformed
 
 #: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
 CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (RDF, RDFS, OWL, SKOS, PROV, DCTERMS, XSD)
@@ -68,10 +69,16 @@ def parse_turtle(path: Path, shown_as: str, into: Graph | None = None) -> Graph:
     """Parse one Turtle file, turning any parser error into a one-line ``file:line`` message."""
     graph = into if into is not None else Graph(bind_namespaces="none")
     try:
-        graph.parse(path, format="turtle")
+        graph.parse(path, format="turtle", publicID=RELATIVE_BASE)
     except BadSyntax as error:
         line = syntax_error_line(error)
         raise GraphSyntaxError(f"{shown_as}:{line}: bad Turtle syntax: {error._why}") from None
+    except UnicodeDecodeError as error:
+        raise GraphSyntaxError(
+            f"{shown_as}: not UTF-8 text (byte {error.start} cannot be decoded); save it as UTF-8"
+        ) from None
+    except RecursionError:
+        raise GraphSyntaxError(f"{shown_as}: nested too deeply to parse") from None
     except (ValueError, TypeError) as error:
         raise GraphSyntaxError(f"{shown_as}: bad Turtle: {error}") from None
     except OSError as error:
@@ -150,6 +157,7 @@ def load_ontology(paths: DataPaths) -> Graph:
     """Parse the ontology; it must itself use only the terms it declares."""
     shown_as = display_path(paths.ontology_file, paths)
     ontology = parse_turtle(paths.ontology_file, shown_as)
+    check_wellformed(ontology, paths.ontology_file, shown_as)
     check_terms(ontology, paths.ontology_file, shown_as, declared_terms(ontology))
     return ontology
 
@@ -170,6 +178,7 @@ def load(root: Path | str | None = None) -> KnowledgeGraph:
     for path in files:
         shown_as = display_path(path, paths)
         part = parse_turtle(path, shown_as)
+        check_wellformed(part, path, shown_as)
         check_terms(part, path, shown_as, declared)
         asserted += part
         bind_prefixes(asserted, part)

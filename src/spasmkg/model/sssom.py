@@ -10,7 +10,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from spasmkg.errors import SpasmKGError
+from spasmkg.errors import MappingError
 from spasmkg.model.curie import expand, prefix_map
 from spasmkg.model.namespaces import SKG
 
@@ -75,7 +75,7 @@ def read_sssom(path: Path) -> MappingSet:
         metadata = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as error:
         detail = " ".join(str(error).split())
-        raise SpasmKGError(f"{path.name}: bad SSSOM metadata block: {detail}") from None
+        raise MappingError(f"{path.name}: bad SSSOM metadata block: {detail}") from None
     first_row = len(header)
     reader = csv.DictReader(lines[first_row:], delimiter="\t", quoting=csv.QUOTE_NONE)
     columns = tuple(reader.fieldnames or ())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spasmkg.checks.validate import validate
-from spasmkg.errors import SpasmKGError, ValidationFailed
+from spasmkg.errors import OutputError, ValidationFailed
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
 from spasmkg.outputs.registry import MANIFEST, OUTPUTS
@@ -62,7 +62,7 @@ def check_replaceable(out: Path) -> None:
     if out.exists() and (
         not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
     ):
-        raise SpasmKGError(
+        raise OutputError(
             f"{out}: exists and is not a spasmkg build folder (no {MANIFEST}); "
             "choose another --out or remove it"
         )

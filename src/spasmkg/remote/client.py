@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from spasmkg.errors import EndpointError, SpasmKGError
+from spasmkg.errors import EndpointError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def basic_or_digest(user: str | None, password: str | None, *, digest: bool) -> 
     if not user:
         return None
     if password is None:
-        raise SpasmKGError("a user name needs a password: --password or $SPASMKG_PASSWORD")
+        raise UsageError("a user name needs a password: --password or $SPASMKG_PASSWORD")
     return httpx.DigestAuth(user, password) if digest else httpx.BasicAuth(user, password)
 
 

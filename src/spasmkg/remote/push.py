@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from spasmkg.errors import EndpointError, SpasmKGError
+from spasmkg.errors import DataError, EndpointError, UsageError
 from spasmkg.remote.client import SparqlClient, basic_or_digest
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class StoreEndpoints:
     def from_base(cls, base: str, kind: str) -> StoreEndpoints:
         """Endpoints of a known kind of store from its base URL."""
         if kind not in LAYOUTS:
-            raise SpasmKGError(f"unknown store kind {kind!r}; choose one of {', '.join(LAYOUTS)}")
+            raise UsageError(f"unknown store kind {kind!r}; choose one of {', '.join(LAYOUTS)}")
         if not base.startswith(("http://", "https://")):
             raise EndpointError(f"{base}: the endpoint must be an http:// or https:// URL")
         layout = LAYOUTS[kind]
@@ -139,10 +139,10 @@ def push(
     :raises EndpointError: a batch or the verification failed; the message says which and why.
     """
     if not IRI.fullmatch(graph):
-        raise SpasmKGError(f"{graph!r} is not an absolute IRI for the target graph")
+        raise UsageError(f"{graph!r} is not an absolute IRI for the target graph")
     lines = sorted({line for line in ntriples.splitlines() if line.strip()})
     if not lines:
-        raise SpasmKGError("nothing to push: the graph is empty")
+        raise DataError("nothing to push: the graph is empty")
     batches = [lines[i : i + batch_size] for i in range(0, len(lines), batch_size)]
     staging_prefix = f"{graph.rstrip('/')}/staging-"
     staging = staging_prefix + uuid.uuid4().hex[:12]

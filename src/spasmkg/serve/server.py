@@ -1,21 +1,35 @@
-"""The processes of ``spasmkg serve``: a private, read-only Oxigraph and the public front."""
+"""The process of ``spasmkg serve``: the front on a socket of its own, and its query workers.
+
+The socket is bound first, so a port that is taken is an error before anything starts (a probe
+answered by some other program can never be mistaken for ours). The workers are children of
+this process and die with it; nothing is written to disk. SIGINT, SIGTERM and SIGHUP stop the
+server cleanly; after SIGKILL the workers are killed by the kernel. Connections that send their
+headers too slowly, or sit idle, are closed.
+"""
 
 from __future__ import annotations
 
-import shutil
+import asyncio
+import contextlib
+import errno
+import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from spasmkg.errors import SpasmKGError
-from spasmkg.remote.client import wait_for_endpoint
-from spasmkg.serve.front import Front, FrontConfig, missing_extra
+from spasmkg.errors import SpasmKGError, UsageError
+from spasmkg.serve.front import Front, FrontConfig
+from spasmkg.serve.pool import WorkerPool
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def missing_extra() -> SpasmKGError:
+    """The error for a missing optional dependency."""
+    return UsageError("serving needs the 'serve' extra: pip install 'spasmkg[serve]'")
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -25,66 +39,84 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
-def find_command(name: str) -> str:
-    """A console script installed beside this Python (a venv's bin/, even when not activated),
-    else on PATH.
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket of our own.
 
-    :raises SpasmKGError: neither place has it; the message says where it looked.
+    :raises SpasmKGError: the port is taken, not ours to use, or the host is not an address here.
     """
-    beside = Path(sys.executable).parent / name
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which(name)
-    if found is None:
-        raise SpasmKGError(
-            f"the {name!r} command was found neither in {beside.parent} nor on PATH; "
-            "install the 'serve' extra: pip install 'spasmkg[serve]'"
-        )
-    return found
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} on {host} is in use by another program; choose another --port"
+            ) from None
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    return sock
 
 
-def load_store(nquads: bytes, location: Path) -> None:
-    """Load N-Quads into a new Oxigraph store folder (no server may hold it)."""
-    location.mkdir(parents=True, exist_ok=True)
-    data = location.parent / "graph.nq"
-    data.write_bytes(nquads)
-    result = subprocess.run(
-        [find_command("oxigraph"), "load", "--location", str(location), "--file", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    data.unlink()
-    if result.returncode != 0:
-        raise SpasmKGError(f"oxigraph load failed: {result.stderr.strip().splitlines()[-1:]}")
+def guarded_protocol(header_timeout: float) -> type:
+    """uvicorn's HTTP protocol with a deadline for each request's headers (slow-loris guard)."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        raise missing_extra() from None
+
+    class GuardedHttp(HttpToolsProtocol):
+        """Closes a connection whose request headers do not arrive in time."""
+
+        header_timer: asyncio.TimerHandle | None = None
+
+        def arm(self) -> None:
+            self.disarm()
+            self.header_timer = self.loop.call_later(header_timeout, self.too_slow)
+
+        def disarm(self) -> None:
+            if self.header_timer is not None:
+                self.header_timer.cancel()
+                self.header_timer = None
+
+        def too_slow(self) -> None:
+            if not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self.arm()
+
+        def on_headers_complete(self) -> None:
+            self.disarm()
+            super().on_headers_complete()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing():
+                self.arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self.disarm()
+            super().connection_lost(exc)
+
+    return GuardedHttp
 
 
-def start_oxigraph(location: Path, port: int, timeout: float) -> subprocess.Popen[bytes]:
-    """Oxigraph serving a store read-only on a private loopback port."""
-    process = subprocess.Popen(
-        [
-            find_command("oxigraph"),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-            "--timeout-s",
-            str(max(1, int(timeout) + 1)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_endpoint(
-        f"http://127.0.0.1:{port}/query", still_starting=lambda: process.poll() is None
-    )
-    return process
+def event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop where it is installed, else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 @dataclass
 class Server:
-    """Oxigraph plus the front, started together and stopped together.
+    """The front and its workers, started together and stopped together.
 
     >>> with Server(nquads) as server:          # doctest: +SKIP
     ...     print(server.url)
@@ -95,57 +127,116 @@ class Server:
     host: str = "127.0.0.1"
     port: int = 7878
     config: FrontConfig = field(default_factory=FrontConfig)
-    _oxigraph: subprocess.Popen[bytes] | None = None
-    _thread: threading.Thread | None = None
+    workers: int = 2
+    isolated: bool = False
     _uvicorn: Any = None
-    _tmp: tempfile.TemporaryDirectory[str] | None = None
+    _pool: WorkerPool | None = None
+    _front: Front | None = None
+    _thread: threading.Thread | None = None
+    _failure: BaseException | None = None
 
     @property
     def url(self) -> str:
         """The public SPARQL endpoint."""
-        return f"http://{self.host}:{self.port}/sparql"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/sparql"
 
-    def start(self) -> Server:
-        """Load the store, start Oxigraph privately and the front publicly; wait until both answer."""
+    def prepare(self) -> tuple[socket.socket, Coroutine[Any, Any, None]]:
+        """Bind the socket and make the coroutine that serves on it."""
         try:
             import uvicorn
         except ImportError:
             raise missing_extra() from None
-        self._tmp = tempfile.TemporaryDirectory(prefix="spasmkg-serve-")
-        store = Path(self._tmp.name) / "store"
-        load_store(self.nquads, store)
-        private = free_port()
-        self._oxigraph = start_oxigraph(store, private, self.config.timeout)
-        if self.port == 0:
-            self.port = free_port(self.host)
-        app = Front(f"http://127.0.0.1:{private}/query", self.config).app()
+        sock = bind(self.host, self.port)
+        self.port = int(sock.getsockname()[1])
+        pool = self._pool = WorkerPool(self.nquads, self.workers)
+        front = self._front = Front(pool, self.config)
         config = uvicorn.Config(
-            app, host=self.host, port=self.port, log_level="warning", lifespan="on"
+            front,
+            log_level="warning",
+            lifespan="on",
+            http=guarded_protocol(self.config.header_timeout),
+            timeout_keep_alive=self.config.keep_alive,
         )
-        self._uvicorn = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._uvicorn.run, daemon=True)
-        self._thread.start()
+
+        class Quiet(uvicorn.Server):
+            """uvicorn, without its own signal handling (this server stops on SIGHUP too)."""
+
+            @contextlib.contextmanager
+            def capture_signals(self) -> Iterator[None]:
+                yield
+
+        self._uvicorn = Quiet(config)
+
+        async def serve() -> None:
+            try:
+                await self._uvicorn.serve(sockets=[sock])
+            finally:
+                pool.close()
+                sock.close()
+
+        return sock, serve()
+
+    def run(self, on_ready: Callable[[Server], None]) -> None:
+        """Serve in this thread until stopped; call ``on_ready`` once ready.
+
+        In the main thread, SIGINT, SIGTERM and SIGHUP stop it cleanly.
+        """
+        _, serving = self.prepare()
+        loop = event_loop()
+        signals = STOP_SIGNALS if threading.current_thread() is threading.main_thread() else ()
+        for number in signals:
+            loop.add_signal_handler(number, self.request_stop)
+        watcher = loop.create_task(self.announce(on_ready))
         try:
-            wait_for_endpoint(self.url)
-        except SpasmKGError:
-            self.stop()
-            raise
+            loop.run_until_complete(serving)
+        finally:
+            watcher.cancel()
+            for number in signals:
+                loop.remove_signal_handler(number)
+            loop.close()
+        if not self._uvicorn.started:
+            reason = self._front.startup_error if self._front else ""
+            raise SpasmKGError(f"the server did not start: {reason or 'see the log above'}")
+
+    async def announce(self, on_ready: Callable[[Server], None]) -> None:
+        """Call ``on_ready`` when uvicorn has started and the workers hold the graph."""
+        while not self._uvicorn.started:
+            if self._uvicorn.should_exit:
+                return
+            await asyncio.sleep(0.01)
+        self.isolated = bool(self._pool and self._pool.isolated)
+        on_ready(self)
+
+    def request_stop(self) -> None:
+        """Begin a clean stop."""
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+
+    def start(self) -> Server:
+        """Serve from a background thread (for tests and notebooks); return once ready."""
+        ready = threading.Event()
+
+        def background() -> None:
+            try:
+                self.run(lambda _: ready.set())
+            except BaseException as error:  # handed to the thread that called start()
+                self._failure = error
+            finally:
+                ready.set()
+
+        self._thread = threading.Thread(target=background, daemon=True, name="spasmkg-serve")
+        self._thread.start()
+        ready.wait()
+        if self._failure is not None:
+            raise self._failure
         return self
 
     def stop(self) -> None:
-        """Stop the front, then Oxigraph, and remove the temporary store."""
-        if self._uvicorn is not None:
-            self._uvicorn.should_exit = True
+        """Stop the front and its workers and wait for them."""
+        self.request_stop()
         if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._oxigraph is not None and self._oxigraph.poll() is None:
-            self._oxigraph.terminate()
-            try:
-                self._oxigraph.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._oxigraph.kill()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+            self._thread.join(timeout=30)
 
     def __enter__(self) -> Server:
         return self.start()
