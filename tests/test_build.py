@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -145,9 +146,81 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -
     precious = tmp_path / "notes"
     precious.mkdir()
     (precious / "thesis.txt").write_text("keep me")
-    with pytest.raises(SpasmKGError, match="not a spasmkg build folder"):
+    with pytest.raises(SpasmKGError, match="is not a spasmkg build"):
         build(precious)
     assert (precious / "thesis.txt").read_text() == "keep me"
+
+
+def test_a_folder_with_a_manifest_is_not_yet_a_build(tmp_path: Path) -> None:
+    """Defect: any folder holding a file named manifest.json (a web app's, say) was replaced."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"name": "my web app", "icons": []}')
+    (app / "index.html").write_text("<h1>mine</h1>")
+    with pytest.raises(SpasmKGError, match="is not a spasmkg build"):
+        build(app)
+    assert (app / "index.html").read_text() == "<h1>mine</h1>"
+
+
+def test_a_build_with_files_added_is_not_replaced(tmp_path: Path) -> None:
+    out = build(tmp_path / "dist").out
+    (out / "my-notes.txt").write_text("keep me")
+    with pytest.raises(
+        SpasmKGError, match=r"holds files that are not part of its build \(my-notes.txt\)"
+    ):
+        build(out)
+    assert (out / "my-notes.txt").read_text() == "keep me"
+
+
+DEAD_PID = 2**22 + 17  # above Linux's largest process ID
+
+
+def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
+    """Defect: a killed build's .dist.tmp-* and .dist.old-* folders were never cleaned up."""
+    out = tmp_path / "dist"
+    build(out)
+    for kind in ("tmp", "old"):
+        leftover = tmp_path / f".dist.{kind}-{DEAD_PID}"
+        leftover.mkdir()
+        (leftover / "spasmkg.ttl").write_text("half a build")
+    build(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_a_build_lost_between_two_renames_is_restored(tmp_path: Path) -> None:
+    """Where renames cannot exchange, a kill between the two left no dist/ at all."""
+    from spasmkg.outputs.swap import recover
+
+    out = build(tmp_path / "dist").out
+    retired = tmp_path / f".dist.old-{DEAD_PID}"
+    out.rename(retired)
+    recover(out)
+    assert (out / "manifest.json").exists() and not retired.exists()
+
+
+def test_a_reader_always_finds_a_whole_build(tmp_path: Path) -> None:
+    """Defect: a reader polling dist/ saw it missing 6 times in 10 builds; it is now exchanged
+    with the new build in one step."""
+    import threading
+
+    out = build(tmp_path / "dist").out
+    missing: list[float] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            if not (out / "manifest.json").is_file():
+                missing.append(time.monotonic())
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        for _ in range(4):
+            build(out)
+    finally:
+        done.set()
+        reader.join()
+    assert missing == []
 
 
 def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:

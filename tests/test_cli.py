@@ -36,3 +36,110 @@ def test_unknown_command_is_a_usage_error(run: object) -> None:
     result = run("bulid")  # type: ignore[operator]
     assert result.exit_code == 2
     assert "No such command 'bulid'" in result.output
+
+
+def test_help_documents_every_exit_code(run: object) -> None:
+    from spasmkg.errors import EXIT_CODES
+
+    output = run("--help").output  # type: ignore[operator]
+    for code, meaning in EXIT_CODES.items():
+        assert f"{code}  {meaning}" in " ".join(output.split("\n"))
+
+
+def one_line_error(*args: str, code: int, cwd: Path | None = None) -> str:
+    """Run a command that must fail with one line and the given exit code; return the line."""
+    result = run_entry_point(*args, cwd=cwd)
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    return lines[0]
+
+
+def test_a_query_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.rq"
+    path.write_bytes(b'SELECT * WHERE { ?s ?p "caf\xe9" }')
+    assert "not UTF-8 text" in one_line_error("query", str(path), code=4)
+
+
+def test_an_article_that_is_a_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    assert "not UTF-8 text" in one_line_error("validate", "--article", str(path), code=1)
+
+
+def test_a_page_into_a_missing_folder(tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "page.html"
+    assert "does not exist" in one_line_error("html", "--out", str(out), code=6)
+
+
+def test_an_iri_parameter_with_a_trailing_newline(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("# param: x (iri)\nSELECT ?s WHERE { ?s ?p ?x } LIMIT 1\n")
+    line = one_line_error("query", str(path), "-p", "x=http://example.org/a\n", code=2)
+    assert "is not an IRI" in line
+
+
+def test_a_parameter_the_query_does_not_select_on_oxigraph(tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("# param: x (string)\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n")
+    line = one_line_error("query", str(path), "-p", "x=1", "--engine", "oxigraph", code=2)
+    assert "a parameter must be a variable the query selects" in line
+
+
+def test_from_named_on_each_engine() -> None:
+    text = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
+    named = text.replace("WHERE", "FROM NAMED <https://w3id.org/spasmkg/graph/asserted> WHERE")
+    line = one_line_error("query", "-e", named, "--allow-remote", code=4)
+    assert "rdflib engine cannot restrict a query to named graphs" in line
+    result = run_entry_point(
+        "query", "-e", named, "--allow-remote", "--engine", "oxigraph", "-f", "tsv"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1:] == ["https://w3id.org/spasmkg/graph/asserted"]
+
+
+def test_a_construct_answered_with_html() -> None:
+    from tests.helpers import Listener
+
+    server = Listener(b"<html>not rdf</html>", "text/html")
+    try:
+        line = one_line_error(
+            "query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", server.url, code=5
+        )
+    finally:
+        server.close()
+    assert "the answer is not N-Triples (got text/html)" in line
+
+
+def test_a_query_that_runs_too_long_is_stopped_on_both_engines() -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    for engine in ("rdflib", "oxigraph"):
+        line = one_line_error("query", "-e", slow, "--engine", engine, "--timeout", "1", code=4)
+        assert "no answer within 1 s" in line
+
+
+def test_fmt_refuses_to_delete_a_comment(data_copy: Path) -> None:
+    """Defect: fmt deleted every comment below the header."""
+    path = data_copy / "graph" / "causes.ttl"
+    text = path.read_text()
+    marked = text.replace(
+        "skg:athletes a skgo:Population ;",
+        "# why athletes: see the overuse passage\nskg:athletes a skgo:Population ;",
+    )
+    path.write_text(marked)
+    line = marked[: marked.index("# why athletes")].count("\n") + 1
+    error = one_line_error("fmt", "--data", str(data_copy), code=1)
+    assert f"graph/causes.ttl:{line}: a comment below the header would be lost" in error
+    assert path.read_text() == marked, "nothing was rewritten"
+
+
+def test_fmt_keeps_the_header_of_a_file_with_a_byte_order_mark(data_copy: Path) -> None:
+    """Defect: after a byte-order mark, fmt did not see the header and dropped it."""
+    path = data_copy / "graph" / "causes.ttl"
+    text = path.read_text()
+    path.write_text("\ufeff" + text)
+    result = run_entry_point("fmt", "--data", str(data_copy))
+    assert result.returncode == 0, result.stderr
+    assert path.read_text() == text, "the header kept, the mark dropped"
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []

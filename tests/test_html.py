@@ -266,3 +266,33 @@ def test_html_command_unknown_focus_exits_3(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert not (tmp_path / "x.html").exists()
+
+
+def test_huge_and_deceptive_text_is_bounded_and_cleaned(
+    browser: Any, tmp_path: Path, data_copy: Path
+) -> None:
+    """Defect: a 50 KB label shrank the graph to a dot, a 10 MB definition froze the tab, and
+    a right-to-left override showed gnp.exe as exe.png."""
+    hostile_graph(data_copy)
+    hostile = data_copy / "graph" / "hostile.ttl"
+    text = hostile.read_text(encoding="utf-8")
+    text = text.replace('rdfs:label "b"@en', 'rdfs:label "' + "b" * 50_000 + '"@en')
+    text = text.replace(
+        'skos:definition "a second node"@en', 'skos:definition "' + "d" * 10_000_000 + '"@en'
+    )
+    text = text.replace("<svg onload=alert(5)>", "open me: invoice\u202egnp.exe")
+    hostile.write_text(text, encoding="utf-8")
+    kg = spasmkg.load(data_copy)
+    path = tmp_path / "big.html"
+    write_page(kg, path)
+    assert path.stat().st_size < 2_000_000, "the 10 MB definition is cut"
+    visit = Visit(browser, path)
+    labels = visit.evaluate("window.spasmkg.nodes.get().map((n) => n.label.length)")
+    assert max(labels) <= 60
+    visit.evaluate(
+        "window.spasmkg.network.body.emitter.emit('click', {nodes: [], edges: ['claim:hostile'], "
+        "pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}})"
+    )
+    info = visit.page.inner_text("#info")
+    assert "open me: invoicegnp.exe" in info and "\u202e" not in info
+    assert visit.errors == []

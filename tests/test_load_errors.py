@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from rdflib.namespace import RDF
 
 import spasmkg
-from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
+from spasmkg.errors import GraphSyntaxError, MappingError, UndeclaredTerm
 from spasmkg.model.namespaces import SKGO
 from tests.helpers import run_entry_point
 
@@ -116,3 +117,135 @@ def test_hostile_literal_loads_as_data_not_markup(data_copy: Path) -> None:
     plant(data_copy, "graph/treatments.ttl", '"massage"@en', f'"{hostile}"@en')
     kg = spasmkg.load(data_copy)
     assert any(str(o) == hostile for o in kg.asserted.objects())
+
+
+# ---------------------------------------- terms rdflib keeps but nothing downstream can use
+
+BAD_TERMS = {
+    "space in an IRI": ("<http://example.org/a b>", "has a character IRIs may not hold"),
+    "braces in an IRI": ("<http://example.org/a{b}>", "has a character IRIs may not hold"),
+    "escaped quote in an IRI": (
+        "<http://example.org/a\\u0022b>",
+        "has a character IRIs may not hold",
+    ),
+    "escaped > in an IRI": ("<http://example.org/a\\u003Eb>", "has a character IRIs may not hold"),
+    "escaped newline in an IRI": (
+        "<http://example.org/a\\u000Ab>",
+        "has a character IRIs may not hold",
+    ),
+    "lone surrogate in an IRI": (
+        "<http://example.org/a\\uD800b>",
+        "has a character IRIs may not hold",
+    ),
+    "relative IRI": ("<just-a-name>", "the relative IRI <just-a-name>"),
+    "file IRI": ("<file:///home/me/data.ttl>", "would publish a local path"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TERMS))
+def test_a_bad_iri_is_one_line_with_file_and_line(data_copy: Path, case: str) -> None:
+    """Defect: these crashed validate and build with a traceback (exit 1, no file:line)."""
+    term, message = BAD_TERMS[case]
+    path = data_copy / "graph" / "causes.ttl"
+    text = path.read_text(encoding="utf-8")
+    line = text.count("\n") + 1
+    path.write_text(text + f'{term} <http://example.org/p> "o" .\n', encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run_entry_point(command, "--data", str(data_copy), "--out", str(data_copy / "out"))
+        if command == "validate":
+            result = run_entry_point(command, "--data", str(data_copy))
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        [error] = result.stderr.strip().splitlines()[-1:]
+        assert error.startswith(f"error: graph/causes.ttl:{line}: ") and message in error, error
+
+
+def test_a_lone_surrogate_in_a_string_is_refused(data_copy: Path) -> None:
+    plant(data_copy, "graph/causes.ttl", '"dehydration"@en', '"dehydr\\uD800ation"@en')
+    with pytest.raises(GraphSyntaxError, match="lone surrogate"):
+        spasmkg.load(data_copy)
+
+
+def test_a_file_cannot_rebind_spasmkg_prefixes(data_copy: Path) -> None:
+    """Defect: a file could bind skg: to a foreign namespace and the published Turtle followed."""
+    path = data_copy / "graph" / "causes.ttl"
+    path.write_text(path.read_text() + "@prefix skg: <http://evil.example/> .\n")
+    with pytest.raises(GraphSyntaxError, match=r"causes.ttl:\d+: the prefix skg: must stand for"):
+        spasmkg.load(data_copy)
+
+
+def test_deeply_nested_blank_nodes_are_one_line(data_copy: Path) -> None:
+    nested = "[ <http://example.org/p> " * 120 + '"o"' + " ]" * 120
+    path = data_copy / "graph" / "causes.ttl"
+    path.write_text(
+        path.read_text() + f"<http://example.org/s> <http://example.org/p> {nested} .\n"
+    )
+    result = run_entry_point("validate", "--data", str(data_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "blank node" in result.stderr or "nested too deeply" in result.stderr
+
+
+# ---------------------------------------------------------------- the mapping set's format
+
+MAPPINGS = "graph/mappings.sssom.tsv"
+
+
+def mapping_lines(data: Path) -> list[str]:
+    return (data / MAPPINGS).read_text(encoding="utf-8").splitlines()
+
+
+def test_a_tab_in_the_last_field_is_an_error(data_copy: Path) -> None:
+    lines = mapping_lines(data_copy)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("skg:furosemide"))
+    lines[number - 1] += "\tan extra field"
+    (data_copy / MAPPINGS).write_text("\n".join(lines) + "\n")
+    with pytest.raises(
+        MappingError, match=rf"mappings.sssom.tsv:{number}: 9 fields where the header has 8"
+    ):
+        spasmkg.load(data_copy)
+
+
+def test_a_commented_out_row_gets_a_true_message(data_copy: Path) -> None:
+    lines = mapping_lines(data_copy)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("skg:furosemide"))
+    lines[number - 1] = "#" + lines[number - 1]
+    (data_copy / MAPPINGS).write_text("\n".join(lines) + "\n")
+    with pytest.raises(MappingError, match=rf":{number}: a '#' line inside the table"):
+        spasmkg.load(data_copy)
+
+
+def test_a_byte_order_mark_is_accepted(data_copy: Path) -> None:
+    path = data_copy / MAPPINGS
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(spasmkg.load(data_copy).mapping_set.mappings) == len(
+        spasmkg.load().mapping_set.mappings
+    )  # type: ignore[union-attr]
+
+
+def test_a_mapping_file_that_is_not_utf8(data_copy: Path) -> None:
+    path = data_copy / MAPPINGS
+    path.write_bytes(path.read_bytes().replace(b"Furosemide", b"Fur\xf6semide", 1))
+    result = run_entry_point("validate", "--data", str(data_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"mappings.sssom.tsv:\d+: not UTF-8 text", result.stderr)
+
+
+def test_an_overlong_field_is_one_line(data_copy: Path) -> None:
+    lines = mapping_lines(data_copy)
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("skg:furosemide"))
+    lines[number - 1] += "x" * 140_000
+    (data_copy / MAPPINGS).write_text("\n".join(lines) + "\n")
+    with pytest.raises(MappingError, match=rf":{number}: field larger than field limit"):
+        spasmkg.load(data_copy)
+
+
+def test_a_bad_identifier_in_the_mappings_is_reported_not_crashed_on(data_copy: Path) -> None:
+    lines = mapping_lines(data_copy)
+    number = next(n for n, line in enumerate(lines, 1) if "MESH:D005665" in line)
+    lines[number - 1] = lines[number - 1].replace("MESH:D005665", "MESH:D0056 65")
+    (data_copy / MAPPINGS).write_text("\n".join(lines) + "\n")
+    result = run_entry_point("validate", "--data", str(data_copy))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        f"mappings.sssom.tsv:{number} skg:furosemide skos:exactMatch MESH:D0056 65" in result.stdout
+    )

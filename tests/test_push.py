@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -12,8 +14,9 @@ import spasmkg
 from spasmkg.ask.answer import query
 from spasmkg.errors import EndpointError, SpasmKGError
 from spasmkg.outputs.build import build
+from spasmkg.remote import lock
 from spasmkg.remote.client import SparqlClient
-from spasmkg.remote.push import GraphStore, StoreEndpoints, push
+from spasmkg.remote.push import GraphStore, StoreEndpoints, move_into_place, push
 from tests.helpers import Listener, run_entry_point
 from tests.stores import oxigraph_store, virtuoso_store
 from tests.test_queries import EXPECTED, OFFLINE
@@ -82,13 +85,13 @@ def test_server_killed_mid_push_fails_clearly_and_a_rerun_completes(
     ):
         store = client(base)
 
-        def kill_after_first(number: int, total: int) -> None:
-            if number == 1:
+        def kill_after_first(line: str) -> None:
+            if line.startswith("[1/"):
                 subprocess.run(
                     ["pkill", "-f", f"oxigraph serve --location {location}"], check=False
                 )
 
-        push(ntriples, store, batch_size=500, on_batch=kill_after_first)
+        push(ntriples, store, batch_size=500, on_progress=kill_after_first)
     with oxigraph_store(location) as base:
         store = client(base)
         assert graphs(store)[GRAPH] == 50, "the target graph is as it was"
@@ -159,7 +162,9 @@ def test_push_command_builds_when_not_given_a_build(tmp_path: Path) -> None:
 def test_push_command_to_nowhere_exits_5(dist: Path) -> None:
     result = run_entry_point("push", "--endpoint", "http://127.0.0.1:9", "--from", str(dist))
     assert result.returncode == 5
-    assert result.stderr.startswith("error: looking for staging graphs")
+    assert result.stderr.splitlines()[-1].startswith(
+        "error: taking the lock on the target graph: cannot reach"
+    )
 
 
 def test_virtuoso_push_with_digest_auth_and_named_queries(
@@ -181,3 +186,75 @@ def test_virtuoso_wrong_credentials(tmp_path: Path, ntriples: str) -> None:
         store = client(base, "virtuoso", httpx.DigestAuth("dba", "wrong"))
         with pytest.raises(EndpointError, match=r"refused the credentials \(HTTP 401\)"):
             push(ntriples, store)
+
+
+# ------------------------------------------------ a push never destroys what it did not make
+
+
+def test_a_vanished_staging_graph_fails_the_move_and_keeps_the_target(tmp_path: Path) -> None:
+    """Defect: MOVE SILENT from a graph that is gone empties the target and reports success."""
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        push("<urn:a> <urn:b> <urn:c> .", store)
+        store.add(f"{GRAPH}/copy", "<urn:a> <urn:b> <urn:c> .\n", "a second graph")
+        store.update(f"MOVE SILENT GRAPH <{GRAPH}/gone> TO GRAPH <{GRAPH}/copy>", "the old way")
+        assert f"{GRAPH}/copy" not in graphs(store), "MOVE SILENT from nothing emptied it"
+        with pytest.raises(EndpointError, match="replacing the target graph: HTTP"):
+            move_into_place(store, f"{GRAPH}/staging-gone", GRAPH)
+        assert graphs(store) == {GRAPH: 1}
+
+
+def test_a_push_leaves_graphs_it_did_not_make(tmp_path: Path, ntriples: str) -> None:
+    """Defect: every push dropped every <graph>/staging-* graph, whoever made it."""
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        lookalike = f"{GRAPH}/staging-notes"
+        store.add(lookalike, "<urn:mine> <urn:says> <urn:keep-me> .\n", "someone's graph")
+        push(ntriples, store)
+        assert graphs(store) == {GRAPH: 2269, lookalike: 1}
+
+
+def test_concurrent_pushes_to_one_graph_take_turns(tmp_path: Path, ntriples: str) -> None:
+    lines = ntriples.splitlines()
+    with oxigraph_store(tmp_path / "store") as base:
+        waited: list[str] = []
+
+        def slow(line: str) -> None:
+            if line.startswith("["):
+                time.sleep(0.3)
+
+        def first() -> None:
+            push(ntriples, client(base), batch_size=500, on_progress=slow)
+
+        def second() -> None:
+            time.sleep(0.2)
+            push("\n".join(lines[:10]), client(base), on_progress=waited.append, wait=30)
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            for future in [pool.submit(first), pool.submit(second)]:
+                future.result()
+        assert any(line.startswith("waiting for another push") for line in waited)
+        assert graphs(client(base)) == {GRAPH: 10}, "the second push ran after the first, whole"
+
+
+def test_a_dead_push_is_taken_over_and_a_live_one_waited_for(tmp_path: Path, ntriples: str) -> None:
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        stale = f"{GRAPH}/staging-dead"
+        store.add(stale, "<urn:half> <urn:of> <urn:a-push> .\n", "a dead push's batch")
+        store.update(
+            f"INSERT DATA {{ GRAPH <{lock.PUSHES}> {{ <{stale}> <{lock.TERMS}locks> <{GRAPH}> ; "
+            f'<{lock.TERMS}since> "2000-01-01T00:00:00+00:00" ; <{lock.TERMS}by> "elsewhere:1" }} }}',
+            "a lock from long ago",
+        )
+        push(ntriples, store)
+        assert graphs(store) == {GRAPH: 2269}, "the dead push's staging graph went with its lock"
+        live = f"{GRAPH}/staging-live"
+        store.update(
+            f"INSERT DATA {{ GRAPH <{lock.PUSHES}> {{ <{live}> <{lock.TERMS}locks> <{GRAPH}> ; "
+            f'<{lock.TERMS}since> "{lock.now()}" ; <{lock.TERMS}by> "elsewhere:1" }} }}',
+            "a lock held now",
+        )
+        with pytest.raises(EndpointError, match=r"another push to .* has been running since"):
+            push(ntriples, store, wait=1.0)
+        assert graphs(store)[GRAPH] == 2269

@@ -14,7 +14,7 @@ from spasmkg.ask.safety import inspect_query
 from spasmkg.checks.validate import passage_violations, validate
 from spasmkg.model.namespaces import SKG, SKGO
 from spasmkg.model.paths import data_paths
-from tests.helpers import ARTICLE, run_entry_point
+from tests.helpers import ARTICLE, Listener, run_entry_point
 from tests.test_load_errors import plant
 
 QC_CHECKS = quality_checks(data_paths())
@@ -216,3 +216,21 @@ def test_validate_command_checks_the_article_when_given(tmp_path: Path) -> None:
     )
     if ARTICLE.exists():
         assert run_entry_point("validate", "--article", str(ARTICLE)).returncode == 0
+
+
+def test_a_quality_check_that_would_call_out_is_refused(data_copy: Path) -> None:
+    """Defect: QC queries ran without the read-only check, so a data folder could make
+    validate and build send HTTP requests."""
+    listener = Listener()
+    try:
+        (data_copy / "queries" / "qc" / "zz-violation.rq").write_text(
+            "# title: a check that calls out\n"
+            f"SELECT ?focus WHERE {{ SERVICE <{listener.url}> {{ ?focus ?p ?o }} }}\n"
+        )
+        found = [str(v) for v in validate(spasmkg.load(data_copy)).violations]
+        assert listener.requests == []
+    finally:
+        listener.close()
+    assert any(v.startswith("[qc:zz-violation] -: the check itself is refused") for v in found), (
+        found
+    )

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from spasmkg import __version__
-from spasmkg.errors import SpasmKGError
+from spasmkg.errors import EXIT_CODES, SpasmKGError
 
 data_option = click.option(
     "--data",
@@ -58,7 +58,14 @@ class SpasmKGGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=SpasmKGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EPILOG = "\b\nExit codes:\n" + "\n".join(
+    f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()
+)
+
+
+@click.group(
+    cls=SpasmKGGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG
+)
 @click.version_option(__version__, prog_name="spasmkg")
 @click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
@@ -223,7 +230,17 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Allow SERVICE clauses, which send queries to other servers.",
 )
 @click.option(
-    "--allow-remote", is_flag=True, help="Allow FROM / FROM NAMED, which load outside graphs."
+    "--allow-remote",
+    is_flag=True,
+    help="Allow FROM / FROM NAMED: on oxigraph they name graphs of the build; an endpoint may "
+    "load outside graphs; rdflib refuses them.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the answer may take, on any engine or endpoint (the whole answer).",
 )
 @data_option
 def query(
@@ -235,6 +252,7 @@ def query(
     endpoint: str | None,
     allow_service: bool,
     allow_remote: bool,
+    timeout: float,
     data_root: Path | None,
 ) -> None:
     """Run a named query (see 'spasmkg queries'), a .rq file, or SPARQL given with -e.
@@ -258,6 +276,7 @@ def query(
         endpoint=endpoint,
         allow_service=allow_service,
         allow_remote=allow_remote,
+        timeout=timeout,
     )
     labels = kg.labels if output_format in ("table", "md") else {}
     click.echo(render(result, output_format, labels), nl=False)
@@ -501,6 +520,14 @@ def serve(
     show_default=True,
     help="Triples per upload.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds each request to the store may take, retries included, and that a push waits "
+    "for another push to the same graph.",
+)
 @dist_option
 @data_option
 def push(
@@ -510,16 +537,23 @@ def push(
     user: str | None,
     password: str | None,
     batch_size: int,
+    timeout: float,
     dist: Path | None,
     data_root: Path | None,
 ) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso, GraphDB ...),
-    replacing GRAPH atomically, and verify the store holds exactly what was sent. A bearer
-    token can be given in $SPASMKG_TOKEN."""
+    replacing GRAPH atomically, and verify the store holds exactly what was sent.
+
+    One push at a time per graph: a second push waits for the first. A push drops no graph but
+    its own staging graph (and that of a push that died, once its lock expires). A bearer token
+    can be given in $SPASMKG_TOKEN."""
     import os
 
     from spasmkg.remote.push import connect
     from spasmkg.remote.push import push as run_push
+
+    def progress(line: str) -> None:
+        click.echo(line, err=True)
 
     store = connect(
         endpoint,
@@ -527,13 +561,13 @@ def push(
         user=user,
         password=password or os.environ.get("SPASMKG_PASSWORD"),
         token=os.environ.get("SPASMKG_TOKEN"),
+        timeout=timeout,
+        on_retry=progress,
     )
     ntriples = graph_bytes(dist, "ntriples", data_root).decode("utf-8")
-
-    def progress(number: int, total: int) -> None:
-        click.echo(f"[{number}/{total}] batch sent", err=True)
-
-    report = run_push(ntriples, store, graph, batch_size=batch_size, on_batch=progress)
+    report = run_push(
+        ntriples, store, graph, batch_size=batch_size, wait=timeout, on_progress=progress
+    )
     click.echo(
         f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
         f"count and {report.verified_sample} sampled triples verified"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from rdflib import URIRef
 
@@ -11,14 +13,45 @@ from spasmkg.ask.engines import Engine, make_engine
 from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
-from spasmkg.errors import UsageError
+from spasmkg.errors import QueryTimeout, UsageError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
+
+T = TypeVar("T")
 
 
 def entity_resolver(kg: KnowledgeGraph) -> Callable[[str], URIRef]:
     """Turn a name a user typed into the IRI of the one entity it names."""
     return lambda term: URIRef(kg.entity(term).iri)
+
+
+def within(seconds: float | None, work: Callable[[], T], what: str) -> T:
+    """Do some work, giving up after ``seconds``.
+
+    The work runs in a daemon thread that both engines let run beside the caller (pyoxigraph
+    releases the GIL while it evaluates). A command gives up and exits, which ends the thread;
+    in a notebook the abandoned query finishes in the background.
+
+    :raises QueryTimeout: the work did not finish in time.
+    """
+    if seconds is None:
+        return work()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the caller below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True, name="spasmkg-query")
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise QueryTimeout(f"{what}: no answer within {seconds:g} s (--timeout allows longer)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return cast(T, outcome["value"])
 
 
 def run_query(
@@ -29,13 +62,14 @@ def run_query(
     *,
     allow_service: bool = False,
     allow_remote: bool = False,
+    timeout: float | None = None,
 ) -> QueryResult:
     """Check a query is read-only, bind its parameters, and answer it with an engine."""
     shape = check_read_only(
         named.text, named.name, allow_service=allow_service, allow_remote=allow_remote
     )
     bindings = bind_params(named, values, resolve_entity)
-    return engine.run(shape, bindings)
+    return within(timeout, lambda: engine.run(shape, bindings), named.name)
 
 
 def query(
@@ -49,18 +83,21 @@ def query(
     allow_service: bool = False,
     allow_remote: bool = False,
     root: Path | str | None = None,
+    timeout: float | None = None,
 ) -> QueryResult:
     """Answer a named query (or ``.rq`` file), or SPARQL text given as ``sparql``.
 
     :param params: parameter values as the user would type them (``{"condition": "cramp"}``).
     :param engine: ``rdflib``, ``oxigraph`` or ``auto``; ignored with ``endpoint``.
+    :param timeout: seconds the answer may take (a remote endpoint's whole answer included).
     :raises QueryRefused: the query would write, or reach outside the graph, unasked.
+    :raises QueryTimeout: no answer within ``timeout``.
     """
     if (name is None) == (sparql is None):
         raise UsageError("give either a query name (or file) or SPARQL text, not both")
     graph_data = kg or load(root)
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
-    runner = make_engine(engine, None if endpoint else graph_data, endpoint)
+    runner = make_engine(engine, None if endpoint else graph_data, endpoint, timeout=timeout)
     return run_query(
         named,
         runner,
@@ -68,4 +105,5 @@ def query(
         entity_resolver(graph_data),
         allow_service=allow_service,
         allow_remote=allow_remote,
+        timeout=None if endpoint else timeout,
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.exceptions import ParserError
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
@@ -20,6 +21,7 @@ from spasmkg.ask.safety import QueryShape, algebra_of
 from spasmkg.errors import (
     EndpointError,
     ParameterError,
+    QueryError,
     QueryRefused,
     QuerySyntaxError,
     SpasmKGError,
@@ -210,6 +212,13 @@ class OxigraphEngine:
             raise QuerySyntaxError(f"query failed in pyoxigraph: {error}") from None
         except (ValueError, TypeError) as error:
             raise ParameterError(f"pyoxigraph refused the parameters: {error}") from None
+        except RuntimeError as error:
+            if "projection" in str(error):
+                raise ParameterError(
+                    f"{error}; on --engine oxigraph a parameter must be a variable the query "
+                    "selects (the rdflib engine binds any variable)"
+                ) from None
+            raise QueryError(f"the query failed in pyoxigraph: {error}") from None
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form, boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):
@@ -290,7 +299,7 @@ class EndpointEngine:
             graph = Graph(bind_namespaces="none")
             try:
                 graph.parse(data=answer.body.decode("utf-8"), format="nt")
-            except Exception:  # rdflib's N-Triples parser raises bare exceptions on bad input
+            except (ParserError, UnicodeDecodeError):
                 raise EndpointError(
                     f"{self.url}: the answer is not N-Triples (got {answer.content_type or 'no media type'})"
                 ) from None
@@ -322,10 +331,16 @@ def local_engine(name: str, triples: int) -> str:
     return name
 
 
-def make_engine(name: str, kg: KnowledgeGraph | None = None, endpoint: str | None = None) -> Engine:
+def make_engine(
+    name: str,
+    kg: KnowledgeGraph | None = None,
+    endpoint: str | None = None,
+    *,
+    timeout: float | None = None,
+) -> Engine:
     """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs."""
     if endpoint:
-        return EndpointEngine(endpoint)
+        return EndpointEngine(endpoint, timeout=timeout or 60.0)
     if kg is None:
         raise UsageError("a local engine needs a loaded graph")
     name = local_engine(name, len(kg.union()))

@@ -60,8 +60,14 @@ class NamedQuery:
         return {p.name: p.example for p in self.params if p.example is not None}
 
 
-def parse_header(text: str, name: str) -> tuple[str, str, tuple[Param, ...]]:
-    """Title, description and parameters from the leading comment lines of a query."""
+def parse_header(
+    text: str, name: str, *, untitled: str | None = None
+) -> tuple[str, str, tuple[Param, ...]]:
+    """Title, description and parameters from the leading comment lines of a query.
+
+    :param untitled: the title of a query without a ``# title:`` line (one typed by a user);
+        without it, a missing title is an error (the library's queries all have one).
+    """
     title, description, params = "", [], []
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -78,9 +84,9 @@ def parse_header(text: str, name: str) -> tuple[str, str, tuple[Param, ...]]:
             description.append(value)
         else:
             params.append(parse_param(value, name))
-    if not title:
+    if not title and untitled is None:
         raise QueryError(f"{name}: the query header has no '# title:' line")
-    return title, " ".join(description), tuple(params)
+    return title or str(untitled), " ".join(description), tuple(params)
 
 
 def parse_param(spec: str, name: str) -> Param:
@@ -94,15 +100,16 @@ def parse_param(spec: str, name: str) -> Param:
     return Param(match["name"], match["kind"], match["example"], match["help"] or "")
 
 
-def read_query(path: Path, name: str | None = None) -> NamedQuery:
-    """Read one ``.rq`` file and its header."""
-    shown = name or path.stem
+def read_query(path: Path, *, untitled: str | None = None) -> NamedQuery:
+    """Read one ``.rq`` file and its header (see :func:`parse_header` for ``untitled``)."""
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     except OSError as error:
         raise QueryError(f"{path}: cannot read: {error.strerror}") from None
-    title, description, params = parse_header(text, str(path))
-    return NamedQuery(shown, text, title, description, params, path)
+    title, description, params = parse_header(text, str(path), untitled=untitled)
+    return NamedQuery(path.stem, text, title, description, params, path)
 
 
 def library(paths: DataPaths) -> dict[str, NamedQuery]:
@@ -120,7 +127,7 @@ def convert_param(param: Param, raw: str, resolve_entity: Callable[[str], URIRef
     if param.kind == "entity":
         return resolve_entity(raw)
     if param.kind == "iri":
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
+        if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
             raise ParameterError(f"parameter {param.name}: {raw!r} is not an IRI")
         return URIRef(raw)
     if param.kind == "integer":
@@ -161,12 +168,7 @@ def find_query(spec: str, paths: DataPaths) -> NamedQuery:
     if path.suffix == ".rq" or path.exists():
         if not path.is_file():
             raise UnknownQuery(f"{spec}: no such query file")
-        text = path.read_text(encoding="utf-8")
-        try:
-            title, description, params = parse_header(text, str(path))
-        except QueryError:
-            title, description, params = path.stem, "", ()
-        return NamedQuery(path.stem, text, title, description, params, path)
+        return read_query(path, untitled=path.stem)
     close = difflib.get_close_matches(spec, list(named), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else "; 'spasmkg queries' lists them"
     raise UnknownQuery(f"no query named {spec!r}{hint}")
@@ -174,8 +176,5 @@ def find_query(spec: str, paths: DataPaths) -> NamedQuery:
 
 def adhoc_query(text: str) -> NamedQuery:
     """A query typed on the command line (``-e``); its parameters are whatever it declares."""
-    try:
-        title, description, params = parse_header(text, "-e")
-    except QueryError:
-        title, description, params = "ad-hoc query", "", ()
+    title, description, params = parse_header(text, "-e", untitled="ad-hoc query")
     return NamedQuery("-e", text, title, description, params)

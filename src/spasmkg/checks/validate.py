@@ -13,8 +13,9 @@ from rdflib.namespace import RDF, RDFS
 
 from spasmkg.ask.engines import OxigraphEngine
 from spasmkg.ask.library import quality_checks
-from spasmkg.ask.safety import inspect_query
+from spasmkg.ask.safety import check_read_only
 from spasmkg.checks.identifiers import mapping_violations
+from spasmkg.errors import DataError, QueryError
 from spasmkg.model.curie import curie
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import display_path, parse_turtle
@@ -84,7 +85,12 @@ def qc_violations(data: Graph, paths: DataPaths) -> Iterator[Violation]:
     """
     engine = OxigraphEngine(data)
     for check in quality_checks(paths):
-        for row in engine.run(inspect_query(check.text, check.name), {}).dicts():
+        try:  # a data folder's own checks are read-only too: no SERVICE, FROM or update
+            shape = check_read_only(check.text, f"queries/qc/{check.name}.rq", hints=False)
+        except QueryError as error:
+            yield Violation(f"qc:{check.name}", "-", f"the check itself is refused: {error}")
+            continue
+        for row in engine.run(shape, {}).dicts():
             focus = row.get("focus")
             message = row.get("message", check.title)
             yield Violation(f"qc:{check.name}", curie(focus) if focus else "-", str(message))
@@ -92,8 +98,15 @@ def qc_violations(data: Graph, paths: DataPaths) -> Iterator[Violation]:
 
 def passage_violations(data: Graph, article: Path) -> Iterator[Violation]:
     """Check that every cited span of the article still has the checksum recorded for it."""
-    raw = article.read_bytes()
-    text = raw.decode("utf-8")
+    try:
+        raw = article.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{article}: not UTF-8 text (byte {error.start}); give the article's text file"
+        ) from None
+    except OSError as error:
+        raise DataError(f"{article}: cannot read: {error.strerror}") from None
     recorded = data.value(SOURCE.article, SKGO.sha256)
     if recorded is not None and str(recorded) != hashlib.sha256(raw).hexdigest():
         yield Violation("article", str(article), "file checksum differs from source:article")

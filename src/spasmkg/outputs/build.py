@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from spasmkg.checks.validate import validate
-from spasmkg.errors import OutputError, ValidationFailed
+from spasmkg.errors import ValidationFailed
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
-from spasmkg.outputs.registry import MANIFEST, OUTPUTS
+from spasmkg.outputs.registry import OUTPUTS
 from spasmkg.outputs.report import Counts, count
+from spasmkg.outputs.swap import (
+    MANIFEST,
+    check_replaceable,
+    recover,
+    staging_folder,
+    swap_into_place,
+)
 from spasmkg.version import __version__
 
 StepCallback = Callable[[str], None]
@@ -57,28 +63,6 @@ def input_checksums(kg: KnowledgeGraph) -> dict[str, str]:
     return {str(path.relative_to(kg.root)): sha256(path) for path in kg.files}
 
 
-def check_replaceable(out: Path) -> None:
-    """Refuse to replace a folder that is not an earlier spasmkg build."""
-    if out.exists() and (
-        not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).exists())
-    ):
-        raise OutputError(
-            f"{out}: exists and is not a spasmkg build folder (no {MANIFEST}); "
-            "choose another --out or remove it"
-        )
-
-
-def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` so readers see the old build or the new, never a mix."""
-    if out.exists():
-        retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, retired)
-        os.replace(staging, out)
-        shutil.rmtree(retired)
-    else:
-        os.replace(staging, out)
-
-
 def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Counts:
     """Write every output of the registry into ``folder``."""
     for output in OUTPUTS.values():
@@ -103,6 +87,7 @@ def build(
     """
     step = on_step or (lambda _name: None)
     out = Path(out).resolve()
+    recover(out)
     check_replaceable(out)
     step("load")
     kg = load(root)
@@ -114,7 +99,7 @@ def build(
             f"First: {sorted(report.violations)[0]} (run 'spasmkg validate' for all)"
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:

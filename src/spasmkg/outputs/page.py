@@ -11,6 +11,7 @@ the page with ``textContent``.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from spasmkg.errors import SpasmKGError
+from spasmkg.errors import OutputError, SpasmKGError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.records import Claim, Entity
 
@@ -29,6 +30,11 @@ TEMPLATE = "graph.html"
 DEFAULT_TITLE = "spasmkg: why muscles spasm"
 #: Above this many edges, edge labels are left to tooltips to keep the page readable.
 EDGE_LABEL_LIMIT = 400
+#: The longest label drawn on the canvas, and the longest text in a panel.
+LABEL_LIMIT = 60
+TEXT_LIMIT = 5_000
+#: Direction overrides, isolates and marks, and control characters other than tab and newline.
+UNSHOWABLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -90,18 +96,42 @@ def select(
     )
 
 
-def node_info(entity: Entity) -> dict[str, Any]:
+def shown(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Text as the page may show it: no direction overrides or control characters, and bounded.
+
+    A 50 KB label would shrink the drawing to a dot, a 10 MB definition freeze the tab, and a
+    right-to-left override show ``gnp.exe`` as ``exe.png``.
+    """
+    clean = UNSHOWABLE.sub("", text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def shown_data(value: Any) -> Any:
+    """Every string of a nested structure made safe to show (see :func:`shown`)."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {key: shown_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown_data(item) for item in value]
+    return value
+
+
+def node_info(entity: Entity) -> Any:
     """What the details panel shows for a node."""
-    return {
-        "curie": entity.curie,
-        "iri": entity.iri,
-        "kind_label": entity.kind_label,
-        "definition": entity.definition,
-        "synonyms": list(entity.synonyms),
-        "identifiers": [
-            {"curie": i.curie, "iri": i.iri, "vocabulary": i.vocabulary} for i in entity.identifiers
-        ],
-    }
+    return shown_data(
+        {
+            "curie": entity.curie,
+            "iri": entity.iri,
+            "kind_label": entity.kind_label,
+            "definition": entity.definition,
+            "synonyms": list(entity.synonyms),
+            "identifiers": [
+                {"curie": i.curie, "iri": i.iri, "vocabulary": i.vocabulary}
+                for i in entity.identifiers
+            ],
+        }
+    )
 
 
 def build_network(selection: Selection) -> Any:
@@ -113,14 +143,14 @@ def build_network(selection: Selection) -> Any:
         height="100%",
         width="100%",
         directed=True,
-        heading=selection.heading,
+        heading=shown(selection.heading, 200),
         cdn_resources="in_line",
     )
     for entity in selection.entities:
         kind = style["kinds"].get(entity.kind, style["default_kind"])
         net.add_node(
             entity.curie,
-            label=entity.label,
+            label=shown(entity.label, LABEL_LIMIT),
             shape=kind["shape"],
             color=kind["color"],
             kind=entity.kind,
@@ -133,11 +163,11 @@ def build_network(selection: Selection) -> Any:
             claim.subject.curie,
             claim.object.curie,
             id=claim.curie,
-            label=claim.predicate.label if show_labels else None,
+            label=shown(claim.predicate.label, LABEL_LIMIT) if show_labels else None,
             color=group["color"],
             dashes=group["dashes"],
             arrows="to",
-            info={"relation": claim.predicate.label, "claims": [claim.as_dict()]},
+            info=shown_data({"relation": claim.predicate.label, "claims": [claim.as_dict()]}),
         )
     net.options = page_options(len(selection.entities))
     return net
@@ -236,7 +266,13 @@ def write_page(
     :raises UnknownEntity: ``focus`` names no entity; nothing is written.
     """
     selection = select(kg, focus, depth, title)
-    path.write_text(render_selection(selection), encoding="utf-8")
+    page = render_selection(selection)
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: the folder {path.parent} does not exist")
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
     return selection
 
 

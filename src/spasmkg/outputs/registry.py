@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.outputs import network, rdf, report
 from spasmkg.outputs.page import page_bytes
+from spasmkg.outputs.swap import MANIFEST
 
 Writer = Callable[[KnowledgeGraph], bytes]
-#: The checksums of a build, written last, over every other file.
-MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)

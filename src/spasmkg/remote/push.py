@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spasmkg.errors import DataError, EndpointError, UsageError
+from spasmkg.remote import lock
 from spasmkg.remote.client import SparqlClient, basic_or_digest
 
 log = logging.getLogger(__name__)
@@ -96,14 +97,6 @@ class GraphStore:
         """Append N-Triples to a named graph."""
         self.client.add_to_graph(self.endpoints.store, graph, ntriples, what)
 
-    def graphs_starting_with(self, prefix: str, what: str) -> list[str]:
-        """Named graphs whose IRI starts with a prefix."""
-        rows = self.select(
-            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}',
-            what,
-        )
-        return sorted(row["g"]["value"] for row in rows if "g" in row)
-
     def count(self, graph: str, what: str) -> int:
         """Number of triples in a named graph."""
         rows = self.select(
@@ -130,47 +123,61 @@ def push(
     *,
     batch_size: int = 5000,
     sample_size: int = 25,
-    on_batch: Callable[[int, int], None] | None = None,
+    wait: float = 60.0,
+    on_progress: Callable[[str], None] | None = None,
 ) -> PushReport:
     """Replace ``graph`` in the store with exactly these triples, or fail and leave it as it was.
 
+    The push takes the target's lock (waiting up to ``wait`` seconds for another push), fills
+    a staging graph of its own, checks it, moves it onto the target and checks again. It drops
+    nothing but its own staging graph, and that of a push whose lock has expired.
+
     :param ntriples: the triples, one N-Triples statement per line.
-    :param on_batch: called with (batch number, number of batches) after each batch.
-    :raises EndpointError: a batch or the verification failed; the message says which and why.
+    :param on_progress: called with a line for each step and batch.
+    :raises EndpointError: a step failed; the message says which and why.
     """
     if not IRI.fullmatch(graph):
         raise UsageError(f"{graph!r} is not an absolute IRI for the target graph")
     lines = sorted({line for line in ntriples.splitlines() if line.strip()})
     if not lines:
         raise DataError("nothing to push: the graph is empty")
+    say = on_progress or (lambda _: None)
     batches = [lines[i : i + batch_size] for i in range(0, len(lines), batch_size)]
-    staging_prefix = f"{graph.rstrip('/')}/staging-"
-    staging = staging_prefix + uuid.uuid4().hex[:12]
-    for leftover in store.graphs_starting_with(
-        staging_prefix, "looking for staging graphs of an interrupted push"
-    ):
-        store.update(
-            f"DROP SILENT GRAPH <{leftover}>", "removing the staging graph of an interrupted push"
-        )
+    staging = f"{graph.rstrip('/')}/staging-{uuid.uuid4().hex}"
+    say(f"locking <{graph}>")
+    lock.acquire(store, graph, staging, wait=wait, on_wait=say)
     try:
         for number, batch in enumerate(batches, start=1):
             first = (number - 1) * batch_size + 1
             what = f"batch {number} of {len(batches)} (triples {first}-{first + len(batch) - 1})"
             store.add(staging, "\n".join(batch) + "\n", what)
-            if on_batch:
-                on_batch(number, len(batches))
+            say(f"[{number}/{len(batches)}] batch sent")
+        say("verifying the staging graph")
         verify(store, staging, lines, sample_size, "staging graph")
-        store.update(
-            f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>", "replacing the target graph"
-        )
+        say("moving it onto the target")
+        move_into_place(store, staging, graph)
+        say("verifying the target graph")
+        checked = verify(store, graph, lines, sample_size, "target graph")
     except BaseException:
         try:
-            store.update(f"DROP SILENT GRAPH <{staging}>", "removing the staging graph")
+            store.update(f"DROP SILENT GRAPH <{staging}>", "removing this push's staging graph")
         except EndpointError as cleanup:
             log.warning("could not remove the staging graph %s: %s", staging, cleanup)
         raise
-    checked = verify(store, graph, lines, sample_size, "target graph")
+    finally:
+        try:
+            lock.release(store, staging)
+        except EndpointError as cleanup:
+            log.warning("could not release the lock of %s: %s", staging, cleanup)
     return PushReport(graph, len(lines), len(batches), checked)
+
+
+def move_into_place(store: GraphStore, staging: str, graph: str) -> None:
+    """Replace the target by the staging graph in one update.
+
+    Not ``MOVE SILENT``: were the staging graph gone, that would empty the target and succeed.
+    """
+    store.update(f"MOVE GRAPH <{staging}> TO GRAPH <{graph}>", "replacing the target graph")
 
 
 def verify(store: GraphStore, graph: str, lines: Sequence[str], sample_size: int, name: str) -> int:
@@ -196,8 +203,10 @@ def connect(
     password: str | None = None,
     token: str | None = None,
     timeout: float = 60.0,
+    on_retry: Callable[[str], None] | None = None,
 ) -> GraphStore:
     """A store of a known kind at a base URL, with the authentication that kind expects."""
     endpoints = StoreEndpoints.from_base(base, kind)
     auth = basic_or_digest(user, password, digest=LAYOUTS[kind].digest_auth)
-    return GraphStore(endpoints, SparqlClient(auth=auth, token=token, timeout=timeout))
+    client = SparqlClient(auth=auth, token=token, timeout=timeout, on_retry=on_retry)
+    return GraphStore(endpoints, client)

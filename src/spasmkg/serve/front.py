@@ -19,7 +19,7 @@ from typing import Any
 
 from spasmkg.ask.lexer import outline
 from spasmkg.errors import QueryRefused
-from spasmkg.serve.pool import Job, QueryTimedOut, WorkerPool
+from spasmkg.serve.pool import Job, QueryTimedOut, WorkerFailed, WorkerPool
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -126,7 +126,7 @@ class Front:
             if message["type"] == "lifespan.startup":
                 try:
                     await self.pool.start()
-                except Exception as error:  # any failure to start is reported, not raised
+                except (WorkerFailed, asyncio.TimeoutError, OSError) as error:
                     self.startup_error = f"{type(error).__name__}: {error}"
                     self.pool.close()
                     await send({"type": "lifespan.startup.failed", "message": self.startup_error})

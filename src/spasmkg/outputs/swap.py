@@ -1,0 +1,117 @@
+"""Putting a finished build in place: only over an earlier build, and with no moment without one.
+
+A build is written into a staging folder beside the output and then exchanged with it in one
+``renameat2(RENAME_EXCHANGE)`` call, so a reader polling the output always finds a whole build,
+old or new. Where the kernel or file system cannot exchange, two renames are used, and a build
+that was killed between them is restored by the next. Staging folders of killed builds are
+removed. A folder is replaced only if it is provably a spasmkg build and holds nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from spasmkg.errors import OutputError
+from spasmkg.system import process_alive
+
+#: The checksums of a build, written last, over every other file.
+MANIFEST = "manifest.json"
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def staging_folder(out: Path) -> Path:
+    """This process's staging folder for an output folder."""
+    return out.with_name(f".{out.name}.tmp-{os.getpid()}")
+
+
+def leftovers(out: Path) -> list[tuple[Path, str]]:
+    """Staging (``tmp``) and retired (``old``) folders of builds whose process is gone."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(\d+)")
+    found = []
+    for path in sorted(out.parent.glob(f".{out.name}.*")) if out.parent.is_dir() else []:
+        match = pattern.fullmatch(path.name)
+        if match and path.is_dir() and not process_alive(int(match.group(2))):
+            found.append((path, match.group(1)))
+    return found
+
+
+def recover(out: Path) -> None:
+    """Restore a build lost between two renames, then remove what killed builds left behind."""
+    for path, kind in leftovers(out):
+        if kind == "old" and not out.exists():
+            os.replace(path, out)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def listed_files(folder: Path) -> set[str] | None:
+    """The files a build's manifest lists, or None when the folder holds no valid manifest."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or "spasmkg" not in manifest:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(isinstance(n, str) and "/" not in n for n in files):
+        return None
+    return set(files)
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace anything but an empty folder or an earlier build holding nothing else.
+
+    :raises OutputError: the path is a file, or a folder that is not (only) a spasmkg build.
+    """
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a build folder; choose another --out")
+    present = {path.name for path in out.iterdir()}
+    if not present:
+        return
+    listed = listed_files(out)
+    if listed is None:
+        raise OutputError(
+            f"{out}: is not a spasmkg build (no valid {MANIFEST}); choose another --out or remove it"
+        )
+    extra = sorted(present - listed - {MANIFEST})
+    if extra:
+        shown = ", ".join(extra[:5]) + (" ..." if len(extra) > 5 else "")
+        raise OutputError(
+            f"{out}: holds files that are not part of its build ({shown}); "
+            "remove them or choose another --out"
+        )
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step, if the kernel and file system can (Linux 3.15+)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Make ``staging`` the output; the path holds a whole build at every instant."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    if exchange(staging, out):
+        shutil.rmtree(staging)  # now the earlier build
+        return
+    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, retired)
+    os.replace(staging, out)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(retired)
