@@ -97,3 +97,52 @@ class Listener:
         """Stop serving."""
         self.server.shutdown()
         self.server.server_close()
+
+
+class Stalling:
+    """A loopback server that accepts connections and then stalls: it says nothing at all, or
+    it sends an answer's headers and then one byte a second."""
+
+    def __init__(self, drip: bool) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.drip = drip
+        self.closed = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        import threading
+
+        while not self.closed.is_set():
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.stall, args=(connection,), daemon=True).start()
+
+    def stall(self, connection: object) -> None:
+        import socket
+
+        assert isinstance(connection, socket.socket)
+        with connection:
+            connection.recv(65536)
+            if self.drip:
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    b"Content-Length: 100000\r\n\r\n"
+                )
+            while not self.closed.wait(1.0):
+                if self.drip:
+                    try:
+                        connection.sendall(b" ")
+                    except OSError:
+                        return
+
+    def close(self) -> None:
+        self.closed.set()
+        self.sock.close()

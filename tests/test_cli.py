@@ -143,3 +143,28 @@ def test_fmt_keeps_the_header_of_a_file_with_a_byte_order_mark(data_copy: Path) 
     assert result.returncode == 0, result.stderr
     assert path.read_text() == text, "the header kept, the mark dropped"
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_dripping_or_silent_endpoint_cannot_hold_a_command() -> None:
+    """Defect: remote calls timed out per socket read, so a server dripping a byte every few
+    seconds held ``query --endpoint`` for ever, and a silent one held ``push`` for 4 minutes."""
+    import time
+
+    from tests.helpers import Stalling
+
+    for drip in (True, False):
+        server = Stalling(drip=drip)
+        try:
+            started = time.monotonic()
+            line = one_line_error(
+                "query", "-e", "ASK {}", "--endpoint", server.url, "--timeout", "2", code=5
+            )
+            assert "no complete answer" in line and "within 2 s" in line
+            base = server.url.removesuffix("/sparql")
+            result = run_entry_point("push", "--endpoint", base, "--timeout", "2")
+            assert result.returncode == 5 and "Traceback" not in result.stderr
+            assert result.stderr.splitlines()[0] == "locking <https://w3id.org/spasmkg/graph/all>"
+            assert "no complete answer" in result.stderr.splitlines()[-1]
+        finally:
+            server.close()
+        assert time.monotonic() - started < 20

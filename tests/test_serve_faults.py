@@ -317,3 +317,21 @@ def test_frames_are_reassembled_from_any_pieces() -> None:
     frames = Frames()
     messages = [m for byte in range(len(stream)) for m in frames.feed(stream[byte : byte + 1])]
     assert messages == [b"first", b"x" * 70_000]
+
+
+def test_a_repeated_query_is_answered_from_memory(nquads: bytes) -> None:
+    """The served graph never changes, so a repeated query's answer is kept: it is answered
+    even while the only worker is busy."""
+    config = FrontConfig(timeout=3.0, max_concurrency=1)
+    with (
+        Server(nquads, port=0, config=config, workers=1) as server,
+        concurrent.futures.ThreadPoolExecutor(2) as pool,
+    ):
+        first = get_url(server.url, "SELECT ?s WHERE { ?s a ?kind } LIMIT 3")
+        busy = pool.submit(get_url, server.url, SLOW)
+        time.sleep(0.5)
+        started = time.monotonic()
+        again = get_url(server.url, "SELECT ?s WHERE { ?s a ?kind } LIMIT 3")
+        assert time.monotonic() - started < 1.0 and not busy.done()
+        assert again[:2] == first[:2] and again[0] == 200
+        assert busy.result()[0] == 504

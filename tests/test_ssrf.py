@@ -146,7 +146,8 @@ def test_a_worker_has_no_network_even_if_a_check_failed(
         pool = WorkerPool(render(kg, "nquads"), 1)
         await pool.start()
         try:
-            answer = await pool.run(Job(payloads(listener.url)["plain"]), 10.0, asyncio.Event())
+            never = asyncio.get_running_loop().create_future()
+            answer = await pool.run(Job(payloads(listener.url)["plain"]), 10.0, never)
         finally:
             pool.close()
         return pool.isolated, answer

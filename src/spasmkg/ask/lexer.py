@@ -44,7 +44,9 @@ TOKEN = re.compile(
 UPDATE_WORDS = frozenset(
     {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 )
-OPENING = {"{": "}", "(": ")", "[": "]"}
+#: Any of the words the lexer looks for, wherever it stands: a text without one is plain.
+KEYWORDS = re.compile(r"\b(?:" + "|".join(sorted(UPDATE_WORDS | {"from"})) + r")\b")
+SURROGATE = re.compile("[\ud800-\udfff]")
 #: Bounds on the work a query may ask of a parser: terms, and depth of nested groups.
 MAX_TOKENS = 20_000
 MAX_DEPTH = 48
@@ -79,7 +81,7 @@ def normalise(text: str) -> str:
     :raises QueryRefused: an escape that is no character, one that spells another escape, or
         a lone surrogate in the text.
     """
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+    if SURROGATE.search(text):
         raise QueryRefused("the query contains a lone surrogate, which is not a character")
     if "\\u" not in text and "\\U" not in text:
         return text
@@ -87,6 +89,19 @@ def normalise(text: str) -> str:
     if ESCAPE.search(decoded):
         raise QueryRefused("a codepoint escape that spells another escape is refused")
     return decoded
+
+
+def plain(text: str) -> bool:
+    """True when a text cannot hold a SERVICE, an update or FROM, nor exceed the bounds, so it
+    needs no tokens read: no word that could be one anywhere in it (strings included), fewer
+    characters than the term limit, and fewer opening brackets than the depth limit."""
+    folded = text.casefold()
+    return (
+        len(text) <= MAX_TOKENS
+        and "service" not in folded
+        and not KEYWORDS.search(folded)
+        and text.count("{") + text.count("(") + text.count("[") <= MAX_DEPTH
+    )
 
 
 def outline(text: str) -> Outline:
@@ -101,6 +116,8 @@ def outline(text: str) -> Outline:
         ``MAX_TOKENS`` terms, or groups nested deeper than ``MAX_DEPTH``.
     """
     normal = normalise(text)
+    if plain(normal):
+        return Outline(normal, (), (), False, 0, 0)
     services: list[str] = []
     updates: list[str] = []
     datasets = False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,9 @@ FORM = "application/x-www-form-urlencoded"
 READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
 #: An IRI a client may name as a graph of the dataset (the store fetches nothing).
 GRAPH_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+#: Answers kept for repeated queries: at most this many bytes in all, and per answer.
+CACHE_BYTES = 64 * 1024 * 1024
+CACHE_ENTRY = 1024 * 1024
 #: A body larger than the cap is read (and thrown away) up to this size before the 413, so the
 #: client gets the answer instead of a connection reset.
 DRAIN_LIMIT = 1_000_000
@@ -112,6 +116,8 @@ class Front:
         self.waiting = 0
         self.per_client: dict[str, int] = {}
         self.startup_error = ""
+        self.answers: OrderedDict[Job, tuple[int, str, bytes]] = OrderedDict()
+        self.cached_bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -282,7 +288,13 @@ class Front:
         client = (scope.get("client") or ("?", 0))[0]
         try:
             job = self.checked(await self.parameters(scope, receive))
-            status, content_type, body = await self.answer(job, client, receive)
+            cached = self.answers.get(job)
+            if cached is not None:
+                self.answers.move_to_end(job)
+                status, content_type, body = cached
+            else:
+                status, content_type, body = await self.answer(job, client, receive)
+                self.remember(job, (status, content_type, body))
         except Refused as refusal:
             close = refusal.status in (408, 413)
             await self.respond(
@@ -293,6 +305,17 @@ class Front:
             return  # the client hung up; its query was stopped
         await self.respond(scope, send, status, content_type, body)
 
+    def remember(self, job: Job, answer: tuple[int, str, bytes]) -> None:
+        """Keep a successful answer: the graph never changes while it is served, so the same
+        job always has the same answer. The oldest answers go first beyond the cache's size."""
+        if answer[0] != 200 or len(answer[2]) > CACHE_ENTRY:
+            return
+        self.answers[job] = answer
+        self.cached_bytes += len(answer[2])
+        while self.cached_bytes > CACHE_BYTES:
+            _, (_, _, old) = self.answers.popitem(last=False)
+            self.cached_bytes -= len(old)
+
     async def answer(self, job: Job, client: str, receive: Receive) -> tuple[int, str, bytes]:
         """Run a job within the limits: queue, per-client, concurrency, time-out, hang-up."""
         if self.waiting >= self.config.max_waiting:
@@ -302,15 +325,14 @@ class Front:
                 429, f"more than {self.config.max_per_client} queries at once from one client"
             )
         self.per_client[client] = self.per_client.get(client, 0) + 1
-        hung_up = asyncio.Event()
-        watcher = asyncio.ensure_future(self.watch(receive, hung_up))
+        hung_up = asyncio.ensure_future(self.disconnected(receive))
         self.waiting += 1
         queued = True
         try:
             async with self.slots:
                 self.waiting -= 1
                 queued = False
-                if hung_up.is_set():
+                if hung_up.done():
                     raise asyncio.CancelledError("the client hung up")
                 result = await self.pool.run(job, self.config.timeout, hung_up)
         except QueryTimedOut as error:
@@ -318,17 +340,14 @@ class Front:
         finally:
             if queued:
                 self.waiting -= 1
-            watcher.cancel()
+            hung_up.cancel()
             self.per_client[client] -= 1
             if not self.per_client[client]:
                 del self.per_client[client]
         return result.status, result.content_type, result.body
 
     @staticmethod
-    async def watch(receive: Receive, hung_up: asyncio.Event) -> None:
-        """Set the event when the client disconnects."""
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                hung_up.set()
-                return
+    async def disconnected(receive: Receive) -> None:
+        """Return when the client disconnects."""
+        while (await receive())["type"] != "http.disconnect":
+            pass

@@ -351,8 +351,8 @@ class WorkerPool:
                 return worker
             self.retire(worker)
 
-    async def run(self, job: Job, timeout: float, hung_up: asyncio.Event) -> Answer:
-        """Answer a job within ``timeout`` seconds, or stop it when the client hangs up.
+    async def run(self, job: Job, timeout: float, hung_up: asyncio.Future[Any]) -> Answer:
+        """Answer a job within ``timeout`` seconds, or stop it when ``hung_up`` completes.
 
         :raises QueryTimedOut: it ran too long (its worker was replaced).
         :raises asyncio.CancelledError: the client hung up (its worker was replaced).
@@ -363,17 +363,14 @@ class WorkerPool:
         except OSError:
             self.retire(worker)
             return Answer(503, "text/plain", b"a query worker was restarting; try again\n")
-        gone: asyncio.Future[Any] = asyncio.ensure_future(hung_up.wait())
         try:
-            futures: set[asyncio.Future[Any]] = {pending, gone}
+            futures: set[asyncio.Future[Any]] = {pending, hung_up}
             done, _ = await asyncio.wait(
                 futures, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
             )
         except asyncio.CancelledError:
             self.retire(worker)
             raise
-        finally:
-            gone.cancel()
         if pending in done and pending.result():
             self.idle.put_nowait(worker)
             return Answer.decode(pending.result())
@@ -385,7 +382,7 @@ class WorkerPool:
                 "text/plain",
                 f"the query stopped its worker (exit {code}); it was restarted\n".encode(),
             )
-        if gone in done:
+        if hung_up in done:
             raise asyncio.CancelledError("the client hung up")
         raise QueryTimedOut(f"query timed out after {timeout:g} s")
 
