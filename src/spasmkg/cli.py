@@ -163,22 +163,44 @@ def fmt(check: bool, data_root: Path | None) -> None:
     default="text",
     show_default=True,
 )
+@click.option(
+    "--claims/--no-claims",
+    default=True,
+    show_default=True,
+    help="Also show the claims the entity takes part in, each with its evidence "
+    "(direction, grade, population, citation and link).",
+)
 @data_option
-def lookup(term: str, output_format: str, data_root: Path | None) -> None:
+def lookup(term: str, output_format: str, claims: bool, data_root: Path | None) -> None:
     """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
     (HP:0003394, MESH:D013035, ICD10WHO:G35 or just G35, a MeSH or OBO IRI ...), and show
-    its identifiers in every vocabulary with resolvable IRIs. Exit 1 if nothing matches."""
+    its identifiers in every vocabulary with resolvable IRIs, then its claims and their
+    evidence. Exit 3 if nothing matches."""
     import json
 
-    from spasmkg.ask.lookup import format_entity
+    from spasmkg.ask.lookup import format_claims, format_entity
     from spasmkg.ask.lookup import lookup as find
+    from spasmkg.model.loader import load
 
-    entities = find(term, root=data_root)
+    kg = load(data_root)
+    entities = find(term, kg=kg)
     if output_format == "json":
-        records = [dict(e.as_dict(), matched_by=term) for e in entities]
+        records = [
+            dict(
+                e.as_dict(),
+                matched_by=term,
+                **({"claims": [c.as_dict() for c in kg.claims_about(e)]} if claims else {}),
+            )
+            for e in entities
+        ]
         click.echo(json.dumps(records, indent=1, ensure_ascii=False))
     else:
-        click.echo("\n\n".join(format_entity(e) for e in entities))
+        click.echo(
+            "\n\n".join(
+                format_entity(e) + ("\n" + format_claims(kg.claims_about(e)) if claims else "")
+                for e in entities
+            )
+        )
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:

@@ -13,6 +13,7 @@ from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.exceptions import ParserError
+from rdflib.namespace import XSD
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
@@ -152,8 +153,16 @@ def to_rdflib(term: Any) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return plain_or_typed(term.value, term.datatype.value)
     raise SpasmKGError(f"unsupported term from pyoxigraph: {term!r}")
+
+
+def plain_or_typed(value: str, datatype: str | None) -> Literal:
+    """A literal as rdflib writes it: RDF 1.1 makes xsd:string the type of a plain literal, so
+    both are one literal, and every engine's answer compares equal."""
+    if datatype in (None, str(XSD.string)):
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
 
 
 def to_oxigraph(term: Node) -> Any:
@@ -276,8 +285,7 @@ def json_term(value: dict[str, str]) -> Node:
         return BNode(value["value"])
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+    return plain_or_typed(value["value"], value.get("datatype"))
 
 
 class EndpointEngine:

@@ -1,4 +1,10 @@
-"""Causal and mechanistic chains between two entities, each step with its claims and evidence."""
+"""Causal and mechanistic chains between two entities, each step with its claims and evidence.
+
+Only claims that some evidence supports become steps. A chain is as sure as its weakest step,
+so chains are ranked by that step's evidence (the grade its source gives, then the kind of
+evidence, then the claim's hedge) and the step is marked; refuting items are shown beside the
+supporting ones.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 
 from rdflib.namespace import SKOS
 
+from spasmkg.ask.citing import claim_lines
 from spasmkg.errors import UsageError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.namespaces import SKGO
@@ -34,13 +41,6 @@ CHAIN_RELATIONS = frozenset(
         SKOS.broader,
     )
 )
-#: From weakest to strongest; a chain is only as strong as its weakest step.
-MODALITY_ORDER = (str(SKGO.possible), str(SKGO.typical), str(SKGO.stated))
-
-
-def modality_rank(term: Term) -> int:
-    """Where a modality sits from weakest (0) to strongest."""
-    return MODALITY_ORDER.index(term.iri) if term.iri in MODALITY_ORDER else 0
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,19 @@ class Step:
     claims: tuple[Claim, ...]
 
     @property
+    def best(self) -> Claim:
+        """The surest of the step's claims."""
+        return max(self.claims, key=lambda claim: claim.strength)
+
+    @property
+    def strength(self) -> tuple[int, int, int, int]:
+        """The strength of the step's surest claim (see :attr:`Claim.strength`)."""
+        return self.best.strength
+
+    @property
     def modality(self) -> Term:
-        """The strongest modality among the step's claims."""
-        return max((claim.modality for claim in self.claims), key=modality_rank)
+        """The modality of the step's surest claim."""
+        return self.best.modality
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -67,6 +77,7 @@ class Step:
             "object": self.object.curie,
             "object_label": self.object.label,
             "modality": self.modality.name,
+            "strength": list(self.strength),
             "claims": [claim.as_dict() for claim in self.claims],
         }
 
@@ -78,9 +89,19 @@ class Chain:
     steps: tuple[Step, ...] = field(default_factory=tuple)
 
     @property
+    def weakest(self) -> int:
+        """The index of the least sure step (the first of equals)."""
+        return min(range(len(self.steps)), key=lambda index: self.steps[index].strength)
+
+    @property
+    def strength(self) -> tuple[int, int, int, int]:
+        """The strength of the weakest step: what the whole chain can claim."""
+        return self.steps[self.weakest].strength
+
+    @property
     def modality(self) -> Term:
-        """The weakest modality along the chain, taking each step's strongest claim."""
-        return min((step.modality for step in self.steps), key=modality_rank)
+        """The modality of the weakest step."""
+        return self.steps[self.weakest].modality
 
     @property
     def route(self) -> str:
@@ -93,6 +114,8 @@ class Chain:
         """Plain data for JSON output."""
         return {
             "modality": self.modality.curie,
+            "strength": list(self.strength),
+            "weakest_step": self.weakest,
             "steps": [step.as_dict() for step in self.steps],
         }
 
@@ -107,7 +130,7 @@ class Explainer:
         self.kg = kg
         self.edges: dict[str, dict[Edge, list[Claim]]] = {}
         for claim in kg.claims:
-            if claim.predicate.iri in CHAIN_RELATIONS:
+            if claim.predicate.iri in CHAIN_RELATIONS and claim.support:
                 targets = self.edges.setdefault(claim.subject.iri, {})
                 targets.setdefault((claim.predicate.iri, claim.object.iri), []).append(claim)
 
@@ -147,7 +170,7 @@ class Explainer:
             Chain(tuple(self.step(*edge) for edge in path))
             for path in self.paths(start.iri, goal.iri, max_length)
         ]
-        return sorted(chains, key=lambda c: (len(c.steps), [s.object.label for s in c.steps]))
+        return sorted(chains, key=chain_order)
 
 
 def explain(kg: KnowledgeGraph, source: str, target: str, max_length: int = 4) -> list[Chain]:
@@ -161,27 +184,32 @@ def explain(kg: KnowledgeGraph, source: str, target: str, max_length: int = 4) -
     return Explainer(kg).explain(source, target, max_length)
 
 
-def claim_line(claim: Claim) -> str:
-    """One claim behind a step: modality, context, mechanism, evidence and sources."""
-    context = f"; in {claim.context.label}" if claim.context else ""
-    mechanism = (
-        f"; through {', '.join(m.label for m in claim.mechanism)}" if claim.mechanism else ""
+def chain_order(chain: Chain) -> tuple[tuple[int, ...], int, list[str]]:
+    """Surest weakest step first, then shorter, then by the labels along the way."""
+    return (
+        tuple(-rank for rank in chain.strength),
+        len(chain.steps),
+        [step.object.label for step in chain.steps],
     )
-    evidence = "; ".join(sorted({item.evidence_type.label for item in claim.evidence}))
-    sources = ", ".join(source.curie for source in claim.sources)
-    return f"     - {claim.modality.name}{context}{mechanism}; {evidence}; source: {sources}"
 
 
 def format_chains(chains: list[Chain], source: str, target: str) -> str:
-    """Chains as text: each chain on one line, then its steps with their claims."""
+    """Chains as text, surest first: the route, then each step's claims and evidence, the
+    weakest step marked."""
     if not chains:
-        return f"no chain from {source} to {target} (try a larger --max-length)\n"
-    lines = [f"{len(chains)} chain{'s' if len(chains) != 1 else ''} from {source} to {target}:"]
+        return (
+            f"no chain from {source} to {target} that evidence supports"
+            " (try a larger --max-length)\n"
+        )
+    lines = [
+        f"{len(chains)} chain{'s' if len(chains) != 1 else ''} from {source} to {target},"
+        " surest first (+ supports, - refutes, ? inconclusive):"
+    ]
     for number, chain in enumerate(chains, start=1):
         lines.append(f"\n{number}. {chain.route}   ({chain.modality.name})")
-        for step in chain.steps:
-            lines.append(f"   {step.subject.label} {step.relation.label} {step.object.label}")
+        for index, step in enumerate(chain.steps):
+            mark = "   <- weakest step" if index == chain.weakest and len(chain.steps) > 1 else ""
+            lines.append(f"   step {index + 1}{mark}")
             for claim in step.claims:
-                lines.append(claim_line(claim))
-                lines.append(f"       {claim.note}")
+                lines += claim_lines(claim, indent="     ")
     return "\n".join(lines) + "\n"

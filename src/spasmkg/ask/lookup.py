@@ -1,12 +1,14 @@
-"""``spasmkg lookup``: an entity by any of its names, shown with its identifiers everywhere."""
+"""``spasmkg lookup``: an entity by any of its names, shown with its identifiers everywhere and
+the claims it takes part in, each with its evidence."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from spasmkg.ask.citing import claim_lines
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
-from spasmkg.model.records import Entity
+from spasmkg.model.records import Claim, Entity
 
 
 def lookup(
@@ -25,7 +27,8 @@ def lookup(
 
 def format_entity(entity: Entity) -> str:
     """An entity and its identifiers as aligned text, for the terminal."""
-    lines = [f"{entity.curie}  {entity.label}  ({entity.kind})", f"  {entity.iri}"]
+    urgency = f", {entity.urgency}" if entity.urgency else ""
+    lines = [f"{entity.curie}  {entity.label}  ({entity.kind}{urgency})", f"  {entity.iri}"]
     if entity.definition:
         lines.append(f"  {entity.definition}")
     if entity.synonyms:
@@ -36,4 +39,14 @@ def format_entity(entity: Entity) -> str:
         for item in entity.identifiers:
             label = f"  {item.label}" if item.label else ""
             lines.append(f"    {item.predicate:<17} {item.curie:<{width}}  {item.iri}{label}")
+    return "\n".join(lines)
+
+
+def format_claims(claims: tuple[Claim, ...]) -> str:
+    """The claims an entity takes part in, each with every evidence item."""
+    if not claims:
+        return "  claims: none"
+    lines = [f"  claims ({len(claims)}; + supports, - refutes, ? inconclusive):"]
+    for claim in claims:
+        lines += claim_lines(claim, indent="    ")
     return "\n".join(lines)

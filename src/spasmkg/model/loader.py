@@ -1,9 +1,10 @@
 """Strict loading of the ontology and curated graph, and materialisation of claims.
 
-Curators write every edge between entities as a claim (an ``rdf:Statement`` with its source
-and evidence). The loader adds the plain ``subject predicate object`` triple of each claim to
-a separate *inferred* graph, so simple queries stay simple while users can always tell what
-was written from what was derived.
+Curators write every edge between entities as a claim (an ``rdf:Statement`` with its
+evidence items). The loader adds a plain ``subject predicate object`` triple for each claim
+that can have one without saying more than the claim (see :func:`plain_predicate`) to a
+separate *inferred* graph, so simple queries stay simple and never overstate, and users can
+always tell what was written from what was derived.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rdflib.term import Node
 
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
 from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
+from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
@@ -140,15 +142,19 @@ def check_terms(graph: Graph, path: Path, shown_as: str, declared: set[URIRef]) 
         )
 
 
-def materialise(asserted: Graph) -> Graph:
-    """The direct triple of every claim, kept apart from what curators wrote."""
+def materialise(asserted: Graph, ontology: Graph) -> Graph:
+    """The plain triple of every claim that can have one, kept apart from what curators wrote."""
+    hedged = dict(ontology.subject_objects(SKGO.hedgedForm))
     inferred = Graph(bind_namespaces="none")
     for claim in asserted.subjects(RDF.type, SKGO.Claim):
         subject = asserted.value(claim, RDF.subject)
         predicate = asserted.value(claim, RDF.predicate)
         obj = asserted.value(claim, RDF.object)
-        if subject is not None and isinstance(predicate, URIRef) and obj is not None:
-            inferred.add((subject, predicate, obj))
+        if subject is None or not isinstance(predicate, URIRef) or obj is None:
+            continue
+        plain = plain_predicate(asserted, claim, predicate, hedged)
+        if plain is not None:
+            inferred.add((subject, plain, obj))
     bind_prefixes(inferred, asserted)
     return inferred
 
@@ -187,7 +193,7 @@ def load(root: Path | str | None = None) -> KnowledgeGraph:
         paths=paths,
         ontology=ontology,
         asserted=asserted,
-        inferred=materialise(asserted),
+        inferred=materialise(asserted, ontology),
         mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
         mapping_set=mapping_set,
         files=(paths.ontology_file, *files, *([paths.mappings_file] if mapping_set else [])),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
@@ -15,6 +17,7 @@ ECO = Namespace("http://purl.obolibrary.org/obo/ECO_")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
+EVIDENCE = Namespace(BASE + "evidence/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 #: Prefixes for spasmkg's own namespaces and the W3C vocabularies it uses, for short display.
@@ -22,6 +25,7 @@ SPASMKG_PREFIXES = {
     "skg": str(SKG),
     "skgo": BASE + "ontology/",
     "claim": str(CLAIM),
+    "evidence": str(EVIDENCE),
     "source": str(SOURCE),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -44,72 +48,135 @@ class SKGO(DefinedNamespace):
 
     _fail = True
     _NS = Namespace(BASE + "ontology/")
+    #: individuals whose names are not Python identifiers (certainty grades)
+    _extras: ClassVar[list[str]] = [
+        "aan-level-a",
+        "aan-level-b",
+        "aan-level-c",
+        "aan-level-u",
+        "grade-high",
+        "grade-low",
+        "grade-moderate",
+        "grade-very-low",
+        "nasem-conclusive",
+        "nasem-insufficient",
+        "nasem-limited",
+        "nasem-moderate",
+        "nasem-substantial",
+        "recommendation-conditional",
+        "recommendation-strong",
+        "sort-a",
+        "sort-b",
+        "sort-c",
+    ]
 
     # classes
-    Entity: URIRef
-    Condition: URIRef
-    PhysiologicalState: URIRef
-    Disease: URIRef
-    Injury: URIRef
     Activity: URIRef
-    Population: URIRef
-    Nutrient: URIRef
-    MedicationClass: URIRef
-    Medication: URIRef
-    CompoundClass: URIRef
-    Compound: URIRef
-    Organism: URIRef
-    Receptor: URIRef
-    Enzyme: URIRef
-    Pathway: URIRef
-    BiologicalProcess: URIRef
-    Treatment: URIRef
-    Guidance: URIRef
-    WarningSign: URIRef
-    ClinicalCourse: URIRef
-    TreatmentApproach: URIRef
-    Claim: URIRef
-    Modality: URIRef
-    Source: URIRef
     Article: URIRef
     ArticleSection: URIRef
-    Passage: URIRef
+    BiologicalProcess: URIRef
+    Certainty: URIRef
+    Claim: URIRef
+    ClinicalCourse: URIRef
+    ClinicalFinding: URIRef
+    Compound: URIRef
+    CompoundClass: URIRef
+    Condition: URIRef
     Curation: URIRef
-    VocabularyRecord: URIRef
+    DatabaseRecord: URIRef
+    Direction: URIRef
+    Disease: URIRef
+    Entity: URIRef
+    Enzyme: URIRef
+    EvidenceItem: URIRef
+    Guidance: URIRef
+    Guideline: URIRef
+    Injury: URIRef
+    Medication: URIRef
+    MedicationClass: URIRef
+    Modality: URIRef
+    Nutrient: URIRef
+    Organism: URIRef
+    Passage: URIRef
+    Pathway: URIRef
+    PatientInformation: URIRef
+    PhysiologicalState: URIRef
+    Population: URIRef
+    ProductInformation: URIRef
+    Publication: URIRef
+    Receptor: URIRef
+    ReferenceWork: URIRef
+    RegulatorCommunication: URIRef
+    Source: URIRef
+    Treatment: URIRef
+    TreatmentApproach: URIRef
+    Urgency: URIRef
+    WarningSign: URIRef
 
-    # modalities
-    stated: URIRef
-    typical: URIRef
-    possible: URIRef
-
-    # relations between entities
+    # relations, claim and evidence qualifiers
     causes: URIRef
+    certainty: URIRef
     contributesTo: URIRef
     deficiencyOf: URIRef
-    requiredFor: URIRef
+    degrades: URIRef
+    direction: URIRef
+    evidenceType: URIRef
+    foundIn: URIRef
+    hasActiveIngredient: URIRef
     hasAdverseEffect: URIRef
-    treats: URIRef
-    relieves: URIRef
-    targets: URIRef
+    hasCourse: URIRef
+    hasEvidence: URIRef
+    hasMechanism: URIRef
+    hedgedForm: URIRef
+    inContext: URIRef
+    interactsWith: URIRef
+    managedBy: URIRef
+    mayBeRiskFactorFor: URIRef
+    mayCause: URIRef
+    mayContributeTo: URIRef
+    mayHaveAdverseEffect: URIRef
+    mayHaveCourse: URIRef
+    mayInteractWith: URIRef
+    mayRegulate: URIRef
+    mayRelieve: URIRef
+    mayTarget: URIRef
+    mayTreat: URIRef
+    modality: URIRef
     partOfPathway: URIRef
     regulates: URIRef
+    relieves: URIRef
+    requiredFor: URIRef
     riskFactorFor: URIRef
-    interactsWith: URIRef
-    hasActiveIngredient: URIRef
-    foundIn: URIRef
-    degrades: URIRef
-    managedBy: URIRef
     seekCareWhen: URIRef
-    hasCourse: URIRef
+    targets: URIRef
+    treats: URIRef
+    urgency: URIRef
 
-    # claim qualifiers
-    evidence: URIRef
-    hasMechanism: URIRef
-    inContext: URIRef
-    modality: URIRef
-
-    # source locators
-    charStart: URIRef
+    # literal-valued properties
     charEnd: URIRef
-    sha256: URIRef
+    charStart: URIRef
+    confirmed: URIRef
+    doi: URIRef
+    doseOrRoute: URIRef
     fileName: URIRef
+    finding: URIRef
+    jurisdiction: URIRef
+    measured: URIRef
+    part: URIRef
+    pmcid: URIRef
+    pmid: URIRef
+    population: URIRef
+    publishedIn: URIRef
+    rank: URIRef
+    readAt: URIRef
+    sha256: URIRef
+
+    # individuals: modalities, directions, urgencies
+    inconclusive: URIRef
+    possible: URIRef
+    refutes: URIRef
+    routine: URIRef
+    stated: URIRef
+    supports: URIRef
+    typical: URIRef
+    urgent: URIRef

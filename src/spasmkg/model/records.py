@@ -20,6 +20,7 @@ class Term:
     iri: str
     curie: str
     label: str
+    rank: int = 0
 
     @property
     def name(self) -> str:
@@ -52,6 +53,8 @@ class Entity:
     synonyms: tuple[str, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
     is_guidance: bool = False
+    #: for a warning sign, how soon its sources say to get care (``urgent`` or ``routine``)
+    urgency: str = ""
 
     @property
     def name(self) -> str:
@@ -63,6 +66,8 @@ class Entity:
         record = {
             key: getattr(self, key) for key in ("iri", "curie", "label", "kind", "definition")
         }
+        if self.urgency:
+            record["urgency"] = self.urgency
         record["synonyms"] = list(self.synonyms)
         record["identifiers"] = [identifier.__dict__ for identifier in self.identifiers]
         return record
@@ -93,8 +98,10 @@ class Source:
     @property
     def citation(self) -> str:
         """A one-line reference: authors, year, title, journal and identifiers."""
-        parts = [self.authors, f"({self.year})" if self.year else "", self.title or self.label]
-        head = " ".join(part for part in parts if part)
+        author = " ".join(
+            part for part in (self.authors, f"({self.year})" if self.year else "") if part
+        )
+        head = ". ".join(part for part in (author.rstrip("."), self.title or self.label) if part)
         ids = [f"PMID {self.pmid}" if self.pmid else "", f"doi:{self.doi}" if self.doi else ""]
         tail = "; ".join(item for item in [self.journal, *ids] if item)
         return f"{head}. {tail}" if tail else head
@@ -110,6 +117,7 @@ class Source:
 class EvidenceItem:
     """One source's evidence for a claim: what kind, which way, how sure, for whom."""
 
+    iri: str
     source: Source
     evidence_type: Term
     direction: str = "supports"
@@ -126,9 +134,15 @@ class EvidenceItem:
         """True when nobody but spasmkg's curators stand behind this item."""
         return self.source.kind == "Curation"
 
+    @property
+    def certainty_rank(self) -> int:
+        """The rank of the grade the source gives, 0 when it grades nothing."""
+        return self.certainty.rank if self.certainty else 0
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output: the source's citation inline, empty qualifiers left out."""
         record: dict[str, Any] = {
+            "item": self.iri,
             "source": self.source.curie,
             "source_kind": self.source.kind,
             "citation": self.source.citation,
@@ -137,6 +151,7 @@ class EvidenceItem:
             "evidence_type_label": self.evidence_type.label,
             "direction": self.direction,
             "certainty": self.certainty.name if self.certainty else None,
+            "certainty_label": self.certainty.label if self.certainty else None,
         }
         for key in ("finding", "part", "population", "dose_route", "jurisdiction", "measured"):
             if getattr(self, key):
@@ -159,6 +174,9 @@ class Claim:
     context: Entity | None = None
     mechanism: tuple[Entity, ...] = ()
     evidence: tuple[EvidenceItem, ...] = field(default=())
+    #: the relation of the claim's plain triple (the simple view), or None when a plain triple
+    #: would say more than the claim: one bound to a context, or with disputing evidence
+    plain: Term | None = None
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -169,6 +187,26 @@ class Claim:
     def rests_on_curators(self) -> bool:
         """True when every evidence item comes from the curators alone."""
         return all(item.rests_on_curators for item in self.evidence)
+
+    @property
+    def support(self) -> tuple[EvidenceItem, ...]:
+        """The items that back the claim."""
+        return tuple(item for item in self.evidence if item.direction == "supports")
+
+    @property
+    def disputes(self) -> tuple[EvidenceItem, ...]:
+        """The items that refute the claim or find the evidence inconclusive."""
+        return tuple(item for item in self.evidence if item.direction != "supports")
+
+    @property
+    def strength(self) -> tuple[int, int, int, int]:
+        """How sure the claim is, for ranking: 1 if no evidence disputes it, then its best
+        supporting item's certainty and evidence-type ranks, then its modality's rank (all 0
+        without support)."""
+        if not self.support:
+            return (0, 0, 0, 0)
+        best = max((item.certainty_rank, item.evidence_type.rank) for item in self.support)
+        return (int(not self.disputes), *best, self.modality.rank)
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -191,6 +229,7 @@ class Claim:
             "mechanism": [entity.curie for entity in self.mechanism],
             "mechanism_labels": [entity.label for entity in self.mechanism],
             "note": self.note,
+            "simple_view": self.plain.curie if self.plain else None,
             "graph": self.graph,
             "evidence": [item.as_dict() for item in self.evidence],
         }

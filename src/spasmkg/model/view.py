@@ -15,8 +15,19 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from spasmkg.model.curie import curie, prefix_map
+from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.namespaces import ASSERTED_GRAPH, SKGO
-from spasmkg.model.records import Claim, Entity, EvidenceItem, Identifier, Source, Term
+from spasmkg.model.records import (
+    DIRECTIONS as DIRECTION_ORDER,
+)
+from spasmkg.model.records import (
+    Claim,
+    Entity,
+    EvidenceItem,
+    Identifier,
+    Source,
+    Term,
+)
 from spasmkg.model.sssom import MappingSet
 
 #: Mapping relations in the order lookups list them: closest first.
@@ -76,8 +87,11 @@ class ClassTree:
         return text(self.ontology, term, RDFS.label) or curie(term)
 
     def term(self, node: Node) -> Term:
-        """An ontology term as a record."""
-        return Term(str(node), curie(node), self.label(node))
+        """An ontology term as a record, with its rank where it has one."""
+        rank = self.ontology.value(node, SKGO.rank)
+        return Term(
+            str(node), curie(node), self.label(node), int(str(rank)) if rank is not None else 0
+        )
 
 
 def identifiers(mapping_set: MappingSet | None) -> dict[str, tuple[Identifier, ...]]:
@@ -125,8 +139,18 @@ def read_entities(
             synonyms=tuple(sorted(str(a) for a in asserted.objects(node, SKOS.altLabel))),
             identifiers=links.get(name, ()),
             is_guidance=kind in guidance_classes,
+            urgency=curie(urgency).partition(":")[2]
+            if (urgency := asserted.value(node, SKGO.urgency)) is not None
+            else "",
         )
     return entities
+
+
+def resolvable(pmid: str, doi: str) -> str:
+    """A page a reader can open for a publication: its DOI, else its PubMed record."""
+    if doi:
+        return f"https://doi.org/{doi}"
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else ""
 
 
 def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
@@ -135,8 +159,8 @@ def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
     sources = {}
     for node in sorted({n for c in classes for n in asserted.subjects(RDF.type, c)}, key=str):
         kind = tree.kind(asserted.objects(node, RDF.type), classes)
-        link = asserted.value(node, RDFS.seeAlso)
         part_of = asserted.value(node, DCTERMS.isPartOf)
+        pmid, doi = text(asserted, node, SKGO.pmid), text(asserted, node, SKGO.doi)
         sources[str(node)] = Source(
             iri=str(node),
             curie=curie(node),
@@ -145,24 +169,60 @@ def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
             label=text(asserted, node, RDFS.label),
             definition=text(asserted, node, SKOS.definition),
             title=text(asserted, node, DCTERMS.title),
-            link=str(link) if link is not None else "",
+            authors=text(asserted, node, DCTERMS.creator),
+            year=text(asserted, node, DCTERMS.issued),
+            journal=text(asserted, node, SKGO.publishedIn),
+            pmid=pmid,
+            pmcid=text(asserted, node, SKGO.pmcid),
+            doi=doi,
+            link=text(asserted, node, RDFS.seeAlso) or resolvable(pmid, doi),
+            read_at=text(asserted, node, SKGO.readAt),
+            confirmed=text(asserted, node, SKGO.confirmed),
             part_of=str(part_of) if part_of is not None else "",
         )
     return sources
 
 
+def evidence_item(
+    asserted: Graph, item: Node, sources: Mapping[str, Source], tree: ClassTree
+) -> EvidenceItem | None:
+    """One evidence item, or None if it lacks its source, type or a direction of the closed
+    set (SHACL and QC report it)."""
+    source = sources.get(str(asserted.value(item, PROV.wasDerivedFrom)))
+    eco = asserted.value(item, SKGO.evidenceType)
+    direction = curie(asserted.value(item, SKGO.direction)).partition(":")[2]
+    if source is None or eco is None or direction not in DIRECTION_ORDER:
+        return None
+    certainty = asserted.value(item, SKGO.certainty)
+    return EvidenceItem(
+        iri=str(item),
+        source=source,
+        evidence_type=tree.term(eco),
+        direction=direction,
+        certainty=tree.term(certainty) if certainty is not None else None,
+        finding=text(asserted, item, SKGO.finding),
+        part=text(asserted, item, SKGO.part),
+        population=text(asserted, item, SKGO.population),
+        dose_route=text(asserted, item, SKGO.doseOrRoute),
+        jurisdiction=text(asserted, item, SKGO.jurisdiction),
+        measured=text(asserted, item, SKGO.measured),
+    )
+
+
 def evidence_items(
     asserted: Graph, claim: Node, sources: Mapping[str, Source], tree: ClassTree
 ) -> tuple[EvidenceItem, ...]:
-    """The evidence of a claim: one item per source and evidence type it cites."""
-    types = sorted(asserted.objects(claim, SKGO.evidence), key=str)
-    cited = sorted(asserted.objects(claim, PROV.wasDerivedFrom), key=str)
-    return tuple(
-        EvidenceItem(source=sources[str(source)], evidence_type=tree.term(eco))
-        for source in cited
-        if str(source) in sources
-        for eco in types
+    """The evidence of a claim: support first, then refutation, then the open; surest first."""
+    found = (
+        evidence_item(asserted, item, sources, tree)
+        for item in asserted.objects(claim, SKGO.hasEvidence)
     )
+    return tuple(sorted((item for item in found if item is not None), key=evidence_order))
+
+
+def evidence_order(item: EvidenceItem) -> tuple[int, int, str]:
+    """Where an item goes in its claim's list."""
+    return (DIRECTION_ORDER.index(item.direction), -item.certainty_rank, item.iri)
 
 
 def read_claims(
@@ -173,6 +233,7 @@ def read_claims(
 ) -> dict[str, Claim]:
     """Every claim between two known nodes, by IRI, sorted."""
     claims = {}
+    hedged = dict(tree.ontology.subject_objects(SKGO.hedgedForm))
     for node in sorted(asserted.subjects(RDF.type, SKGO.Claim), key=str):
         subject = entities.get(str(asserted.value(node, RDF.subject)))
         obj = entities.get(str(asserted.value(node, RDF.object)))
@@ -197,8 +258,19 @@ def read_claims(
                 if str(m) in entities
             ),
             evidence=evidence_items(asserted, node, sources, tree),
+            plain=plain_term(asserted, node, predicate, hedged, tree),
         )
     return claims
+
+
+def plain_term(
+    asserted: Graph, claim: Node, predicate: Node, hedged: dict[Node, Node], tree: ClassTree
+) -> Term | None:
+    """The relation of the claim's plain triple as a term, or None when it has none."""
+    if not isinstance(predicate, URIRef):
+        return None
+    plain = plain_predicate(asserted, claim, predicate, hedged)
+    return tree.term(plain) if plain is not None else None
 
 
 def by_node(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:

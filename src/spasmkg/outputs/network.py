@@ -38,7 +38,9 @@ def node_attributes(entity: Entity) -> dict[str, str]:
 
 
 def edge_attributes(claim: Claim) -> dict[str, str]:
-    """What an edge carries: the relation and the claim's qualifiers and evidence."""
+    """What an edge carries: the relation, the claim's qualifiers and a summary of its evidence
+    (how many items point each way, their grades and populations), and the predicate of its
+    plain triple, empty when the claim is too hedged or too bound to a context to have one."""
     return {
         "claim": claim.curie,
         "predicate": claim.predicate.curie,
@@ -48,6 +50,12 @@ def edge_attributes(claim: Claim) -> dict[str, str]:
         "source_labels": joined(source.label for source in claim.sources),
         "evidence": joined(item.evidence_type.curie for item in claim.evidence),
         "evidence_labels": joined(item.evidence_type.label for item in claim.evidence),
+        "supporting": str(len(claim.support)),
+        "refuting": str(sum(item.direction == "refutes" for item in claim.evidence)),
+        "inconclusive": str(sum(item.direction == "inconclusive" for item in claim.evidence)),
+        "certainties": joined(item.certainty.label for item in claim.evidence if item.certainty),
+        "populations": joined(item.population for item in claim.evidence if item.population),
+        "simple_view": claim.plain.curie if claim.plain else "",
         "modality": claim.modality.label,
         "context": claim.context.curie if claim.context else "",
         "context_label": claim.context.label if claim.context else "",

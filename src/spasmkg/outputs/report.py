@@ -27,9 +27,12 @@ class Counts:
     graphs: dict[str, int]
     entities_by_class: dict[str, int]
     edges_by_predicate: dict[str, int]
-    claims_by_source: dict[str, int]
+    claims_by_source_kind: dict[str, int]
     claims_by_modality: dict[str, int]
     claims_by_evidence: dict[str, int]
+    evidence_by_direction: dict[str, int]
+    evidence_by_certainty: dict[str, int]
+    claims_on_curators_alone: int
     vocabulary_coverage: dict[str, int] = field(default_factory=dict)
     mappings_by_vocabulary: dict[str, int] = field(default_factory=dict)
     mappings_by_predicate: dict[str, int] = field(default_factory=dict)
@@ -69,11 +72,20 @@ def count(kg: KnowledgeGraph) -> Counts:
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
         entities_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if not e.is_guidance),
         edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
-        claims_by_source=tally(source.curie for c in kg.claims for source in c.sources),
+        claims_by_source_kind=tally(
+            kind for c in kg.claims for kind in {s.kind for s in c.sources}
+        ),
         claims_by_modality=tally(claim.modality.curie for claim in kg.claims),
         claims_by_evidence=tally(
             eco for c in kg.claims for eco in {item.evidence_type.curie for item in c.evidence}
         ),
+        evidence_by_direction=tally(item.direction for c in kg.claims for item in c.evidence),
+        evidence_by_certainty=tally(
+            item.certainty.curie if item.certainty else "not graded"
+            for c in kg.claims
+            for item in c.evidence
+        ),
+        claims_on_curators_alone=sum(claim.rests_on_curators for claim in kg.claims),
         vocabulary_coverage=coverage(kg),
         mappings_by_vocabulary=tally(m.object_prefix for m in rows),
         mappings_by_predicate=tally(m.predicate_id for m in rows),
@@ -145,13 +157,18 @@ def report_markdown(kg: KnowledgeGraph) -> bytes:
         "",
         f"{counts.triples} triples, {counts.entities} entities, {counts.claims} claims.",
         "",
+        f"Claims resting on the curators alone: {counts.claims_on_curators_alone} of "
+        f"{counts.claims} ({100 * counts.claims_on_curators_alone / max(counts.claims, 1):.1f} %).",
+        "",
     ]
     lines += markdown_table("Triples per named graph", counts.graphs)
     lines += markdown_table("Entities per class", counts.entities_by_class)
     lines += markdown_table("Relations (materialised from claims)", counts.edges_by_predicate)
-    lines += markdown_table("Claims per source", counts.claims_by_source)
+    lines += markdown_table("Claims per kind of source", counts.claims_by_source_kind)
     lines += markdown_table("Claims per modality", counts.claims_by_modality)
     lines += markdown_table("Claims per evidence type", counts.claims_by_evidence)
+    lines += markdown_table("Evidence items per direction", counts.evidence_by_direction)
+    lines += markdown_table("Evidence items per certainty", counts.evidence_by_certainty)
     lines += markdown_table("Entities by number of linked vocabularies", counts.vocabulary_coverage)
     lines += markdown_table("Mappings per vocabulary", counts.mappings_by_vocabulary)
     lines += markdown_table("Mappings per SKOS relation", counts.mappings_by_predicate)

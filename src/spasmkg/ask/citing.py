@@ -1,0 +1,47 @@
+"""Evidence as terminal text: which way each item points, how sure its source is, and where
+to read it, so that every answer can be checked."""
+
+from __future__ import annotations
+
+from spasmkg.model.records import Claim, EvidenceItem
+
+#: The sign put before an item: backs the claim, refutes it, or leaves it open.
+DIRECTION_SIGN = {"supports": "+", "refutes": "-", "inconclusive": "?"}
+QUALIFIERS = (
+    ("population", "in"),
+    ("dose_route", "dose or route"),
+    ("jurisdiction", "where"),
+    ("measured", "measured"),
+)
+
+
+def item_lines(item: EvidenceItem, indent: str) -> list[str]:
+    """One evidence item: direction, grade and citation with its link, then what was found."""
+    grade = item.certainty.label if item.certainty else "not graded"
+    link = f" <{item.source.link}>" if item.source.link else ""
+    head = (
+        f"{indent}{DIRECTION_SIGN.get(item.direction, '?')} {item.direction}, {grade}: "
+        f"{item.source.citation}{link}"
+    )
+    lines = [head]
+    details = [item.finding] if item.finding else []
+    details += [f"{label}: {getattr(item, key)}" for key, label in QUALIFIERS if getattr(item, key)]
+    lines += [f"{indent}    {detail}" for detail in details]
+    return lines
+
+
+def claim_lines(claim: Claim, indent: str = "  ") -> list[str]:
+    """A claim on one line with its hedge and context, its note, then every evidence item."""
+    context = f" (in {claim.context.label})" if claim.context else ""
+    mechanism = (
+        f", through {', '.join(m.label for m in claim.mechanism)}" if claim.mechanism else ""
+    )
+    lines = [
+        f"{indent}{claim.subject.label} {claim.predicate.label} {claim.object.label}{context}"
+        f"{mechanism}   [{claim.modality.name}]"
+    ]
+    if claim.note:
+        lines.append(f"{indent}  {claim.note}")
+    for item in claim.evidence:
+        lines += item_lines(item, indent + "  ")
+    return lines
