@@ -91,9 +91,9 @@ def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
 
 
 def test_node_and_edge_counts_match_the_graph(shipped: Visit, kg: spasmkg.KnowledgeGraph) -> None:
-    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == 73
-    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == 128
-    assert shipped.page.inner_text("#counts") == "73 nodes, 128 edges"
+    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == 150
+    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == 250
+    assert shipped.page.inner_text("#counts") == "150 nodes, 250 edges"
 
 
 def test_canvas_draws(shipped: Visit) -> None:
@@ -139,14 +139,15 @@ def test_kind_filter_hides_and_shows_nodes(shipped: Visit) -> None:
     visible = "window.spasmkg.network.body.data.nodes.length"
     total = shipped.evaluate(visible)
     shipped.page.uncheck('input[data-kind="Medication"]')
-    assert shipped.evaluate(visible) == total - 9
+    assert shipped.evaluate(visible) == total - 19
     shipped.page.check('input[data-kind="Medication"]')
     assert shipped.evaluate(visible) == total
 
 
 def test_legend_lists_every_kind_with_its_count(shipped: Visit) -> None:
     legend = shipped.page.inner_text("#kinds")
-    assert "medication (9)" in legend and "condition (7)" in legend and "warning sign (3)" in legend
+    assert "medication (19)" in legend and "condition (15)" in legend
+    assert "warning sign (19)" in legend and "clinical finding (10)" in legend
 
 
 def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
@@ -159,8 +160,21 @@ def test_clicking_an_edge_shows_source_and_evidence(shipped: Visit) -> None:
     )
     info = shipped.page.inner_text("#info")
     assert "medical cannabis → muscle spasm" in info
-    assert "clinical study evidence used in manual assertion" in info
+    assert (
+        "supports · not graded · author statement without traceable support used in manual assertion"
+        in info
+    )
     assert "multiple sclerosis" in info and "article passage: studies of medical cannabis" in info
+    assert "none: the claim is bound to a context or its evidence disagrees" in info
+    # each item's citation is a link a reader can follow
+    links = shipped.page.eval_on_selector_all(
+        "#info .evidence a", "(anchors) => anchors.map((a) => a.href)"
+    )
+    assert any(link.startswith("https://doi.org/") or "pubmed" in link for link in links), links
+    directions = shipped.page.eval_on_selector_all(
+        "#info .evidence", "(rows) => rows.map((row) => row.dataset.direction)"
+    )
+    assert set(directions) == {"supports"}
 
 
 HOSTILE_TURTLE = f"""
@@ -173,6 +187,8 @@ HOSTILE_TURTLE = f"""
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix ECO: <http://purl.obolibrary.org/obo/ECO_> .
+@prefix evidence: <https://w3id.org/spasmkg/evidence/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 
 <javascript:alert(4)> a skgo:Condition ;
     rdfs:label "{HOSTILE}"@en ;
@@ -194,9 +210,21 @@ claim:hostile a skgo:Claim ;
     rdf:predicate skgo:causes ;
     rdf:object skg:b ;
     rdfs:comment "<svg onload=alert(5)>"@en ;
-    prov:wasDerivedFrom source:hostile ;
-    skgo:evidence ECO:0000305 ;
+    skgo:hasEvidence evidence:hostile ;
     skgo:modality skgo:possible .
+
+evidence:hostile a skgo:EvidenceItem ;
+    prov:wasDerivedFrom source:hostile-paper ;
+    skgo:direction skgo:refutes ;
+    skgo:evidenceType ECO:0000305 ;
+    skgo:finding "<img src=x onerror=alert(8)>"@en ;
+    skgo:population "<script>alert(9)</script>"@en .
+
+source:hostile-paper a skgo:Publication ;
+    rdfs:label "<img src=x onerror=alert(10)>"@en ;
+    dcterms:title "<img src=x onerror=alert(10)>"@en ;
+    rdfs:seeAlso "javascript:alert(11)" ;
+    skos:definition "a paper whose every field is an attack"@en .
 """
 
 
@@ -224,6 +252,17 @@ def test_hostile_strings_run_nothing(browser: Any, tmp_path: Path, data_copy: Pa
     assert HOSTILE in visit.page.inner_text("#info")
     assert visit.page.query_selector("#info img") is None
     assert visit.page.query_selector("#info a[href^='javascript']") is None
+    # the claim's panel: finding, population and citation shown as text, the link refused
+    visit.page.evaluate(
+        "(() => { const n = window.spasmkg.network;"
+        " n.body.emitter.emit('click', {nodes: [], edges: ['claim:hostile'], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}}); })()"
+    )
+    info = visit.page.inner_text("#info")
+    assert "<img src=x onerror=alert(8)>" in info and "<script>alert(9)</script>" in info
+    assert "refutes · not graded" in info
+    assert visit.page.query_selector("#info img") is None
+    assert visit.page.query_selector("#info a") is None
+    assert visit.dialogs == [] and visit.errors == []
     assert visit.outside_requests == []
 
 
@@ -244,9 +283,9 @@ def test_focus_page_holds_the_neighbourhood(kg: spasmkg.KnowledgeGraph) -> None:
     assert {entity.curie for entity in around.entities} == {
         "skg:magnesium",
         "skg:magnesium-deficiency",
-        "skg:hypomagnesemia",
         "skg:electrolyte",
         "skg:muscle-contraction",
+        "skg:muscle-cramp",  # magnesium relieves cramps in some groups, not in others
     }
 
 

@@ -75,7 +75,7 @@ def test_installed_command_builds_from_any_directory(installed: Path, tmp_path: 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = run(installed / "bin" / "spasmkg", "build", "--out", "somewhere", cwd=elsewhere)
-    assert "68 entities, 128 claims" in result.stdout
+    assert "127 entities, 250 claims" in result.stdout
     assert (elsewhere / "somewhere" / "spasmkg.ttl").exists()
     reference = tmp_path / "reference"
     run(sys.executable, "-m", "spasmkg", "-q", "build", "--out", reference, cwd=REPO)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 from rdflib.namespace import RDF
 
 import spasmkg
@@ -27,15 +28,54 @@ def plant(data: Path, file: str, old: str, new: str) -> int:
 def test_shipped_graph_loads_and_materialises_each_claim(data_copy: Path) -> None:
     kg = spasmkg.load(data_copy)
     claims = set(kg.asserted.subjects(RDF.type, SKGO.Claim))
-    assert len(claims) == 128
-    assert len(kg.inferred) == 127  # two cannabis claims share a triple and differ by context
+    assert len(claims) == 250
+    # 46 claims are bound to a context, disputed by some evidence or hedged in a relation with
+    # no "may" form, so they live only as claims
+    assert len(kg.inferred) == 204
+
+
+def test_no_plain_triple_says_more_than_its_claim(kg: spasmkg.KnowledgeGraph) -> None:
+    """Over every claim: a plain triple in the relation itself only for a claim stated as fact,
+    in no context and undisputed; the hedged form ("may") for such a claim that is possible or
+    typical; nothing for the rest. And every plain triple stands for such a claim."""
+    hedged = dict(kg.ontology.subject_objects(SKGO.hedgedForm))
+    backed = set()
+    for claim in kg.claims:
+        s, p, o = (URIRef(iri) for iri in claim.triple)
+        firm = claim.context is None and not claim.disputes
+        if firm and claim.modality.name == "stated":
+            expected = (s, p, o)
+        elif firm and p in hedged:
+            expected = (s, hedged[p], o)
+        else:
+            expected = None
+        if expected is not None:
+            assert expected in kg.inferred, claim.curie
+            backed.add(expected)
+        else:
+            assert claim.plain is None, claim.curie
+    assert set(kg.inferred) == backed
+
+
+def test_hedged_and_context_bound_claims_have_no_unqualified_triple(
+    kg: spasmkg.KnowledgeGraph,
+) -> None:
+    skg = "https://w3id.org/spasmkg/entity/"
+    cannabis, spasm = URIRef(skg + "medical-cannabis"), URIRef(skg + "muscle-spasm")
+    # true only in MS and spinal cord injury, and only "possibly"
+    assert (cannabis, SKGO.relieves, spasm) not in kg.inferred
+    assert (cannabis, SKGO.mayRelieve, spasm) not in kg.inferred
+    # the article says dehydration *can* cause spasms
+    dehydration = URIRef(skg + "dehydration")
+    assert (dehydration, SKGO.causes, spasm) not in kg.inferred
+    assert (dehydration, SKGO.mayCause, spasm) in kg.inferred
 
 
 def test_asserted_and_inferred_are_kept_apart(kg: spasmkg.KnowledgeGraph) -> None:
     from rdflib import URIRef
 
     skg = "https://w3id.org/spasmkg/entity/"
-    triple = (URIRef(skg + "dehydration"), SKGO.causes, URIRef(skg + "muscle-spasm"))
+    triple = (URIRef(skg + "dehydration"), SKGO.mayCause, URIRef(skg + "muscle-spasm"))
     assert triple in kg.inferred and triple not in kg.asserted
     assert kg.is_inferred(triple)
     assert triple not in kg.union(inferred=False)

@@ -56,8 +56,14 @@ def test_every_entity_has_at_least_two_identifiers(kg: spasmkg.KnowledgeGraph) -
     for m in MAPPINGS.mappings:
         counts[m.subject_id] += 1
     entities = entity_labels(kg)
-    assert len(entities) == 68
-    assert {e for e in entities if counts[e] < 2} == set()
+    assert len(entities) == 127
+    assert {e for e in entities if counts[e] < 2} == set(ONE_IDENTIFIER)
+
+
+#: Entities with one checked identifier only, and why no second one went in.
+ONE_IDENTIFIER = {
+    "skg:alcohol-consumption": "MeSH 'Alcohol Drinking' is the only term checked against a file",
+}
 
 
 OBO_FOR_KIND = {
@@ -69,14 +75,16 @@ OBO_FOR_KIND = {
     "CompoundClass": {"CHEBI"},
     "Medication": {"CHEBI"},
     "MedicationClass": {"CHEBI"},
+    "ClinicalFinding": {"HP", "MONDO"},
     "Receptor": {"HGNC"},
     "Enzyme": {"HGNC"},
     "Pathway": {"GO"},
     "BiologicalProcess": {"GO"},
     "Organism": {"NCBITaxon"},
 }
-#: Mixtures have no ChEBI entry; DrugBank records them instead.
-MIXTURES = {"skg:medical-cannabis", "skg:nabiximols"}
+#: Mixtures have no ChEBI entry; DrugBank records them instead. Naftidrofuryl's ChEBI entry is
+#: named by DrugBank, but no ChEBI file at hand gives its label to check, so it is left out.
+MIXTURES = {"skg:medical-cannabis", "skg:nabiximols", "skg:naftidrofuryl"}
 
 
 def test_diseases_phenotypes_chemicals_and_genes_have_their_obo_or_hgnc_identifier(

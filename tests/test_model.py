@@ -43,7 +43,7 @@ def test_entities_claims_and_sources(kg: spasmkg.KnowledgeGraph) -> None:
         "medication",
     )
     assert "CHEBI:47426" in {i.curie for i in furosemide.identifiers}
-    assert len(kg.entities) == 73 and len(kg.claims) == 128
+    assert len(kg.entities) == 150 and len(kg.claims) == 250
     assert kg.view.sources["https://w3id.org/spasmkg/source/curators"].kind == "Curation"
 
 
@@ -53,7 +53,9 @@ def test_claims_about_an_entity_hold_their_evidence(kg: spasmkg.KnowledgeGraph) 
     assert hypokalemia.subject.curie == "skg:furosemide"
     assert hypokalemia.predicate.label == "has adverse effect"
     assert hypokalemia.modality.name == "possible"
-    assert [item.evidence_type.curie for item in hypokalemia.evidence] == ["ECO:0000305"]
+    # cited to furosemide's product information, an author statement of its maker
+    assert [item.evidence_type.curie for item in hypokalemia.evidence] == ["ECO:0000302"]
+    assert [item.source.kind for item in hypokalemia.evidence] == ["ProductInformation"]
     assert all(
         c.subject.curie == "skg:furosemide" or c.object.curie == "skg:furosemide" for c in claims
     )
