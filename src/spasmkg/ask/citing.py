@@ -12,7 +12,15 @@ QUALIFIERS = (
     ("dose_route", "dose or route"),
     ("jurisdiction", "where"),
     ("measured", "measured"),
+    ("sex", "sex"),
+    ("modifiers", "modifiers"),
+    ("curated_on", "curated on"),
 )
+
+
+def shown(value: str | tuple[str, ...]) -> str:
+    """A qualifier's value on one line."""
+    return "; ".join(value) if isinstance(value, tuple) else value
 
 
 def item_lines(item: EvidenceItem, indent: str) -> list[str]:
@@ -25,7 +33,9 @@ def item_lines(item: EvidenceItem, indent: str) -> list[str]:
     )
     lines = [head]
     details = [item.finding] if item.finding else []
-    details += [f"{label}: {getattr(item, key)}" for key, label in QUALIFIERS if getattr(item, key)]
+    details += [
+        f"{label}: {shown(getattr(item, key))}" for key, label in QUALIFIERS if getattr(item, key)
+    ]
     lines += [f"{indent}    {detail}" for detail in details]
     return lines
 

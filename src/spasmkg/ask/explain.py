@@ -32,6 +32,7 @@ CHAIN_RELATIONS = frozenset(
         SKGO.relieves,
         SKGO.treats,
         SKGO.hasActiveIngredient,
+        SKGO.hasPhenotype,
         SKGO.interactsWith,
         SKGO.targets,
         SKGO.partOfPathway,
@@ -67,9 +68,15 @@ class Step:
         """The modality of the step's surest claim."""
         return self.best.modality
 
+    @property
+    def layer(self) -> str:
+        """Where the step's claims come from: ``core``, ``imported`` or ``core+imported``."""
+        return "+".join(sorted({claim.layer for claim in self.claims}))
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         return {
+            "layer": self.layer,
             "subject": self.subject.curie,
             "subject_label": self.subject.label,
             "relation": self.relation.curie,
@@ -209,7 +216,7 @@ def format_chains(chains: list[Chain], source: str, target: str) -> str:
         lines.append(f"\n{number}. {chain.route}   ({chain.modality.name})")
         for index, step in enumerate(chain.steps):
             mark = "   <- weakest step" if index == chain.weakest and len(chain.steps) > 1 else ""
-            lines.append(f"   step {index + 1}{mark}")
+            lines.append(f"   step {index + 1} ({step.layer} layer){mark}")
             for claim in step.claims:
                 lines += claim_lines(claim, indent="     ")
     return "\n".join(lines) + "\n"

@@ -16,7 +16,14 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from spasmkg.model.names import NameIndex
-from spasmkg.model.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, MAPPINGS_GRAPH, ONTOLOGY_GRAPH
+from spasmkg.model.namespaces import (
+    ASSERTED_GRAPH,
+    IMPORTED_GRAPH,
+    IMPORTED_INFERRED_GRAPH,
+    INFERRED_GRAPH,
+    MAPPINGS_GRAPH,
+    ONTOLOGY_GRAPH,
+)
 from spasmkg.model.paths import DataPaths
 from spasmkg.model.records import Claim, Entity, Source
 from spasmkg.model.sssom import MappingSet
@@ -40,7 +47,10 @@ class KnowledgeGraph:
     mappings: Graph
     mapping_set: MappingSet | None = None
     files: tuple[Path, ...] = ()
-    _unions: dict[bool, Graph] = field(default_factory=dict, repr=False)
+    #: the imported layers (empty when loaded with ``layer="core"``) and their plain triples
+    imported: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
+    imported_inferred: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
+    _unions: dict[tuple[bool, bool], Graph] = field(default_factory=dict, repr=False)
 
     @property
     def root(self) -> Path:
@@ -50,7 +60,7 @@ class KnowledgeGraph:
     @cached_property
     def view(self) -> View:
         """The typed records, built on first use and then shared."""
-        return build_view(self.ontology, self.asserted, self.mapping_set)
+        return build_view(self.ontology, self.asserted, self.mapping_set, self.imported)
 
     @property
     def entities(self) -> tuple[Entity, ...]:
@@ -91,21 +101,24 @@ class KnowledgeGraph:
         found = entity if isinstance(entity, Entity) else self.entity(entity)
         return self.view.claims_by_node.get(found.iri, ())
 
-    def union(self, *, inferred: bool = True) -> Graph:
-        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.
+    def union(self, *, inferred: bool = True, imported: bool = True) -> Graph:
+        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples,
+        ``imported=False`` the imported layers.
 
-        Built once per flag and shared, so callers must not change it.
+        Built once per choice and shared, so callers must not change it.
         """
-        if inferred not in self._unions:
+        key = (inferred, imported)
+        if key not in self._unions:
             merged = Graph(bind_namespaces="none")
             parts = [self.ontology, self.asserted, self.mappings]
-            if inferred:
-                parts.append(self.inferred)
+            parts += [self.inferred] if inferred else []
+            parts += [self.imported] if imported else []
+            parts += [self.imported_inferred] if inferred and imported else []
             for part in parts:
                 merged += part
                 bind_prefixes(merged, part)
-            self._unions[inferred] = merged
-        return self._unions[inferred]
+            self._unions[key] = merged
+        return self._unions[key]
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """Each named graph with its IRI, in a fixed order."""
@@ -113,6 +126,14 @@ class KnowledgeGraph:
         yield ASSERTED_GRAPH, self.asserted
         yield INFERRED_GRAPH, self.inferred
         yield MAPPINGS_GRAPH, self.mappings
+        if len(self.imported):
+            yield IMPORTED_GRAPH, self.imported
+            yield IMPORTED_INFERRED_GRAPH, self.imported_inferred
+
+    @property
+    def layer(self) -> str:
+        """``all`` when the imported layers are loaded, ``core`` when they are not."""
+        return "all" if len(self.imported) else "core"
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -128,4 +149,6 @@ class KnowledgeGraph:
 
     def is_inferred(self, triple: tuple[Node, Node, Node]) -> bool:
         """True when a triple was derived from a claim rather than written by a curator."""
-        return triple in self.inferred and triple not in self.asserted
+        if triple in self.inferred:
+            return triple not in self.asserted
+        return triple in self.imported_inferred and triple not in self.imported

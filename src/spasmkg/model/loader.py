@@ -27,7 +27,7 @@ from rdflib.namespace import (
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
+from spasmkg.errors import GraphSyntaxError, UndeclaredTerm, UsageError
 from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
 from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.namespaces import SKGO
@@ -168,26 +168,42 @@ def load_ontology(paths: DataPaths) -> Graph:
     return ontology
 
 
-def load(root: Path | str | None = None) -> KnowledgeGraph:
-    """Parse ontology and graph strictly and materialise each claim's direct triple.
+#: The layers a graph can be loaded with: the curated core, or the core and every import.
+LAYERS = ("core", "all")
 
-    :param root: a data folder holding ontology/, graph/ and queries/; by default the
-        packaged data (or the source checkout's).
-    :raises GraphSyntaxError: a file does not parse (the message names file and line).
-    :raises UndeclaredTerm: a file uses a term the ontology does not declare.
-    """
-    paths = data_paths(root)
-    ontology = load_ontology(paths)
-    declared = declared_terms(ontology)
-    asserted = Graph(bind_namespaces="none")
-    files = paths.graph_files()
+
+def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> Graph:
+    """Parse Turtle files strictly into one graph, keeping their prefixes."""
+    merged = Graph(bind_namespaces="none")
     for path in files:
         shown_as = display_path(path, paths)
         part = parse_turtle(path, shown_as)
         check_wellformed(part, path, shown_as)
         check_terms(part, path, shown_as, declared)
-        asserted += part
-        bind_prefixes(asserted, part)
+        merged += part
+        bind_prefixes(merged, part)
+    return merged
+
+
+def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGraph:
+    """Parse ontology and graph strictly and materialise each claim's direct triple.
+
+    :param root: a data folder holding ontology/, graph/ and queries/; by default the
+        packaged data (or the source checkout's).
+    :param layer: ``all`` (the default) adds the imported layers of graph/imports/ to the
+        curated core; ``core`` leaves them out, unread.
+    :raises GraphSyntaxError: a file does not parse (the message names file and line).
+    :raises UndeclaredTerm: a file uses a term the ontology does not declare.
+    """
+    if layer not in LAYERS:
+        raise UsageError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
+    paths = data_paths(root)
+    ontology = load_ontology(paths)
+    declared = declared_terms(ontology)
+    files = paths.graph_files()
+    asserted = parse_files(files, paths, declared)
+    imports = paths.import_files() if layer == "all" else []
+    imported = parse_files(imports, paths, declared)
     mapping_set = read_sssom(paths.mappings_file) if paths.mappings_file.exists() else None
     return KnowledgeGraph(
         paths=paths,
@@ -196,5 +212,12 @@ def load(root: Path | str | None = None) -> KnowledgeGraph:
         inferred=materialise(asserted, ontology),
         mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
         mapping_set=mapping_set,
-        files=(paths.ontology_file, *files, *([paths.mappings_file] if mapping_set else [])),
+        files=(
+            paths.ontology_file,
+            *files,
+            *([paths.mappings_file] if mapping_set else []),
+            *imports,
+        ),
+        imported=imported,
+        imported_inferred=materialise(imported, ontology),
     )

@@ -40,6 +40,9 @@ ASSERTED_GRAPH = GRAPH.asserted
 INFERRED_GRAPH = GRAPH.inferred
 ONTOLOGY_GRAPH = GRAPH.ontology
 MAPPINGS_GRAPH = GRAPH.mappings
+#: the layer imported from outside resources (the HPO annotations), and its plain triples
+IMPORTED_GRAPH = GRAPH.imported
+IMPORTED_INFERRED_GRAPH = GRAPH["imported-inferred"]
 
 
 class SKGO(DefinedNamespace):
@@ -101,6 +104,7 @@ class SKGO(DefinedNamespace):
     Pathway: URIRef
     PatientInformation: URIRef
     PhysiologicalState: URIRef
+    PhenotypicFeature: URIRef
     Population: URIRef
     ProductInformation: URIRef
     Publication: URIRef
@@ -151,6 +155,12 @@ class SKGO(DefinedNamespace):
     targets: URIRef
     treats: URIRef
     urgency: URIRef
+    curatedOn: URIRef
+    frequency: URIRef
+    hasPhenotype: URIRef
+    modifier: URIRef
+    onset: URIRef
+    sex: URIRef
 
     # literal-valued properties
     charEnd: URIRef

@@ -47,6 +47,15 @@ class DataPaths:
         """The SSSOM mapping set."""
         return self.graph / "mappings.sssom.tsv"
 
+    @property
+    def imports(self) -> Path:
+        """Folder with the generated layers (``spasmkg import``), one Turtle file each."""
+        return self.graph / "imports"
+
+    def import_files(self) -> list[Path]:
+        """The imported layers, sorted."""
+        return sorted(self.imports.glob("*.ttl"))
+
     def graph_files(self) -> list[Path]:
         """Curated Turtle files, sorted so every build reads them in the same order."""
         return sorted(self.graph.glob("*.ttl"))

@@ -9,6 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: The optional fields of an evidence item, in the order people read them.
+QUALIFIERS = (
+    "finding",
+    "part",
+    "population",
+    "dose_route",
+    "jurisdiction",
+    "measured",
+    "frequency",
+    "onset",
+    "sex",
+    "modifiers",
+    "curated_on",
+)
 #: Directions of an evidence item: does the source back the claim, find no effect, or leave it open.
 DIRECTIONS = ("supports", "refutes", "inconclusive")
 
@@ -128,6 +142,13 @@ class EvidenceItem:
     dose_route: str = ""
     jurisdiction: str = ""
     measured: str = ""
+    #: what the HPO annotations add: how often, from what age, in which sex, with what
+    #: modifiers, and when a biocurator last looked at the row
+    frequency: str = ""
+    onset: str = ""
+    sex: str = ""
+    modifiers: tuple[str, ...] = ()
+    curated_on: str = ""
 
     @property
     def rests_on_curators(self) -> bool:
@@ -153,7 +174,7 @@ class EvidenceItem:
             "certainty": self.certainty.name if self.certainty else None,
             "certainty_label": self.certainty.label if self.certainty else None,
         }
-        for key in ("finding", "part", "population", "dose_route", "jurisdiction", "measured"):
+        for key in QUALIFIERS:
             if getattr(self, key):
                 record[key] = getattr(self, key)
         return record
@@ -177,6 +198,11 @@ class Claim:
     #: the relation of the claim's plain triple (the simple view), or None when a plain triple
     #: would say more than the claim: one bound to a context, or with disputing evidence
     plain: Term | None = None
+
+    @property
+    def layer(self) -> str:
+        """``imported`` for a claim of an imported layer (the HPO's), ``core`` otherwise."""
+        return "imported" if self.graph.endswith("/graph/imported") else "core"
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -231,5 +257,6 @@ class Claim:
             "note": self.note,
             "simple_view": self.plain.curie if self.plain else None,
             "graph": self.graph,
+            "layer": self.layer,
             "evidence": [item.as_dict() for item in self.evidence],
         }

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from spasmkg.model.curie import curie, prefix_map
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.namespaces import ASSERTED_GRAPH, SKGO
+from spasmkg.model.namespaces import ASSERTED_GRAPH, IMPORTED_GRAPH, SKGO
 from spasmkg.model.records import (
     DIRECTIONS as DIRECTION_ORDER,
 )
@@ -115,6 +115,21 @@ def identifiers(mapping_set: MappingSet | None) -> dict[str, tuple[Identifier, .
     return {name: tuple(items) for name, items in found.items()}
 
 
+def stated_identifiers(graph: Graph) -> dict[str, tuple[Identifier, ...]]:
+    """Outside identifiers written as ``skos:exactMatch`` triples, as imported layers give them."""
+    found: dict[str, list[Identifier]] = {}
+    for node, target in sorted(graph.subject_objects(SKOS.exactMatch)):
+        name = curie(target)
+        prefix = prefix_map().get(name.partition(":")[0])
+        if prefix is None or name == str(target):
+            continue
+        local = name.partition(":")[2]
+        found.setdefault(str(node), []).append(
+            Identifier("skos:exactMatch", name, str(target), "", prefix.name, prefix.link(local))
+        )
+    return {node: tuple(items) for node, items in found.items()}
+
+
 def read_entities(
     asserted: Graph, tree: ClassTree, mapping_set: MappingSet | None
 ) -> dict[str, Entity]:
@@ -123,6 +138,7 @@ def read_entities(
     guidance_classes = tree.descendants(SKGO.Guidance) - {SKGO.Guidance}
     allowed = entity_classes | guidance_classes
     links = identifiers(mapping_set)
+    stated = stated_identifiers(asserted)
     entities = {}
     for node in sorted({n for c in allowed for n in asserted.subjects(RDF.type, c)}, key=str):
         if not isinstance(node, URIRef):
@@ -137,7 +153,7 @@ def read_entities(
             kind_label=tree.label(kind) if kind is not None else "",
             definition=text(asserted, node, SKOS.definition),
             synonyms=tuple(sorted(str(a) for a in asserted.objects(node, SKOS.altLabel))),
-            identifiers=links.get(name, ()),
+            identifiers=links.get(name, ()) or stated.get(str(node), ()),
             is_guidance=kind in guidance_classes,
             urgency=curie(urgency).partition(":")[2]
             if (urgency := asserted.value(node, SKGO.urgency)) is not None
@@ -206,6 +222,11 @@ def evidence_item(
         dose_route=text(asserted, item, SKGO.doseOrRoute),
         jurisdiction=text(asserted, item, SKGO.jurisdiction),
         measured=text(asserted, item, SKGO.measured),
+        frequency=text(asserted, item, SKGO.frequency),
+        onset=text(asserted, item, SKGO.onset),
+        sex=text(asserted, item, SKGO.sex),
+        modifiers=tuple(sorted(str(m) for m in asserted.objects(item, SKGO.modifier))),
+        curated_on=text(asserted, item, SKGO.curatedOn),
     )
 
 
@@ -230,6 +251,7 @@ def read_claims(
     entities: Mapping[str, Entity],
     sources: Mapping[str, Source],
     tree: ClassTree,
+    named_graph: URIRef,
 ) -> dict[str, Claim]:
     """Every claim between two known nodes, by IRI, sorted."""
     claims = {}
@@ -250,7 +272,7 @@ def read_claims(
             object=obj,
             modality=tree.term(modality),
             note=text(asserted, node, RDFS.comment),
-            graph=str(ASSERTED_GRAPH),
+            graph=str(named_graph),
             context=entities.get(str(context)) if context is not None else None,
             mechanism=tuple(
                 entities[str(m)]
@@ -283,12 +305,18 @@ def by_node(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:
     return {node: tuple(items) for node, items in found.items()}
 
 
-def build_view(ontology: Graph, asserted: Graph, mapping_set: MappingSet | None) -> View:
-    """The records of a loaded graph."""
+def build_view(
+    ontology: Graph, asserted: Graph, mapping_set: MappingSet | None, imported: Graph
+) -> View:
+    """The records of a loaded graph: the curated core and, when loaded, the imported layers."""
     tree = ClassTree(ontology)
-    entities = read_entities(asserted, tree, mapping_set)
-    sources = read_sources(asserted, tree)
-    claims = read_claims(asserted, entities, sources, tree)
+    both = asserted + imported if len(imported) else asserted
+    entities = read_entities(both, tree, mapping_set)
+    sources = read_sources(both, tree)
+    claims = read_claims(asserted, entities, sources, tree, ASSERTED_GRAPH)
+    if len(imported):
+        claims.update(read_claims(imported, entities, sources, tree, IMPORTED_GRAPH))
+        claims = dict(sorted(claims.items()))
     return View(
         entities=MappingProxyType(entities),
         claims=MappingProxyType(claims),

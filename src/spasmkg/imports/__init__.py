@@ -1,0 +1,1 @@
+"""Layers imported from outside resources: the HPO disease annotations."""

