@@ -253,9 +253,10 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--engine",
     type=RegistryChoice("spasmkg.ask.engines", "ENGINES"),
-    default="rdflib",
+    default="auto",
     show_default=True,
-    help="Embedded engine; auto picks pyoxigraph for large graphs.",
+    help="Embedded engine; auto picks pyoxigraph for large graphs (the graph with its "
+    "imported layers is one), rdflib for small ones.",
 )
 @click.option(
     "--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead."

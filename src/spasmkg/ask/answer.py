@@ -78,7 +78,7 @@ def query(
     *,
     sparql: str | None = None,
     kg: KnowledgeGraph | None = None,
-    engine: str = "rdflib",
+    engine: str = "auto",
     endpoint: str | None = None,
     allow_service: bool = False,
     allow_remote: bool = False,

