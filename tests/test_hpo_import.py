@@ -14,6 +14,7 @@ import spasmkg
 from spasmkg.errors import ImportSourceError, StaleImport, UsageError
 from spasmkg.imports.hpo import EVIDENCE_CODES, LICENSE, Scope
 from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
+from spasmkg.imports.hpo_genes import HGNC_FILE, hgnc_genes
 from spasmkg.imports.layer_file import import_hpo
 from spasmkg.model.namespaces import IMPORTED_GRAPH
 from tests.helpers import run_entry_point
@@ -201,3 +202,38 @@ def test_diseases_with_an_electrolyte_disturbance_and_spasms_include_gitelman(
     }
     assert ("hypomagnesemia", "tetany") in gitelman
     assert ("hypokalemia", "muscle spasm") in gitelman
+
+
+def test_pygm_is_the_gene_behind_glycogen_storage_disease_v(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    pygm = kg_all.entity("NCBIGene:5837")
+    assert pygm.label == "PYGM" and pygm.kind == "Gene"
+    assert {i.curie for i in pygm.identifiers} == {"HGNC:9726", "NCBIGene:5837"}
+    (claim,) = [c for c in kg_all.claims_about(pygm) if c.object.curie == "skg:mondo-0009293"]
+    assert claim.predicate.curie == "skgo:geneAssociatedWith"
+    assert {item.source.label for item in claim.evidence} <= {
+        "OMIM entry OMIM:232600",
+        "Orphanet record ORPHA:368",
+    }
+
+
+def test_every_hgnc_id_of_a_gene_is_the_one_hgnc_gives_its_ncbi_gene(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    table = hgnc_genes(kg_all.paths.imports / HGNC_FILE)
+    genes = [e for e in kg_all.entities if e.kind == "Gene"]
+    assert len(genes) > 400
+    for gene in genes:
+        ids = {i.curie.partition(":")[0]: i.curie.partition(":")[2] for i in gene.identifiers}
+        hgnc = table.get(ids["NCBIGene"])
+        assert ids.get("HGNC") == (hgnc[0].partition(":")[2] if hgnc else None), gene.curie
+
+
+def test_genes_behind_exercise_cramps_include_pygm(kg_all: spasmkg.KnowledgeGraph) -> None:
+    rows = spasmkg.query(
+        "genes-behind-phenotype", {"phenotype": "exercise-associated muscle cramp"}, kg=kg_all
+    ).dicts()
+    assert ("PYGM", "glycogen storage disease V") in {
+        (str(r["geneLabel"]), str(r["diseaseLabel"])) for r in rows
+    }

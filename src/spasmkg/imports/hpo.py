@@ -18,7 +18,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from spasmkg.errors import ImportSourceError
-from spasmkg.imports.hpo_files import Annotation, HpoRelease
+from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease
+from spasmkg.imports.hpo_genes import HGNC_FILE, gene_links, hgnc_genes
 from spasmkg.model.curie import prefix_map
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, IMPORTED_GRAPH, SKG, SKGO, SOURCE
@@ -85,6 +86,8 @@ class LayerBuilder:
     #: OMIM or Orphanet record -> (MONDO ID, MONDO label), from MONDO's own mappings
     mondo: dict[str, tuple[str, str]] = field(default_factory=dict)
     items: set[URIRef] = field(default_factory=set)
+    #: the node each OMIM or Orphanet record of the layer became
+    disease_nodes: dict[str, URIRef] = field(default_factory=dict)
     #: every phenotype in scope, so the is-a links stay inside the layer
     scope_terms: set[str] = field(default_factory=set)
 
@@ -109,6 +112,8 @@ class LayerBuilder:
             ("OMIM", "https://identifiers.org/mim:"),
             ("ORPHA", "https://identifiers.org/orphanet:"),
             ("MONDO", "http://purl.obolibrary.org/obo/MONDO_"),
+            ("NCBIGene", "https://identifiers.org/ncbigene:"),
+            ("HGNC", "https://identifiers.org/hgnc:"),
             ("HP", "http://purl.obolibrary.org/obo/HP_"),
             ("dcterms", DCTERMS),
             ("prov", PROV),
@@ -143,8 +148,10 @@ class LayerBuilder:
         term (so an OMIM and an Orphanet record of one disease meet), else one per record."""
         mondo_id, mondo_label = self.mondo.get(row.disease, ("", ""))
         if mondo_id in self.core_nodes:
+            self.disease_nodes[row.disease] = self.core_nodes[mondo_id]
             return self.core_nodes[mondo_id]
         node = SKG[slug(mondo_id or row.disease)]
+        self.disease_nodes[row.disease] = node
         if (node, RDF.type, SKGO.Disease) not in self.graph:
             self.add(
                 (node, RDF.type, SKGO.Disease),
@@ -301,6 +308,44 @@ class LayerBuilder:
                 )
                 pending.append(parent)
 
+    def gene(self, link: GeneLink, hgnc: dict[str, tuple[str, str]]) -> None:
+        """A gene behind a disease of the layer, with its NCBI Gene and (checked) HGNC IDs."""
+        node = SKG[f"ncbigene-{link.ncbi_gene}"]
+        hgnc_id = hgnc.get(link.ncbi_gene, ("", ""))[0]
+        if (node, RDF.type, SKGO.Gene) not in self.graph:
+            self.add(
+                (node, RDF.type, SKGO.Gene),
+                (node, RDFS.label, Literal(link.symbol)),
+                (node, SKOS.exactMatch, outside_iri(f"NCBIGene:{link.ncbi_gene}")),
+            )
+            if hgnc_id:
+                self.add((node, SKOS.exactMatch, outside_iri(hgnc_id)))
+        disease = self.disease_nodes[link.disease]
+        claim = self.claim(
+            node,
+            SKGO.geneAssociatedWith,
+            disease,
+            "OMIM or Orphanet records this gene as the one whose variants underlie the disease.",
+        )
+        item = self.item(claim, slug(link.disease))
+        self.add(
+            (item, PROV.wasDerivedFrom, self.source(link.disease)),
+            (item, SKGO.evidenceType, ECO["0000501"]),
+            (item, SKGO.direction, SKGO.supports),
+            (
+                item,
+                SKGO.part,
+                Literal(f"{GENES}: {link.symbol} (NCBI Gene {link.ncbi_gene}) with {link.disease}"),
+            ),
+            (
+                item,
+                SKGO.finding,
+                Literal(
+                    f"HPO's gene file lists {link.symbol} as the gene of {link.disease}.", lang="en"
+                ),
+            ),
+        )
+
     def release_source(self) -> URIRef:
         """The HPO release itself, the source of the is-a links."""
         node = SOURCE[f"hpo-release-{self.release.version}"]
@@ -384,6 +429,9 @@ def build_layer(release: HpoRelease, core: KnowledgeGraph, scope: Scope) -> Grap
     for row in scope.rows:
         builder.annotation(row)
     builder.hierarchy({row.phenotype for row in scope.rows})
+    hgnc = hgnc_genes(core.paths.imports / HGNC_FILE)
+    for link in gene_links(release, scope.diseases, scope.spasm_terms):
+        builder.gene(link, hgnc)
     builder.add(
         (IMPORTED_GRAPH, RDF.type, PROV.Entity),
         (

@@ -43,6 +43,8 @@ def header(release: HpoRelease, scope: Scope) -> str:
     for name in (ANNOTATIONS, ONTOLOGY, GENES):
         lines.append(f"# sha256 {sha256(release.path(name))}  {name}")
     lines += [
+        "# Diseases joined by MONDO's exact matches (mondo-diseases.sssom.tsv); gene IDs checked",
+        "# against HGNC's table (hgnc-genes.tsv); both files' headers say where they come from.",
         f"# {len(scope.diseases)} diseases, {len(scope.rows)} annotation rows.",
         f"# Licence: the HPO's terms of use, {LICENSE} (cite the HPO, show its",
         "# release, do not alter its content).",

@@ -104,6 +104,7 @@ class SKGO(DefinedNamespace):
     Pathway: URIRef
     PatientInformation: URIRef
     PhysiologicalState: URIRef
+    Gene: URIRef
     PhenotypicFeature: URIRef
     Population: URIRef
     ProductInformation: URIRef
@@ -157,6 +158,7 @@ class SKGO(DefinedNamespace):
     urgency: URIRef
     curatedOn: URIRef
     frequency: URIRef
+    geneAssociatedWith: URIRef
     hasPhenotype: URIRef
     modifier: URIRef
     onset: URIRef

