@@ -119,16 +119,21 @@ def progress_printer(quiet: bool) -> Any:
     show_default=True,
     help="Output folder; replaced atomically, and only if it is an earlier build.",
 )
+@layer_option("all")
 @data_option
 @article_option
 @click.pass_context
-def build(ctx: click.Context, out: Path, data_root: Path | None, article: Path | None) -> None:
+def build(
+    ctx: click.Context, out: Path, layer: str, data_root: Path | None, article: Path | None
+) -> None:
     """Load, validate and write the graph (Turtle, N-Triples, N-Quads, TriG, JSON-LD), VoID,
     a report and a manifest of checksums."""
     from spasmkg.outputs.build import build as run_build
 
     quiet = bool(ctx.parent and ctx.parent.params.get("quiet"))
-    result = run_build(out, data_root, article=article, on_step=progress_printer(quiet))
+    result = run_build(
+        out, data_root, layer=layer, article=article, on_step=progress_printer(quiet)
+    )
     counts = result.counts
     click.echo(
         f"built {result.out}: {counts.triples} triples, {counts.entities} entities, "
@@ -416,7 +421,7 @@ def html(
     click.echo(f"wrote {out}: {len(drawn.entities)} nodes, {len(drawn.claims)} edges")
 
 
-def graph_bytes(dist: Path | None, name: str, data_root: Path | None) -> bytes:
+def graph_bytes(dist: Path | None, name: str, data_root: Path | None, layer: str) -> bytes:
     """One output of an earlier build, or rendered now from the data, in memory."""
     from spasmkg.outputs.registry import OUTPUTS, render
 
@@ -429,7 +434,7 @@ def graph_bytes(dist: Path | None, name: str, data_root: Path | None) -> bytes:
         return found.read_bytes()
     from spasmkg.model.loader import load
 
-    return render(load(data_root), name)
+    return render(load(data_root, layer=layer), name)
 
 
 dist_option = click.option(
@@ -491,6 +496,7 @@ dist_option = click.option(
     help="Allow browser pages from this origin (off by default).",
 )
 @dist_option
+@layer_option("all")
 @data_option
 def serve(
     host: str,
@@ -501,6 +507,7 @@ def serve(
     max_per_client: int,
     cors_origin: str | None,
     dist: Path | None,
+    layer: str,
     data_root: Path | None,
 ) -> None:
     """Serve the graph read-only at http://HOST:PORT/sparql.
@@ -523,7 +530,9 @@ def serve(
         max_per_client=max_per_client,
         cors_origin=cors_origin,
     )
-    server = Server(graph_bytes(dist, "nquads", data_root), host, port, config, workers=workers)
+    server = Server(
+        graph_bytes(dist, "nquads", data_root, layer), host, port, config, workers=workers
+    )
     click.echo(f"loading the graph into {workers} query worker(s) ...", err=True)
 
     def ready(running: Server) -> None:
@@ -580,6 +589,7 @@ def serve(
     "for another push to the same graph.",
 )
 @dist_option
+@layer_option("all")
 @data_option
 def push(
     endpoint: str,
@@ -590,6 +600,7 @@ def push(
     batch_size: int,
     timeout: float,
     dist: Path | None,
+    layer: str,
     data_root: Path | None,
 ) -> None:
     """Load the graph into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso, GraphDB ...),
@@ -615,7 +626,7 @@ def push(
         timeout=timeout,
         on_retry=progress,
     )
-    ntriples = graph_bytes(dist, "ntriples", data_root).decode("utf-8")
+    ntriples = graph_bytes(dist, "ntriples", data_root, layer).decode("utf-8")
     report = run_push(
         ntriples, store, graph, batch_size=batch_size, wait=timeout, on_progress=progress
     )

@@ -55,6 +55,8 @@ ATTRIBUTION = (
     "doi:10.1093/nar/gkad1005"
 )
 SEX = {"female": "female", "male": "male"}
+#: The vocabularies whose identifiers the layer writes.
+OUTSIDE_VOCABULARIES = ("HGNC", "HP", "MONDO", "NCBIGene", "OMIM", "ORPHA")
 
 
 def slug(identifier: str) -> str:
@@ -94,10 +96,8 @@ class LayerBuilder:
     def __post_init__(self) -> None:
         for entity in self.core.entities:
             for identifier in entity.identifiers:
-                if identifier.predicate == "skos:exactMatch" and identifier.curie[:3] in (
-                    "HP:",
-                    "MON",
-                ):
+                vocabulary = identifier.curie.partition(":")[0]
+                if identifier.predicate == "skos:exactMatch" and vocabulary in ("HP", "MONDO"):
                     self.core_nodes[identifier.curie] = URIRef(entity.iri)
         self.core_sources = {
             f"PMID:{source.pmid}": URIRef(source.iri) for source in self.core.sources if source.pmid
@@ -109,12 +109,7 @@ class LayerBuilder:
             ("skg", SKG),
             ("skgo", SKGO),
             ("ECO", ECO),
-            ("OMIM", "https://identifiers.org/mim:"),
-            ("ORPHA", "https://identifiers.org/orphanet:"),
-            ("MONDO", "http://purl.obolibrary.org/obo/MONDO_"),
-            ("NCBIGene", "https://identifiers.org/ncbigene:"),
-            ("HGNC", "https://identifiers.org/hgnc:"),
-            ("HP", "http://purl.obolibrary.org/obo/HP_"),
+            *((name, prefix_map()[name].uri_prefix) for name in OUTSIDE_VOCABULARIES),
             ("dcterms", DCTERMS),
             ("prov", PROV),
             ("rdf", RDF),

@@ -75,6 +75,7 @@ def build(
     out: Path | str = "dist",
     root: Path | str | None = None,
     *,
+    layer: str = "all",
     article: Path | None = None,
     on_step: StepCallback | None = None,
 ) -> BuildResult:
@@ -83,6 +84,8 @@ def build(
     Output goes to a staging folder beside ``out`` that replaces it only when everything
     succeeded, so a failed build leaves the previous one untouched.
 
+    :param layer: ``all`` (the core and the imported layers) or ``core`` (the curated graph
+        alone, under spasmkg's own licence).
     :raises ValidationFailed: the graph breaks a shape, QC check or identifier rule.
     """
     step = on_step or (lambda _name: None)
@@ -90,7 +93,7 @@ def build(
     recover(out)
     check_replaceable(out)
     step("load")
-    kg = load(root)
+    kg = load(root, layer=layer)
     step("validate")
     report = validate(kg, article=article)
     if not report.conforms:
