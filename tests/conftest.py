@@ -56,11 +56,13 @@ def graph(kg: spasmkg.KnowledgeGraph) -> Graph:
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the data folders, for planting faults."""
+    """A writable copy of the curated data folders, for planting faults; the generated
+    layers of graph/imports/ are left out (loading them would only slow every such test), so
+    a test that needs them copies them itself."""
     source = data_paths().root
     target = tmp_path / "data"
     for name in DATA_FOLDERS:
-        shutil.copytree(source / name, target / name)
+        shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("imports"))
     return target
 
 

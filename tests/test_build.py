@@ -40,7 +40,7 @@ EXPECTED_FILES = {
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One build of the shipped graph."""
     out = tmp_path_factory.mktemp("build") / "dist"
-    build(out)
+    build(out, layer="core")
     return out
 
 
@@ -128,7 +128,13 @@ def test_rebuilds_are_byte_identical_across_processes(tmp_path: Path) -> None:
     """Different hash seeds change Python's set order; the output must not change."""
     for seed in ("1", "2"):
         result = run_entry_point(
-            "-q", "build", "--out", str(tmp_path / seed), env={"PYTHONHASHSEED": seed}
+            "-q",
+            "build",
+            "--layer",
+            "core",
+            "--out",
+            str(tmp_path / seed),
+            env={"PYTHONHASHSEED": seed},
         )
         assert result.returncode == 0, result.stderr
     first = {p.name: p.read_bytes() for p in (tmp_path / "1").iterdir()}
@@ -153,7 +159,7 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -
     precious.mkdir()
     (precious / "thesis.txt").write_text("keep me")
     with pytest.raises(SpasmKGError, match="is not a spasmkg build"):
-        build(precious)
+        build(precious, layer="core")
     assert (precious / "thesis.txt").read_text() == "keep me"
 
 
@@ -164,17 +170,17 @@ def test_a_folder_with_a_manifest_is_not_yet_a_build(tmp_path: Path) -> None:
     (app / "manifest.json").write_text('{"name": "my web app", "icons": []}')
     (app / "index.html").write_text("<h1>mine</h1>")
     with pytest.raises(SpasmKGError, match="is not a spasmkg build"):
-        build(app)
+        build(app, layer="core")
     assert (app / "index.html").read_text() == "<h1>mine</h1>"
 
 
 def test_a_build_with_files_added_is_not_replaced(tmp_path: Path) -> None:
-    out = build(tmp_path / "dist").out
+    out = build(tmp_path / "dist", layer="core").out
     (out / "my-notes.txt").write_text("keep me")
     with pytest.raises(
         SpasmKGError, match=r"holds files that are not part of its build \(my-notes.txt\)"
     ):
-        build(out)
+        build(out, layer="core")
     assert (out / "my-notes.txt").read_text() == "keep me"
 
 
@@ -184,12 +190,12 @@ DEAD_PID = 2**22 + 17  # above Linux's largest process ID
 def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
     """Defect: a killed build's .dist.tmp-* and .dist.old-* folders were never cleaned up."""
     out = tmp_path / "dist"
-    build(out)
+    build(out, layer="core")
     for kind in ("tmp", "old"):
         leftover = tmp_path / f".dist.{kind}-{DEAD_PID}"
         leftover.mkdir()
         (leftover / "spasmkg.ttl").write_text("half a build")
-    build(out)
+    build(out, layer="core")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
@@ -197,7 +203,7 @@ def test_a_build_lost_between_two_renames_is_restored(tmp_path: Path) -> None:
     """Where renames cannot exchange, a kill between the two left no dist/ at all."""
     from spasmkg.outputs.swap import recover
 
-    out = build(tmp_path / "dist").out
+    out = build(tmp_path / "dist", layer="core").out
     retired = tmp_path / f".dist.old-{DEAD_PID}"
     out.rename(retired)
     recover(out)
@@ -209,7 +215,7 @@ def test_a_reader_always_finds_a_whole_build(tmp_path: Path) -> None:
     with the new build in one step."""
     import threading
 
-    out = build(tmp_path / "dist").out
+    out = build(tmp_path / "dist", layer="core").out
     missing: list[float] = []
     done = threading.Event()
 
@@ -222,7 +228,7 @@ def test_a_reader_always_finds_a_whole_build(tmp_path: Path) -> None:
     reader.start()
     try:
         for _ in range(4):
-            build(out)
+            build(out, layer="core")
     finally:
         done.set()
         reader.join()
@@ -230,7 +236,7 @@ def test_a_reader_always_finds_a_whole_build(tmp_path: Path) -> None:
 
 
 def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
-    result = run_entry_point("build", "--out", str(tmp_path / "dist"))
+    result = run_entry_point("build", "--layer", "core", "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
     steps = len(spasmkg.outputs.build.STEPS)
     assert f"[1/{steps}] load" in result.stderr

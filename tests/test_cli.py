@@ -90,7 +90,7 @@ def test_a_parameter_the_query_does_not_select_on_oxigraph(tmp_path: Path) -> No
 def test_from_named_on_each_engine() -> None:
     text = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
     named = text.replace("WHERE", "FROM NAMED <https://w3id.org/spasmkg/graph/asserted> WHERE")
-    line = one_line_error("query", "-e", named, "--allow-remote", code=4)
+    line = one_line_error("query", "-e", named, "--allow-remote", "--engine", "rdflib", code=4)
     assert "rdflib engine cannot restrict a query to named graphs" in line
     result = run_entry_point(
         "query", "-e", named, "--allow-remote", "--engine", "oxigraph", "-f", "tsv"

@@ -131,7 +131,7 @@ def test_explain_command_text_and_json() -> None:
     )
     # the weakest step is marked, and refuting or open items show beside supporting ones
     second = text.stdout.split("\n2. ", 1)[1].split("\n3. ", 1)[0]
-    assert "step 1   <- weakest step" in second
+    assert "step 1 (core layer)   <- weakest step" in second
     assert "\n       ? inconclusive, not graded: Davies DL, Fraser R (1993)." in second
     data = json.loads(
         run_entry_point(

@@ -17,6 +17,8 @@ from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, 
 from spasmkg.imports.hpo_genes import HGNC_FILE, hgnc_genes
 from spasmkg.imports.layer_file import import_hpo
 from spasmkg.model.namespaces import IMPORTED_GRAPH
+from spasmkg.model.paths import data_paths
+from spasmkg.outputs.build import build
 from tests.helpers import run_entry_point
 
 
@@ -42,6 +44,7 @@ def test_the_committed_layer_is_what_a_fresh_import_writes() -> None:
 
 
 def test_check_fails_on_a_hand_edited_layer_and_import_repairs_it(data_copy: Path) -> None:
+    shutil.copytree(data_paths().imports, data_copy / "graph" / "imports")
     layer = data_copy / "graph" / "imports" / "hpo.ttl"
     layer.write_text(layer.read_text(encoding="utf-8").replace("Gitelman", "Gitelmann"), "utf-8")
     core = spasmkg.load(data_copy, layer="core")
@@ -237,3 +240,16 @@ def test_genes_behind_exercise_cramps_include_pygm(kg_all: spasmkg.KnowledgeGrap
     assert ("PYGM", "glycogen storage disease V") in {
         (str(r["geneLabel"]), str(r["diseaseLabel"])) for r in rows
     }
+
+
+def test_a_build_carries_the_layer_in_its_own_graphs_with_its_licence(tmp_path: Path) -> None:
+    dist = build(tmp_path / "dist").out
+    quads = (dist / "spasmkg.nq").read_text(encoding="utf-8")
+    assert "<https://w3id.org/spasmkg/entity/mondo-0009293> " in quads
+    assert quads.count(" <https://w3id.org/spasmkg/graph/imported> .\n") > 20_000
+    report = json.loads((dist / "report.json").read_text(encoding="utf-8"))
+    assert report["licences"]["https://w3id.org/spasmkg/graph/imported"] == str(LICENSE)
+    assert report["licences"]["https://w3id.org/spasmkg/graph/asserted"].endswith("/by/4.0/")
+    assert report["claims_by_layer"]["core"] == 250
+    core = build(tmp_path / "core", layer="core").out
+    assert "graph/imported" not in (core / "spasmkg.nq").read_text(encoding="utf-8")

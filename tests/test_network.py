@@ -18,8 +18,9 @@ from spasmkg.outputs.network import (
 
 
 @pytest.fixture(scope="module")
-def graph() -> nx.MultiDiGraph:
-    return to_networkx(spasmkg.load())
+def graph(kg: spasmkg.KnowledgeGraph) -> nx.MultiDiGraph:
+    """The core layer's network (the imported layer has its own tests)."""
+    return to_networkx(kg)
 
 
 def test_one_node_per_entity_or_guidance_one_edge_per_claim(graph: nx.MultiDiGraph) -> None:
