@@ -55,6 +55,9 @@ ATTRIBUTION = (
     "doi:10.1093/nar/gkad1005"
 )
 SEX = {"female": "female", "male": "male"}
+#: The disease databases the layer takes (DECIPHER's copy-number syndromes are left out: MONDO's
+#: mapping sets used here cover OMIM and Orphanet).
+DATABASES = ("OMIM", "ORPHA")
 #: The vocabularies whose identifiers the layer writes.
 OUTSIDE_VOCABULARIES = ("HGNC", "HP", "MONDO", "NCBIGene", "OMIM", "ORPHA")
 
@@ -376,7 +379,9 @@ class Scope:
         """Every row on a spasm phenotype, and the same diseases' rows on a joining one."""
         spasm = frozenset().union(*(release.below(term) for term in SPASM_PHENOTYPES))
         joining = frozenset().union(*(release.below(term) for term in JOINING_PHENOTYPES))
-        rows = tuple(release.annotations())
+        rows = tuple(
+            row for row in release.annotations() if row.disease.partition(":")[0] in DATABASES
+        )
         diseases = {row.disease for row in rows if row.phenotype in spasm}
         kept = tuple(
             row
