@@ -46,10 +46,21 @@ def test_a_disputed_step_ranks_its_chain_below_undisputed_ones(explainer: Explai
     assert strengths == sorted(strengths, reverse=True)
 
 
-def test_the_weakest_step_is_the_least_sure(explainer: Explainer) -> None:
+def test_a_chain_is_no_surer_than_any_of_its_steps(explainer: Explainer) -> None:
     for chain in explainer.explain("furosemide", "muscle spasm"):
-        assert chain.strength == min(step.strength for step in chain.steps)
-        assert chain.steps[chain.weakest].strength == chain.strength
+        for count in range(4):  # undisputed, grade, evidence type, modality
+            assert chain.strength[count] == min(step.strength[count] for step in chain.steps)
+        assert chain.steps[chain.weakest].strength == min(step.strength for step in chain.steps)
+        assert chain.modality.rank == min(step.modality.rank for step in chain.steps)
+
+
+def test_a_chain_bound_to_a_context_ranks_below_an_equal_one_that_is_not(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    chains = Explainer(kg_all).explain("Gitelman syndrome", "muscle cramp", max_length=2)
+    pregnancy = [c for c in chains if c.contexts]
+    assert pregnancy and chains.index(pregnancy[0]) == len(chains) - 1
+    assert pregnancy[0].modality.name == "possible", "the chain is as hedged as its hedged step"
 
 
 def test_furosemide_reaches_spasm_through_its_class_citing_the_article(

@@ -102,13 +102,25 @@ class Chain:
 
     @property
     def strength(self) -> tuple[int, int, int, int]:
-        """The strength of the weakest step: what the whole chain can claim."""
-        return self.steps[self.weakest].strength
+        """What the whole chain can claim: on each count (undisputed, grade, evidence type,
+        modality), no more than its weakest step has."""
+        ranks = [step.strength for step in self.steps]
+        return (
+            min(r[0] for r in ranks),
+            min(r[1] for r in ranks),
+            min(r[2] for r in ranks),
+            min(r[3] for r in ranks),
+        )
 
     @property
     def modality(self) -> Term:
-        """The modality of the weakest step."""
-        return self.steps[self.weakest].modality
+        """The most hedged modality along the chain: a chain is no surer than any of its steps."""
+        return min((step.modality for step in self.steps), key=lambda term: term.rank)
+
+    @property
+    def contexts(self) -> int:
+        """How many steps hold only in a context (in pregnancy, in multiple sclerosis ...)."""
+        return sum(step.best.context is not None for step in self.steps)
 
     @property
     def route(self) -> str:
@@ -191,10 +203,12 @@ def explain(kg: KnowledgeGraph, source: str, target: str, max_length: int = 4) -
     return Explainer(kg).explain(source, target, max_length)
 
 
-def chain_order(chain: Chain) -> tuple[tuple[int, ...], int, list[str]]:
-    """Surest weakest step first, then shorter, then by the labels along the way."""
+def chain_order(chain: Chain) -> tuple[tuple[int, ...], int, int, list[str]]:
+    """Surest chain first, then the one bound to fewer contexts, then shorter, then by the
+    labels along the way."""
     return (
         tuple(-rank for rank in chain.strength),
+        chain.contexts,
         len(chain.steps),
         [step.object.label for step in chain.steps],
     )
