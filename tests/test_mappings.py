@@ -189,7 +189,7 @@ def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
 
 
 def test_build_copies_the_sssom_file_and_reports_coverage(tmp_path: Path) -> None:
-    result = run_entry_point("-q", "build", "--out", str(tmp_path / "dist"))
+    result = run_entry_point("-q", "build", "--layer", "core", "--out", str(tmp_path / "dist"))
     assert result.returncode == 0, result.stderr
     copied = tmp_path / "dist" / "mappings.sssom.tsv"
     assert copied.read_bytes() == data_paths().mappings_file.read_bytes()

@@ -114,7 +114,7 @@ def test_node_link_round_trip(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
 def test_build_writes_both_network_files(tmp_path: Path) -> None:
     from spasmkg.outputs.build import build
 
-    build(tmp_path / "dist")
+    build(tmp_path / "dist", layer="core")
     assert nx.utils.graphs_equal(
         read_graphml(tmp_path / "dist" / "spasmkg.graphml"),
         read_node_link(tmp_path / "dist" / "spasmkg.nodelink.json"),

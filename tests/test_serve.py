@@ -202,7 +202,7 @@ def serve_command(
     """``spasmkg serve`` as a user starts it; yields the process and the URL it printed."""
     environment = env or {**os.environ, "PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "spasmkg", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "spasmkg", "serve", "--port", "0", "--layer", "core", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

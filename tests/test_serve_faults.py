@@ -31,7 +31,7 @@ def nquads(kg: spasmkg.KnowledgeGraph) -> bytes:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return spasmkg.build(tmp_path_factory.mktemp("faults") / "dist").out
+    return spasmkg.build(tmp_path_factory.mktemp("faults") / "dist", layer="core").out
 
 
 @pytest.fixture(scope="module")

@@ -319,7 +319,7 @@ def test_every_cited_passage_matches_the_article(graph: Graph) -> None:
 def test_validate_command_checks_the_article_when_given(tmp_path: Path) -> None:
     edited = tmp_path / "article.txt"
     edited.write_text("x" * 2003, encoding="utf-8")
-    result = run_entry_point("validate", "--article", str(edited))
+    result = run_entry_point("validate", "--layer", "core", "--article", str(edited))
     assert result.returncode == 1
     assert f"[article] {edited}: file checksum differs from source:article" in result.stdout
     assert (

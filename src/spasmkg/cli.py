@@ -142,14 +142,15 @@ def build(
 
 
 @cli.command()
+@layer_option("all")
 @data_option
 @article_option
-def validate(data_root: Path | None, article: Path | None) -> None:
+def validate(layer: str, data_root: Path | None, article: Path | None) -> None:
     """Check SHACL shapes, quality-check queries and identifiers; exit 1 on any violation."""
     from spasmkg.checks.validate import validate as run_validate
     from spasmkg.model.loader import load
 
-    report = run_validate(load(data_root), article=article)
+    report = run_validate(load(data_root, layer=layer), article=article)
     click.echo(report.summary())
     if not report.conforms:
         sys.exit(1)
