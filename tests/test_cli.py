@@ -65,7 +65,9 @@ def test_a_query_file_that_is_not_utf8(tmp_path: Path) -> None:
 def test_an_article_that_is_a_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "article.txt"
     path.write_bytes(bytes(range(256)) * 4)
-    assert "not UTF-8 text" in one_line_error("validate", "--article", str(path), code=1)
+    assert "not UTF-8 text" in one_line_error(
+        "validate", "--layer", "core", "--article", str(path), code=1
+    )
 
 
 def test_a_page_into_a_missing_folder(tmp_path: Path) -> None:
