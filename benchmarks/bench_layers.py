@@ -50,6 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     out = tempfile.mkdtemp()
     spasmkg = [sys.executable, "-m", "spasmkg", "-q"]
+    query = [*spasmkg, "query", QUERY, "-p", "condition=muscle-cramp", "-f", "csv"]
     commands = {
         "bare parse, core": [sys.executable, "-c", PARSE.format(extra="")],
         "bare parse, core + imports": [
@@ -58,28 +59,7 @@ def main() -> None:
             PARSE.format(extra=' + glob.glob("graph/imports/*.ttl")'),
         ],
         "spasmkg build": [*spasmkg, "build", "--out", f"{out}/dist"],
-        "query --layer core": [
-            *spasmkg,
-            "query",
-            QUERY,
-            "-p",
-            "condition=muscle-cramp",
-            "-f",
-            "csv",
-            "--layer",
-            "core",
-        ],
-        "query --layer all": [
-            *spasmkg,
-            "query",
-            QUERY,
-            "-p",
-            "condition=muscle-cramp",
-            "-f",
-            "csv",
-            "--layer",
-            "all",
-        ],
+        **{f"query --layer {layer}": [*query, "--layer", layer] for layer in ("core", "all")},
         "html --layer core": [*spasmkg, "html", "--out", f"{out}/core.html", "--layer", "core"],
         "html --layer all": [*spasmkg, "html", "--out", f"{out}/all.html", "--layer", "all"],
     }

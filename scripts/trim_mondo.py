@@ -19,18 +19,13 @@ from pathlib import Path
 
 from spasmkg.imports.hpo import Scope
 from spasmkg.imports.hpo_files import HpoRelease
+from spasmkg.model.sssom import REQUIRED_COLUMNS
 
 FILES = ("mondo_exactmatch_omim.sssom.tsv", "mondo_exactmatch_orphanet.sssom.tsv")
 #: MONDO writes Orphanet:368 where the HPO annotations write ORPHA:368.
 PREFIXES = {"Orphanet": "ORPHA"}
-COLUMNS = (
-    "subject_id",
-    "subject_label",
-    "predicate_id",
-    "object_id",
-    "object_label",
-    "mapping_justification",
-)
+#: The columns MONDO's files and ours share: SSSOM's required ones.
+COLUMNS = REQUIRED_COLUMNS
 
 
 def rows_and_versions(folder: Path) -> tuple[list[dict[str, str]], list[str]]:

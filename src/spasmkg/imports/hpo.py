@@ -8,7 +8,6 @@ onset, sex, modifiers and biocuration date as the row gives them.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from spasmkg.errors import ImportSourceError
-from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease
+from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease, commented_table
 from spasmkg.imports.hpo_genes import HGNC_FILE, gene_links, hgnc_genes
 from spasmkg.model.curie import prefix_map
 from spasmkg.model.graph import KnowledgeGraph
@@ -402,18 +400,10 @@ MONDO_FILE = "mondo-diseases.sssom.tsv"
 
 
 def mondo_matches(path: Path) -> dict[str, tuple[str, str]]:
-    """OMIM or Orphanet record -> (MONDO ID, label), from the trimmed MONDO mapping rows.
-
-    :raises ImportSourceError: the file is missing (``scripts/trim_mondo.py`` writes it).
-    """
-    if not path.is_file():
-        raise ImportSourceError(f"{path}: missing; scripts/trim_mondo.py writes it")
-    lines = [
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
-    ]
+    """OMIM or Orphanet record -> (MONDO ID, label), from the trimmed MONDO mapping rows."""
     return {
         row["object_id"]: (row["subject_id"], row["subject_label"])
-        for row in csv.DictReader(lines, delimiter="\t")
+        for row in commented_table(path, "scripts/trim_mondo.py")
         if row["predicate_id"] == "skos:exactMatch"
     }
 

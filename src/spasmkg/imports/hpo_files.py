@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -146,18 +147,18 @@ class HpoRelease:
         :raises ImportSourceError: the header row is not the one this reader knows.
         """
         with self.path(ANNOTATIONS).open(encoding="utf-8", newline="") as handle:
-            lines = ((n, line) for n, line in enumerate(handle, 1) if not line.startswith("#"))
-            numbers: list[int] = []
-            rows = csv.DictReader(
-                (numbers.append(n) or line for n, line in lines),  # type: ignore[func-returns-value]
-                delimiter="\t",
-            )
+            comments, header = 0, ""
+            for header in handle:  # the "#" lines above the table; the first other is its header
+                if not header.startswith("#"):
+                    break
+                comments += 1
+            rows = csv.DictReader(itertools.chain([header], handle), delimiter="\t")
             expected = {"database_id", "qualifier", "hpo_id", "reference", "evidence"}
             if not expected <= set(rows.fieldnames or ()):
                 raise ImportSourceError(f"{ANNOTATIONS}: header lacks {sorted(expected)}")
             for row in rows:
                 yield Annotation(
-                    line=numbers[-1],
+                    line=comments + rows.line_num,
                     disease=row["database_id"],
                     disease_name=row["disease_name"],
                     negated=row["qualifier"] == "NOT",
@@ -179,6 +180,19 @@ class HpoRelease:
                 yield GeneLink(
                     row["ncbi_gene_id"], row["gene_symbol"], row["hpo_id"], row["disease_id"]
                 )
+
+
+def commented_table(path: Path, writer: str) -> list[dict[str, str]]:
+    """The rows of a tab-separated file below its ``#`` comment header (a trimmed input).
+
+    :raises ImportSourceError: the file is missing; ``writer`` says what writes it.
+    """
+    if not path.is_file():
+        raise ImportSourceError(f"{path}: missing; {writer} writes it")
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def split(field: str) -> tuple[str, ...]:

@@ -8,11 +8,9 @@ HGNC's own table (the rows kept in ``graph/imports/hgnc-genes.tsv``), which give
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from spasmkg.errors import ImportSourceError
-from spasmkg.imports.hpo_files import GeneLink, HpoRelease
+from spasmkg.imports.hpo_files import GeneLink, HpoRelease, commented_table
 
 HGNC_FILE = "hgnc-genes.tsv"
 NCBI_COLUMN = "NCBI Gene ID(supplied by NCBI)"
@@ -28,17 +26,9 @@ def gene_links(release: HpoRelease, diseases: set[str], spasm: frozenset[str]) -
 
 
 def hgnc_genes(path: Path) -> dict[str, tuple[str, str]]:
-    """NCBI Gene ID -> (HGNC ID, approved symbol), from the trimmed HGNC rows.
-
-    :raises ImportSourceError: the file is missing (``scripts/trim_hgnc.py`` writes it).
-    """
-    if not path.is_file():
-        raise ImportSourceError(f"{path}: missing; scripts/trim_hgnc.py writes it")
-    lines = [
-        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
-    ]
+    """NCBI Gene ID -> (HGNC ID, approved symbol), from the trimmed HGNC rows."""
     return {
         row[NCBI_COLUMN]: (row["HGNC ID"], row["Approved symbol"])
-        for row in csv.DictReader(lines, delimiter="\t")
+        for row in commented_table(path, "scripts/trim_hgnc.py")
         if row["Status"] == "Approved"
     }
