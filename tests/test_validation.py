@@ -31,7 +31,7 @@ def test_shipped_graph_validates_clean(kg: spasmkg.KnowledgeGraph) -> None:
 def test_quality_check_finds_nothing_in_the_shipped_graph(
     graph: Graph, check: object, engine: str
 ) -> None:
-    runner = (RdflibEngine if engine == "rdflib" else OxigraphEngine)(graph)
+    runner = RdflibEngine(graph) if engine == "rdflib" else OxigraphEngine.of_graph(graph)
     assert runner.run(inspect_query(check.text), {}).rows == []  # type: ignore[attr-defined]
 
 

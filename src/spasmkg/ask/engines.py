@@ -8,12 +8,11 @@ block written from the terms' own N-Triples form, never by pasting user text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.exceptions import ParserError
-from rdflib.namespace import XSD
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
@@ -25,10 +24,10 @@ from spasmkg.errors import (
     QueryError,
     QueryRefused,
     QuerySyntaxError,
-    SpasmKGError,
     UsageError,
 )
-from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.graph import Queryable
+from spasmkg.model.terms import plain_or_typed, to_oxigraph, to_rdflib
 from spasmkg.remote.client import JSON_RESULTS, SparqlClient, check_url
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
@@ -140,67 +139,25 @@ class RdflibEngine:
         return QueryResult(form, variables, rows)  # type: ignore[arg-type]
 
 
-def to_rdflib(term: Any) -> Node | None:
-    """A pyoxigraph term as the equivalent rdflib term."""
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return plain_or_typed(term.value, term.datatype.value)
-    raise SpasmKGError(f"unsupported term from pyoxigraph: {term!r}")
-
-
-def plain_or_typed(value: str, datatype: str | None) -> Literal:
-    """A literal as rdflib writes it: RDF 1.1 makes xsd:string the type of a plain literal, so
-    both are one literal, and every engine's answer compares equal."""
-    if datatype in (None, str(XSD.string)):
-        return Literal(value)
-    return Literal(value, datatype=URIRef(datatype))
-
-
-def to_oxigraph(term: Node) -> Any:
-    """An rdflib term as the equivalent pyoxigraph term."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise SpasmKGError(f"cannot pass {term!r} to pyoxigraph")
-
-
 class OxigraphEngine:
     """pyoxigraph's Rust engine over an in-memory store: fast on large graphs."""
 
     name = "oxigraph"
 
-    def __init__(self, graph: Graph, named: Iterable[tuple[URIRef, Graph]] = ()) -> None:
-        """Load a graph, or (with ``named``) each named graph; the default graph is then their union."""
+    def __init__(self, store: Any, *, union: bool = True) -> None:
+        """Query a pyoxigraph store; with ``union`` its default graph is the union of its named
+        graphs (as a build's is), unless a query names graphs of its own."""
+        self.store = store
+        self.union = union
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> OxigraphEngine:
+        """An engine over one rdflib graph, loaded into a store of its own."""
         import pyoxigraph as ox
 
-        self.store = ox.Store()
-        self.union = False
-        for name, part in named:
-            data = part.serialize(format="nt", encoding="utf-8")
-            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
-            self.union = True
-        if not self.union:
-            self.store.load(
-                graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
-            )
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return cls(store, union=False)
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query with pyoxigraph."""
@@ -341,7 +298,7 @@ def local_engine(name: str, triples: int) -> str:
 
 def make_engine(
     name: str,
-    kg: KnowledgeGraph | None = None,
+    kg: Queryable | None = None,
     endpoint: str | None = None,
     *,
     timeout: float | None = None,
@@ -351,9 +308,9 @@ def make_engine(
         return EndpointEngine(endpoint, timeout=timeout or 60.0)
     if kg is None:
         raise UsageError("a local engine needs a loaded graph")
-    name = local_engine(name, len(kg.union()))
+    name = local_engine(name, len(kg.store))
     if name == "oxigraph":
-        return OxigraphEngine(kg.union(), named=kg.named_graphs())
+        return OxigraphEngine(kg.store)
     if name == "rdflib":
         return RdflibEngine(kg.union())
     raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

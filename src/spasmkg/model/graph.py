@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -27,6 +28,7 @@ from spasmkg.model.namespaces import (
 from spasmkg.model.paths import DataPaths
 from spasmkg.model.records import Claim, Entity, Source
 from spasmkg.model.sssom import MappingSet
+from spasmkg.model.terms import oxigraph_quads
 from spasmkg.model.view import View, build_view
 
 
@@ -34,6 +36,34 @@ def bind_prefixes(target: Graph, source: Graph) -> None:
     """Copy prefix bindings so serialisations use the curators' CURIEs."""
     for prefix, namespace in source.namespaces():
         target.bind(prefix, namespace, override=True, replace=True)
+
+
+class Queryable(Protocol):
+    """What answering a query needs of a graph; a KnowledgeGraph and its compiled form
+    (:class:`spasmkg.model.compiled.QueryGraph`) both have it."""
+
+    @property
+    def paths(self) -> DataPaths:
+        """The data folder, for its named queries."""
+        ...
+
+    @property
+    def store(self) -> Any:
+        """A pyoxigraph store of the named graphs."""
+        ...
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The label of every node people may meet in a result, keyed by IRI."""
+        ...
+
+    def entity(self, name_or_id: str) -> Entity:
+        """The one entity a name or identifier names."""
+        ...
+
+    def union(self) -> Graph:
+        """Every triple in one rdflib graph, for rdflib's engine."""
+        ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +149,28 @@ class KnowledgeGraph:
                 bind_prefixes(merged, part)
             self._unions[key] = merged
         return self._unions[key]
+
+    @cached_property
+    def store(self) -> Any:
+        """A pyoxigraph store of the named graphs, for the query engine, checks and writers.
+
+        Built once and shared, so callers must not change it; its default graph is empty
+        (query it with ``use_default_graph_as_union``).
+        """
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for name, graph in self.named_graphs():
+            store.extend(oxigraph_quads(graph, ox.NamedNode(str(name))))
+        return store
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes the files bind (a later graph's binding of a prefix wins), sorted."""
+        found: dict[str, str] = {}
+        for _, graph in self.named_graphs():
+            found.update((prefix, str(ns)) for prefix, ns in graph.namespaces() if prefix)
+        return dict(sorted(found.items()))
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """Each named graph with its IRI, in a fixed order."""

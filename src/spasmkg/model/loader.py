@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import (
     DCTERMS,
@@ -33,6 +34,7 @@ from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
+from spasmkg.model.terms import rdflib_graph
 from spasmkg.model.wellformed import RELATIVE_BASE, check_wellformed
 
 #: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
@@ -45,6 +47,7 @@ DECLARATION_TYPES = (
     OWL.NamedIndividual,
 )
 SKGO_BASE = str(SKGO._NS)
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def display_path(path: Path, paths: DataPaths) -> str:
@@ -67,9 +70,9 @@ def syntax_error_line(error: BadSyntax) -> int:
     return text.count("\n", 0, error._i) + 1
 
 
-def parse_turtle(path: Path, shown_as: str, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file, turning any parser error into a one-line ``file:line`` message."""
-    graph = into if into is not None else Graph(bind_namespaces="none")
+def rdflib_parse(path: Path, shown_as: str) -> Graph:
+    """Parse one Turtle file with rdflib, turning any parser error into a ``file:line`` message."""
+    graph = Graph(bind_namespaces="none")
     try:
         graph.parse(path, format="turtle", publicID=RELATIVE_BASE)
     except BadSyntax as error:
@@ -86,6 +89,28 @@ def parse_turtle(path: Path, shown_as: str, into: Graph | None = None) -> Graph:
     except OSError as error:
         raise GraphSyntaxError(f"{shown_as}: cannot read: {error.strerror}") from None
     return graph
+
+
+def parse_turtle(path: Path, shown_as: str) -> Graph:
+    """Parse one Turtle file into an rdflib graph, fast: pyoxigraph reads it.
+
+    When pyoxigraph refuses the file, rdflib reads it again for the error message users know
+    (or, where rdflib is lenient, for :func:`check_wellformed` to name the bad term).
+
+    :raises GraphSyntaxError: the file cannot be read or is not Turtle (file and line named).
+    """
+    try:
+        data = path.read_bytes().removeprefix(UTF8_BOM)  # rdflib reads past a BOM too
+        parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=RELATIVE_BASE)
+        triples = list(parser)
+    except (SyntaxError, ValueError, OSError) as error:
+        lenient = rdflib_parse(path, shown_as)
+        check_wellformed(lenient, path, shown_as)
+        line = getattr(error, "lineno", None)
+        where = f"{shown_as}:{line}" if line else shown_as
+        reason = str(error.msg if isinstance(error, SyntaxError) else error)
+        raise GraphSyntaxError(f"{where}: bad Turtle: {reason}") from None
+    return rdflib_graph(triples, parser.prefixes)
 
 
 def declared_terms(ontology: Graph) -> set[URIRef]:
@@ -190,6 +215,13 @@ def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> G
     return merged
 
 
+def input_files(paths: DataPaths, layer: str) -> list[Path]:
+    """Every file a load of ``layer`` reads, in the order it reads them."""
+    mappings = [paths.mappings_file] if paths.mappings_file.exists() else []
+    imports = paths.import_files() if layer == "all" else []
+    return [paths.ontology_file, *paths.graph_files(), *mappings, *imports]
+
+
 def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGraph:
     """Parse ontology and graph strictly and materialise each claim's direct triple.
 
@@ -217,12 +249,7 @@ def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGrap
         inferred=materialise(asserted, ontology),
         mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
         mapping_set=mapping_set,
-        files=(
-            paths.ontology_file,
-            *files,
-            *([paths.mappings_file] if mapping_set else []),
-            *imports,
-        ),
+        files=tuple(input_files(paths, layer)),
         imported=imported,
         imported_inferred=materialise(imported, ontology),
     )

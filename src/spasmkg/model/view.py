@@ -131,9 +131,9 @@ def stated_identifiers(graph: Graph) -> dict[str, tuple[Identifier, ...]]:
 
 
 def read_entities(
-    asserted: Graph, tree: ClassTree, mapping_set: MappingSet | None
+    asserted: Graph, tree: ClassTree, mapping_set: MappingSet | None, layer: str = "core"
 ) -> dict[str, Entity]:
-    """Every entity and guidance node, by IRI, sorted."""
+    """Every entity and guidance node of one layer, by IRI, sorted."""
     entity_classes = tree.descendants(SKGO.Entity) - {SKGO.Entity}
     guidance_classes = tree.descendants(SKGO.Guidance) - {SKGO.Guidance}
     allowed = entity_classes | guidance_classes
@@ -158,6 +158,7 @@ def read_entities(
             urgency=curie(urgency).partition(":")[2]
             if (urgency := asserted.value(node, SKGO.urgency)) is not None
             else "",
+            layer=layer,
         )
     return entities
 
@@ -310,11 +311,14 @@ def build_view(
 ) -> View:
     """The records of a loaded graph: the curated core and, when loaded, the imported layers."""
     tree = ClassTree(ontology)
-    both = asserted + imported if len(imported) else asserted
-    entities = read_entities(both, tree, mapping_set)
-    sources = read_sources(both, tree)
+    entities = read_entities(asserted, tree, mapping_set)
+    sources = read_sources(asserted, tree)
     claims = read_claims(asserted, entities, sources, tree, ASSERTED_GRAPH)
-    if len(imported):
+    if len(imported):  # the imports say nothing about the core's nodes, only link to them
+        entities = dict(
+            sorted({**read_entities(imported, tree, None, "imported"), **entities}.items())
+        )
+        sources = dict(sorted({**read_sources(imported, tree), **sources}.items()))
         claims.update(read_claims(imported, entities, sources, tree, IMPORTED_GRAPH))
         claims = dict(sorted(claims.items()))
     return View(

@@ -1,76 +1,149 @@
 """Serialisations of the graph: Turtle, sorted N-Triples and N-Quads, TriG and JSON-LD.
 
-Every writer is deterministic (same graph, same bytes), because rdflib's own iteration order
-follows insertion order and Python's string hashing changes between processes.
+pyoxigraph writes them from the graph's store, sorted, with the curators' prefixes: the same
+graph gives the same bytes, and the whole set takes a fraction of a second where rdflib's
+writers took several (benchmarks/README.md, "The cost of the imported HPO layer").
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from rdflib import Graph
+import pyoxigraph as ox
 
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.terms import XSD_STRING
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: JSON-LD 1.1 uses a plain prefix definition only when its IRI ends with one of these.
+GEN_DELIMS = tuple(":/?#[]@")
 
 
-def sorted_lines(text: str) -> str:
-    """Sort the statements of a line-based format so its output is stable."""
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
+def triple_order(triple: Any) -> tuple[str, bool, str, str]:
+    """Subjects in order, each with its types first, as people read Turtle."""
+    predicate = triple.predicate.value
+    return (triple.subject.value, predicate != RDF_TYPE, predicate, str(triple.object))
+
+
+@lru_cache(maxsize=2)
+def sorted_triples(kg: KnowledgeGraph) -> tuple[Any, ...]:
+    """Every triple of every named graph once, in reading order (the graph has no blank
+    nodes, so every subject is an IRI)."""
+    unique = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}
+    return tuple(sorted(unique, key=triple_order))
+
+
+def named_quads(kg: KnowledgeGraph) -> list[Any]:
+    """Every quad, named graph by named graph in their fixed order, each in reading order."""
+    quads = []
+    for name, _ in kg.named_graphs():
+        graph = ox.NamedNode(str(name))
+        triples = (
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in kg.store.quads_for_pattern(None, None, None, graph)
+        )
+        quads += [
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in sorted(triples, key=triple_order)
+        ]
+    return quads
+
+
+def serialize(statements: Any, form: Any, prefixes: dict[str, str] | None = None) -> bytes:
+    """Triples or quads in an RDF format, written by pyoxigraph."""
+    return cast(bytes, ox.serialize(statements, format=form, prefixes=prefixes))
+
+
+def sorted_lines(data: bytes) -> bytes:
+    """The statements of a line-based format sorted, so its output is easy to diff."""
+    return b"".join(sorted(set(data.splitlines(keepends=True))))
 
 
 def turtle(kg: KnowledgeGraph) -> bytes:
     """The whole graph (ontology, curated, materialised, mappings) as one Turtle file."""
-    return kg.union().serialize(format="turtle").encode("utf-8")
+    return serialize(sorted_triples(kg), ox.RdfFormat.TURTLE, kg.prefixes)
 
 
 def ntriples(kg: KnowledgeGraph) -> bytes:
     """The whole graph as sorted N-Triples, the easiest form to diff and to stream."""
-    return sorted_lines(kg.union().serialize(format="nt")).encode("utf-8")
+    unique = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}
+    return sorted_lines(serialize(unique, ox.RdfFormat.N_TRIPLES))
 
 
 def nquads(kg: KnowledgeGraph) -> bytes:
     """Sorted N-Quads, one named graph each for ontology, asserted, inferred and mappings."""
-    chunks = []
-    for name, graph in kg.named_graphs():
-        for line in graph.serialize(format="nt").splitlines():
-            if line.strip():
-                chunks.append(f"{line.removesuffix(' .')} <{name}> .")
-    return ("\n".join(sorted(set(chunks))) + "\n").encode("utf-8")
+    return sorted_lines(serialize(kg.store, ox.RdfFormat.N_QUADS))
 
 
 def trig(kg: KnowledgeGraph) -> bytes:
-    """TriG with the same named graphs in a fixed order, readable with the curators' prefixes.
-
-    rdflib's own TriG writer orders the graphs by set iteration, which changes between runs.
-    """
-    prefixes: set[str] = set()
-    blocks = []
-    for name, graph in kg.named_graphs():
-        lines = graph.serialize(format="turtle").splitlines()
-        prefixes.update(line for line in lines if line.startswith("@prefix"))
-        body = [f"    {line}" if line else "" for line in lines if not line.startswith("@prefix")]
-        blocks.append(f"<{name}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
-    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
+    """TriG with the same named graphs in a fixed order, readable with the curators' prefixes."""
+    return serialize(named_quads(kg), ox.RdfFormat.TRIG, kg.prefixes)
 
 
-def jsonld_context(graph: Graph) -> dict[str, str]:
-    """The prefixes of the graph as a JSON-LD context, sorted."""
-    return {prefix: str(namespace) for prefix, namespace in sorted(graph.namespaces()) if prefix}
+def jsonld_context(prefixes: dict[str, str]) -> dict[str, Any]:
+    """The prefixes as a JSON-LD 1.1 context; a namespace such as ``.../obo/HP_`` must say it is
+    a prefix, as it does not end with a delimiter."""
+    context: dict[str, Any] = {"@version": 1.1}
+    for prefix, namespace in prefixes.items():
+        usable = namespace.endswith(GEN_DELIMS)
+        context[prefix] = namespace if usable else {"@id": namespace, "@prefix": True}
+    return context
+
+
+def compactor(prefixes: dict[str, str]) -> Any:
+    """A function writing an IRI as a CURIE of the longest namespace that holds it."""
+    longest_first = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    seen: dict[str, str] = {}
+
+    def compact(iri: str) -> str:
+        if iri not in seen:
+            seen[iri] = next(
+                (
+                    f"{p}:{iri[len(ns) :]}"
+                    for p, ns in longest_first
+                    if iri.startswith(ns) and iri != ns
+                ),
+                iri,
+            )
+        return seen[iri]
+
+    return compact
+
+
+def jsonld_value(term: Any, compact: Any) -> Any:
+    """One object of a triple as a JSON-LD value."""
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact(term.value)}
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    if term.datatype.value == XSD_STRING:
+        return term.value
+    return {"@type": compact(term.datatype.value), "@value": term.value}
 
 
 def jsonld(kg: KnowledgeGraph) -> bytes:
-    """Compact JSON-LD with the curators' prefixes, nodes sorted by identifier."""
-    graph = kg.union()
-    context = jsonld_context(graph)
-    document: Any = json.loads(
-        graph.serialize(format="json-ld", context=context, auto_compact=True)
-    )
-    nodes = document.get("@graph", [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda item: json.dumps(item, sort_keys=True))
-    document["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id")))
-    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    """Compact JSON-LD with the curators' prefixes: one node per subject, sorted, each with its
+    properties and values sorted, one node per line (the graph has no blank nodes, so no
+    framing is needed)."""
+    compact = compactor(kg.prefixes)
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for triple in sorted_triples(kg):
+        node = nodes.setdefault(compact(triple.subject.value), {})
+        if triple.predicate.value == RDF_TYPE:
+            node.setdefault("@type", []).append(compact(triple.object.value))
+        else:
+            key = compact(triple.predicate.value)
+            node.setdefault(key, []).append(jsonld_value(triple.object, compact))
+    lines = []
+    for identifier, properties in nodes.items():
+        values = {
+            key: items if len(items) == 1 else sorted(items, key=json.dumps)
+            for key, items in properties.items()
+        }
+        lines.append(json.dumps({"@id": identifier, **values}, sort_keys=True, ensure_ascii=False))
+    context = json.dumps(jsonld_context(kg.prefixes), sort_keys=True)
+    # one node per line: readable in a diff, and written by json's fast encoder
+    body = ",\n  ".join(lines)
+    return f'{{"@context": {context},\n "@graph": [\n  {body}\n ]\n}}\n'.encode()

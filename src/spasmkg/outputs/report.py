@@ -90,7 +90,7 @@ def count(kg: KnowledgeGraph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph (once per graph)."""
     rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
-        triples=len(kg.union()),
+        triples=len({(q.subject, q.predicate, q.object) for q in kg.store}),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
         entities_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if not e.is_guidance),
         edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
