@@ -13,6 +13,7 @@ from rdflib import Graph
 
 import spasmkg
 from spasmkg.cli import cli
+from spasmkg.model.compiled import CACHE_ENV
 from spasmkg.model.paths import DATA_FOLDERS, data_paths
 from tests.helpers import REPO
 
@@ -25,6 +26,16 @@ def untracked_files() -> set[str]:
         text=True,
     )
     return {line[3:] for line in found.stdout.splitlines() if line.startswith("??")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_graphs_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled graphs go to a folder of the test session, never the user's cache; command
+    lines the tests start inherit it."""
+    folder = tmp_path_factory.mktemp("compiled")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -285,6 +285,14 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Seconds the answer may take, on any engine or endpoint (the whole answer).",
 )
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep the graph compiled for questions in $SPASMKG_CACHE_DIR (default "
+    "~/.cache/spasmkg), so the next query skips parsing; any change to an input file makes "
+    "a fresh one.",
+)
 @layer_option("all")
 @data_option
 def query(
@@ -297,6 +305,7 @@ def query(
     allow_service: bool,
     allow_remote: bool,
     timeout: float,
+    cache: bool,
     layer: str,
     data_root: Path | None,
 ) -> None:
@@ -307,11 +316,18 @@ def query(
     """
     from spasmkg.ask.answer import query as run
     from spasmkg.ask.results import render
+    from spasmkg.model.compiled import query_graph
+    from spasmkg.model.graph import Queryable
     from spasmkg.model.loader import load
 
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
-    kg = load(data_root, layer=layer)
+    # rdflib's engine needs the graph itself; every other engine answers from the store
+    kg: Queryable = (
+        load(data_root, layer=layer)
+        if engine == "rdflib" and not endpoint
+        else query_graph(data_root, layer=layer, cache=cache)
+    )
     result = run(
         name,
         parse_params(params),

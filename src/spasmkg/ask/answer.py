@@ -14,13 +14,13 @@ from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import QueryTimeout, UsageError
-from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.loader import load
+from spasmkg.model.compiled import query_graph
+from spasmkg.model.graph import Queryable
 
 T = TypeVar("T")
 
 
-def entity_resolver(kg: KnowledgeGraph) -> Callable[[str], URIRef]:
+def entity_resolver(kg: Queryable) -> Callable[[str], URIRef]:
     """Turn a name a user typed into the IRI of the one entity it names."""
     return lambda term: URIRef(kg.entity(term).iri)
 
@@ -77,7 +77,7 @@ def query(
     params: Mapping[str, str] | None = None,
     *,
     sparql: str | None = None,
-    kg: KnowledgeGraph | None = None,
+    kg: Queryable | None = None,
     engine: str = "auto",
     endpoint: str | None = None,
     allow_service: bool = False,
@@ -95,7 +95,7 @@ def query(
     """
     if (name is None) == (sparql is None):
         raise UsageError("give either a query name (or file) or SPARQL text, not both")
-    graph_data = kg or load(root)
+    graph_data = kg or query_graph(root)
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
     runner = make_engine(engine, None if endpoint else graph_data, endpoint, timeout=timeout)
     return run_query(

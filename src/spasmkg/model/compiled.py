@@ -1,0 +1,165 @@
+"""The graph compiled for questions, kept on disk: its store as N-Quads, its names and labels.
+
+A cold ``spasmkg query`` parsed every Turtle file and built every record before it answered,
+so with the imported layer a question cost three times what it did on the core. A compiled
+entry holds what a query needs and nothing else, under a key made of the input files' bytes,
+the layer and the code that reads them: any change makes a new entry, so an answer never
+comes from stale data. Entries live in ``$SPASMKG_CACHE_DIR`` (default
+``$XDG_CACHE_HOME/spasmkg``, else ``~/.cache/spasmkg``); the last few are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import input_files, load
+from spasmkg.model.names import NameIndex
+from spasmkg.model.paths import DataPaths, data_paths
+from spasmkg.model.records import Entity, Identifier
+from spasmkg.version import __version__
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "SPASMKG_CACHE_DIR"
+#: How many compiled entries to keep (one per data folder, layer and version in use).
+KEEP = 4
+STORE_FILE = "graph.nq"
+NAMES_FILE = "names.json"
+
+
+@dataclass(frozen=True, eq=False)
+class QueryGraph:
+    """What answering a query needs: the store, the entities by name, the labels."""
+
+    paths: DataPaths
+    layer: str
+    store: Any
+    names: NameIndex
+    labels: dict[str, str]
+    #: True when it was read from a compiled entry rather than loaded from the files
+    from_cache: bool = False
+
+    def entity(self, name_or_id: str) -> Entity:
+        """The one entity a name or identifier names (see :meth:`NameIndex.resolve`)."""
+        return self.names.resolve(name_or_id)
+
+    def union(self) -> Graph:
+        """The graph itself, for rdflib's engine: loaded from the files when asked for."""
+        return load(self.paths.root, layer=self.layer).union()
+
+
+def cache_folder() -> Path:
+    """Where compiled entries live."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "spasmkg"
+
+
+def entry_key(paths: DataPaths, layer: str) -> str:
+    """A digest of everything a compiled entry depends on: version, layer, the model's code and
+    each input file's name and bytes."""
+    digest = hashlib.sha256(f"{__version__}\0{layer}\0".encode())
+    code = [*sorted(Path(__file__).parent.glob("*.py")), Path(__file__).parent / "prefixes.json"]
+    for path in [*code, *input_files(paths, layer)]:
+        digest.update(f"{path.name}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def entity_from(record: dict[str, Any]) -> Entity:
+    """An entity from its JSON form in a compiled entry."""
+    fields = dict(record)
+    identifiers = tuple(Identifier(**item) for item in fields.pop("identifiers"))
+    synonyms = tuple(fields.pop("synonyms"))
+    return Entity(**fields, synonyms=synonyms, identifiers=identifiers)
+
+
+def compile_graph(kg: KnowledgeGraph) -> QueryGraph:
+    """The query-time parts of a loaded graph."""
+    return QueryGraph(kg.paths, kg.layer, kg.store, kg.names, kg.labels)
+
+
+def save(graph: QueryGraph, entities: list[Entity], entry: Path) -> None:
+    """Write a compiled entry next to the others, whole or not at all."""
+    entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=entry.parent))
+    try:
+        graph.store.dump(str(staging / STORE_FILE), format=ox.RdfFormat.N_QUADS)
+        names = {"entities": [asdict(e) for e in entities], "labels": graph.labels}
+        (staging / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+        staging.rename(entry)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not entry.is_dir():
+            raise
+    prune(entry.parent)
+
+
+def prune(folder: Path) -> None:
+    """Keep the most recently used entries only."""
+    entries = sorted(
+        (path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for stale in entries[KEEP:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
+    """A compiled entry, as it was saved.
+
+    :raises ValueError: the entry is damaged (the caller compiles a fresh one).
+    """
+    names = json.loads((entry / NAMES_FILE).read_text("utf-8"))
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(entry / STORE_FILE), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as error:
+        raise ValueError(f"damaged store: {error}") from None
+    entities = [entity_from(record) for record in names["entities"]]
+    os.utime(entry)  # most recently used
+    return QueryGraph(
+        paths, layer, store, NameIndex.of(entities), dict(names["labels"]), from_cache=True
+    )
+
+
+def query_graph(
+    root: Path | str | None = None, *, layer: str = "all", cache: bool = True
+) -> QueryGraph:
+    """The graph ready for questions: from its compiled entry when one matches the files,
+    else loaded strictly (see :func:`spasmkg.load`) and compiled for the next time.
+
+    A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
+    """
+    paths = data_paths(root)
+    if not cache:
+        return compile_graph(load(root, layer=layer))
+    entry = cache_folder() / entry_key(paths, layer)
+    if entry.is_dir():
+        try:
+            return read(entry, paths, layer)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("compiled graph %s is damaged (%s); compiling it again", entry, error)
+            shutil.rmtree(entry, ignore_errors=True)
+    kg = load(root, layer=layer)
+    graph = compile_graph(kg)
+    try:
+        save(graph, list(kg.entities), entry)
+    except OSError as error:
+        log.warning("cannot keep the compiled graph in %s: %s", entry.parent, error.strerror)
+    return graph

@@ -1,0 +1,119 @@
+"""The compiled graph a query starts from: same answers as the files, never stale, never fatal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+import spasmkg
+from spasmkg.ask.answer import query
+from spasmkg.ask.results import QueryResult
+from spasmkg.model import compiled
+from spasmkg.model.compiled import CACHE_ENV, KEEP, query_graph
+
+RARE = ("rare-diseases-with-phenotype", {"phenotype": "muscle-spasm"})
+
+
+def rows(result: QueryResult) -> list[dict[str, str]]:
+    """An answer's rows as sorted plain data, for comparing two answers."""
+    return sorted(({k: str(v) for k, v in row.items()} for row in result.dicts()), key=repr)
+
+
+def entries(folder: Path) -> list[Path]:
+    """The compiled entries in a cache folder."""
+    return [path for path in folder.iterdir() if not path.name.startswith(".")]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of the test's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+def test_a_compiled_graph_answers_as_the_files_do(
+    cache: Path, kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    """Glycogen storage disease V presents with exercise-induced cramps (PMID 8316268), in the
+    answer from the files, from a fresh compile and from the compiled entry alike."""
+    fresh = query_graph()
+    again = query_graph()
+    assert (fresh.from_cache, again.from_cache) == (False, True)
+    expected = rows(query(*RARE, kg=kg_all))
+    assert rows(query(*RARE, kg=fresh)) == rows(query(*RARE, kg=again)) == expected
+    assert any(
+        row["diseaseLabel"] == "glycogen storage disease V"
+        and row["link"] == "https://pubmed.ncbi.nlm.nih.gov/8316268/"
+        for row in expected
+    )
+    assert again.entity("cramp").curie == kg_all.entity("cramp").curie == "skg:muscle-cramp"
+    assert again.labels == kg_all.labels
+
+
+def test_unknown_names_are_refused_with_suggestions_from_the_compiled_graph(cache: Path) -> None:
+    query_graph(layer="core")
+    with pytest.raises(spasmkg.UnknownEntity, match="did you mean: muscle cramp"):
+        query_graph(layer="core").entity("muscle cramps!!")
+
+
+def test_an_edited_file_is_never_answered_from_the_old_entry(cache: Path, data_copy: Path) -> None:
+    """Relabel muscle cramp in a copy of the data: the next query shows the new label."""
+    question = ("causes-of-condition", {"condition": "skg:muscle-cramp"})
+    query_graph(data_copy, layer="core")
+    path = data_copy / "graph" / "conditions.ttl"
+    text = path.read_text("utf-8")
+    assert '"muscle cramp"@en' in text
+    path.write_text(text.replace('"muscle cramp"@en', '"muscle cramp (edited)"@en', 1), "utf-8")
+    after = query_graph(data_copy, layer="core")
+    assert not after.from_cache
+    assert after.entity("muscle cramp (edited)").curie == "skg:muscle-cramp"
+    assert query(*question, kg=after).rows
+    assert len(entries(cache)) == 2
+
+
+def test_a_damaged_entry_is_compiled_again(
+    cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    query_graph(data_copy, layer="core")
+    (entry,) = entries(cache)
+    (entry / compiled.STORE_FILE).write_text("<not> <n-quads", "utf-8")
+    with caplog.at_level(logging.WARNING):
+        repaired = query_graph(data_copy, layer="core")
+    assert not repaired.from_cache
+    assert "damaged" in caplog.text
+    assert query_graph(data_copy, layer="core").from_cache
+    assert repaired.entity("cramp").curie == "skg:muscle-cramp"
+
+
+def test_an_unwritable_cache_still_answers(
+    tmp_path: Path,
+    data_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", "utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
+    with caplog.at_level(logging.WARNING):
+        graph = query_graph(data_copy, layer="core")
+    assert "cannot keep the compiled graph" in caplog.text
+    assert graph.entity("cramp").curie == "skg:muscle-cramp"
+
+
+def test_only_the_most_recent_entries_are_kept(cache: Path, data_copy: Path) -> None:
+    path = data_copy / "graph" / "advice.ttl"
+    for number in range(KEEP + 2):
+        path.write_text(path.read_text("utf-8") + f"\n# edit {number}\n", "utf-8")
+        query_graph(data_copy, layer="core")
+    assert len(entries(cache)) == KEEP
+
+
+def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -> None:
+    result = run("query", "risk-groups", "--layer", "core", "--no-cache", "-f", "csv")  # type: ignore[operator]
+    assert result.exit_code == 0 and "pregnant-people" in result.output
+    assert not cache.exists()
+    run("query", "risk-groups", "--layer", "core", "-f", "csv")  # type: ignore[operator]
+    assert len(entries(cache)) == 1
