@@ -93,7 +93,77 @@ def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
 def test_node_and_edge_counts_match_the_graph(shipped: Visit, kg: spasmkg.KnowledgeGraph) -> None:
     assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == 150
     assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == 250
-    assert shipped.page.inner_text("#counts") == "150 nodes, 250 edges"
+    assert shipped.page.inner_text("#counts") == "150 nodes, 250 edges drawn"
+
+
+@pytest.fixture(scope="module")
+def layered(
+    browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Visit:
+    """The page of the core with the imported HPO layer, as a build writes it."""
+    path = tmp_path_factory.mktemp("html") / "all.html"
+    write_page(kg_all, path)
+    return Visit(browser, path)
+
+
+def drawn(visit: Visit) -> set[str]:
+    """The ids of the nodes the page draws now."""
+    return set(visit.evaluate("window.spasmkg.drawn()"))
+
+
+def on_screen(visit: Visit, node: str) -> tuple[float, float]:
+    """Where a node is drawn, in page coordinates (the view may have moved since)."""
+    point = visit.evaluate(
+        f"""(() => {{
+          const network = window.spasmkg.network;
+          const dom = network.canvasToDOM(network.getPositions(['{node}'])['{node}']);
+          const box = document.querySelector('#network canvas').getBoundingClientRect();
+          return [box.left + dom.x, box.top + dom.y];
+        }})()"""
+    )
+    return point[0], point[1]
+
+
+def test_the_layered_page_opens_on_the_core(layered: Visit, kg_all: spasmkg.KnowledgeGraph) -> None:
+    core = {e.curie for e in kg_all.entities if e.layer == "core"}
+    assert len(core) == 150 and layered.evaluate("window.spasmkg.nodes.length") == 1079
+    assert drawn(layered) == core
+    assert layered.errors == [] and layered.outside_requests == []
+    assert "929 more in the imported layer" in layered.page.inner_text("#counts")
+
+
+def test_a_rare_disease_is_found_by_search_and_expands_and_collapses(
+    layered: Visit, kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    """McArdle disease (glycogen storage disease V) is not drawn until searched for; found, it
+    opens with its phenotypes; double-clicking it collapses them and expands them again."""
+    disease = kg_all.entity("glycogen storage disease V")
+    assert disease.layer == "imported" and disease.curie not in drawn(layered)
+    neighbours = {
+        other.curie
+        for claim in kg_all.claims_about(disease)
+        for other in (claim.subject, claim.object)
+        if other != disease
+    }
+    imported_neighbours = {c for c in neighbours if kg_all.entity(c).layer == "imported"}
+    assert "skg:exercise-associated-muscle-cramp" in neighbours
+    assert imported_neighbours == {
+        "skg:hp-0003738",
+        "skg:ncbigene-5837",
+    }  # exercise-induced myalgia, PYGM
+    layered.page.fill("#search", "glycogen storage disease V")
+    layered.page.press("#search", "Enter")
+    assert layered.evaluate("document.body.dataset.focused") == disease.curie
+    opened = drawn(layered)
+    assert neighbours <= opened
+    layered.page.wait_for_timeout(400)  # the focus animation
+    layered.page.mouse.dblclick(*on_screen(layered, disease.curie))
+    collapsed = drawn(layered)
+    assert disease.curie in collapsed and not (imported_neighbours & collapsed)
+    layered.page.wait_for_timeout(600)  # two double-clicks, not one quadruple click
+    layered.page.mouse.dblclick(*on_screen(layered, disease.curie))
+    assert neighbours <= drawn(layered)
+    assert layered.errors == []
 
 
 def test_canvas_draws(shipped: Visit) -> None:

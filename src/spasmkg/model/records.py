@@ -69,6 +69,8 @@ class Entity:
     is_guidance: bool = False
     #: for a warning sign, how soon its sources say to get care (``urgent`` or ``routine``)
     urgency: str = ""
+    #: ``imported`` for a node an imported layer brings (a rare disease, a gene), else ``core``
+    layer: str = "core"
 
     @property
     def name(self) -> str:

@@ -154,6 +154,7 @@ def build_network(selection: Selection) -> Any:
             shape=kind["shape"],
             color=kind["color"],
             kind=entity.kind,
+            layer=entity.layer,
             info=node_info(entity),
         )
     show_labels = len(selection.claims) <= EDGE_LABEL_LIMIT
@@ -169,7 +170,8 @@ def build_network(selection: Selection) -> Any:
             arrows="to",
             info=shown_data({"relation": claim.predicate.label, "claims": [claim.as_dict()]}),
         )
-    net.options = page_options(len(selection.entities))
+    # the page opens on the core: imported nodes wait to be found or expanded
+    net.options = page_options(sum(entity.layer == "core" for entity in selection.entities))
     return net
 
 
