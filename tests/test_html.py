@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -367,6 +368,27 @@ def test_html_command_with_focus(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"wrote {out}: ")
     assert "spasmkg: around medical cannabis" in out.read_text()
+
+
+def page_nodes(page: str) -> dict[str, dict[str, Any]]:
+    """The nodes a rendered page carries, by id, read from its data block."""
+    block = page.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
+    return {node["id"]: node for node in json.loads(block)["nodes"]}
+
+
+def test_a_focus_page_draws_its_whole_neighbourhood(kg_all: spasmkg.KnowledgeGraph) -> None:
+    """Around a rare disease every node is drawn at once; the whole page holds the imported
+    nodes back until they are found or expanded."""
+    around = page_nodes(render_selection(select(kg_all, "glycogen storage disease V")))
+    assert {
+        "skg:mondo-0009293",
+        "skg:ncbigene-5837",
+        "skg:exercise-associated-muscle-cramp",
+    } <= set(around)
+    assert all(node["drawn"] for node in around.values())
+    whole = page_nodes(render_selection(select(kg_all)))
+    assert not whole["skg:mondo-0009293"]["drawn"] and whole["skg:muscle-cramp"]["drawn"]
+    assert sum(node["drawn"] for node in whole.values()) == 150
 
 
 def test_html_command_unknown_focus_exits_3(tmp_path: Path) -> None:

@@ -420,7 +420,7 @@ def explain(
     help="Steps around --focus to include.",
 )
 @click.option("--title", default=None, help="Heading of the page.")
-@layer_option("core")
+@layer_option("all")
 @data_option
 def html(
     out: Path,
@@ -430,7 +430,11 @@ def html(
     layer: str,
     data_root: Path | None,
 ) -> None:
-    """Write the interactive graph as one self-contained HTML page that works offline."""
+    """Write the interactive graph as one self-contained HTML page that works offline.
+
+    The page opens on the core; a node of an imported layer is drawn once search finds it or
+    a neighbour is double-clicked (expanded). A --focus page draws its whole neighbourhood.
+    """
     from spasmkg.model.loader import load
     from spasmkg.outputs.page import write_page
 

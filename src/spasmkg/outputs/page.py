@@ -44,6 +44,12 @@ class Selection:
     entities: tuple[Entity, ...]
     claims: tuple[Claim, ...]
     heading: str = DEFAULT_TITLE
+    #: a neighbourhood is drawn whole; the whole graph opens on its core
+    focused: bool = False
+
+    def drawn_first(self, entity: Entity) -> bool:
+        """Whether the page draws an entity when it opens (others wait for search or expand)."""
+        return self.focused or entity.layer == "core"
 
 
 @cache
@@ -93,6 +99,7 @@ def select(
         tuple(e for e in kg.entities if e.iri in reached),
         tuple(c for c in kg.claims if c.subject.iri in reached and c.object.iri in reached),
         title or f"spasmkg: around {centre.label}",
+        focused=True,
     )
 
 
@@ -124,6 +131,7 @@ def node_info(entity: Entity) -> Any:
             "curie": entity.curie,
             "iri": entity.iri,
             "kind_label": entity.kind_label,
+            "layer": entity.layer,
             "definition": entity.definition,
             "synonyms": list(entity.synonyms),
             "identifiers": [
@@ -154,7 +162,7 @@ def build_network(selection: Selection) -> Any:
             shape=kind["shape"],
             color=kind["color"],
             kind=entity.kind,
-            layer=entity.layer,
+            drawn=selection.drawn_first(entity),
             info=node_info(entity),
         )
     show_labels = len(selection.claims) <= EDGE_LABEL_LIMIT
@@ -171,7 +179,7 @@ def build_network(selection: Selection) -> Any:
             info=shown_data({"relation": claim.predicate.label, "claims": [claim.as_dict()]}),
         )
     # the page opens on the core: imported nodes wait to be found or expanded
-    net.options = page_options(sum(entity.layer == "core" for entity in selection.entities))
+    net.options = page_options(sum(map(selection.drawn_first, selection.entities)))
     return net
 
 

@@ -68,8 +68,8 @@ def turtle(kg: KnowledgeGraph) -> bytes:
 
 def ntriples(kg: KnowledgeGraph) -> bytes:
     """The whole graph as sorted N-Triples, the easiest form to diff and to stream."""
-    unique = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}
-    return sorted_lines(serialize(unique, ox.RdfFormat.N_TRIPLES))
+    every = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return sorted_lines(every.serialize(format=ox.RdfFormat.N_TRIPLES))
 
 
 def nquads(kg: KnowledgeGraph) -> bytes:

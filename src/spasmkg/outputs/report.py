@@ -85,12 +85,20 @@ def licences(kg: KnowledgeGraph) -> dict[str, str]:
     return found
 
 
+def distinct_triples(kg: KnowledgeGraph) -> int:
+    """How many triples the named graphs hold together, each counted once (in pyoxigraph)."""
+    answer = kg.store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    return int(next(iter(answer))["n"].value)
+
+
 @lru_cache(maxsize=4)
 def count(kg: KnowledgeGraph) -> Counts:
     """Count triples, entities, relations and claims of a loaded graph (once per graph)."""
     rows = kg.mapping_set.mappings if kg.mapping_set else []
     return Counts(
-        triples=len({(q.subject, q.predicate, q.object) for q in kg.store}),
+        triples=distinct_triples(kg),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
         entities_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if not e.is_guidance),
         edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
