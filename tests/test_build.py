@@ -33,6 +33,10 @@ EXPECTED_FILES = {
     "spasmkg.nodelink.json",
     "spasmkg.html",
     "mappings.sssom.tsv",
+    "spasmkg_nodes.tsv",
+    "spasmkg_edges.tsv",
+    "spasmkg_nodes.jsonl",
+    "spasmkg_edges.jsonl",
 }
 
 

@@ -685,6 +685,33 @@ def import_hpo(check: bool, data_root: Path | None) -> None:
     )
 
 
+@cli.group("export")
+def export_group() -> None:
+    """Write the graph in a format other graphs exchange."""
+
+
+@export_group.command("kgx")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("kgx"),
+    show_default=True,
+    help="Folder for spasmkg_nodes.tsv, spasmkg_edges.tsv and their JSON Lines twins.",
+)
+@layer_option("all")
+@data_option
+def export_kgx(out: Path, layer: str, data_root: Path | None) -> None:
+    """KGX files aligned to the Biolink Model (4.4.6), for merging into Monarch, KG-Hub or
+    Translator builds: nodes named by the identifiers those graphs use, one edge per claim
+    and direction (a refuted claim is an edge with negated=True), sources and ECO types on
+    every edge. spasmkg build writes them too."""
+    from spasmkg.model.loader import load
+    from spasmkg.outputs.kgx import write_kgx
+
+    nodes, edges, negated = write_kgx(load(data_root, layer=layer), out)
+    click.echo(f"wrote {out}: {nodes} nodes, {edges} edges ({negated} negated), TSV and JSON Lines")
+
+
 def main() -> None:
     """Entry point of the console script."""
     cli(prog_name="spasmkg")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.outputs import network, rdf, report
+from spasmkg.outputs import kgx, network, rdf, report
 from spasmkg.outputs.page import page_bytes
 from spasmkg.outputs.swap import MANIFEST
 
@@ -82,6 +82,20 @@ OUTPUTS: dict[str, Output] = {
             "text/tab-separated-values",
             mapping_set,
             "the mappings to outside vocabularies",
+        ),
+        *(
+            Output(
+                f"kgx-{part}-{form}",
+                f"spasmkg_{part}.{form}",
+                media,
+                getattr(kgx, f"{part}_{form}"),
+                f"KGX {part} (Biolink), {label}",
+            )
+            for form, media, label in (
+                ("tsv", "text/tab-separated-values", "TSV"),
+                ("jsonl", "application/jsonl", "JSON Lines"),
+            )
+            for part in ("nodes", "edges")
         ),
         Output("void", "void.ttl", "text/turtle", void, "VoID statistics"),
         Output(

@@ -1,0 +1,278 @@
+"""The graph as KGX files aligned to the Biolink Model, for Monarch, KG-Hub and Translator builds.
+
+Nodes are entities, named by the outside identifier the big graphs use (the first exact match
+among the prefixes Biolink prefers for the node's category, frozen in ``biolink.json``) or by
+their own ``spasmkg:`` CURIE. Edges are claims, one per direction of their evidence: an edge
+for the supporting items and, for a claim some source refutes, a second edge with
+``negated: true`` that cites only the refuting items. Inconclusive items make no edge (an edge
+asserts; they do not). Hedges travel as ``spasmkg_modality`` and contexts as Biolink's
+population or disease context qualifiers (and ``spasmkg_context`` for other kinds).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from spasmkg.errors import OutputError
+from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.namespaces import SKGO
+from spasmkg.model.records import Claim, Entity, EvidenceItem
+
+BIOLINK = "https://w3id.org/biolink/vocab/"
+SKGO_BASE = str(SKGO._NS)
+OWN_PREFIX = "spasmkg"
+OWN_EDGE_PREFIX = "spasmkg.claim"
+INFORES = "infores:spasmkg"  # spasmkg's own; not yet in the information resource registry
+HPO_INFORES = "infores:hpo-annotations"
+AUTOMATED_EVIDENCE = {"ECO:0000501"}  # electronic annotation (HPO's IEA)
+#: KGX TSV joins the values of a multivalued column with this character.
+LIST_SEPARATOR = "|"
+NODE_COLUMNS = (
+    "id",
+    "category",
+    "name",
+    "description",
+    "synonym",
+    "xref",
+    "equivalent_identifiers",
+    "provided_by",
+)
+EDGE_COLUMNS = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "original_predicate",
+    "negated",
+    "knowledge_level",
+    "agent_type",
+    "primary_knowledge_source",
+    "aggregator_knowledge_source",
+    "publications",
+    "has_evidence",
+    "population_context_qualifier",
+    "disease_context_qualifier",
+    "spasmkg_modality",
+    "spasmkg_context",
+)
+#: Columns of spasmkg's own, for what Biolink has no slot for (documented in the README).
+EXTENSION_COLUMNS = frozenset({"spasmkg_modality", "spasmkg_context"})
+CONTEXT_QUALIFIERS = {
+    "Population": "population_context_qualifier",
+    "Disease": "disease_context_qualifier",
+}
+
+
+@cache
+def preferred_prefixes() -> dict[str, list[str]]:
+    """Biolink's preferred identifier prefixes per category (``biolink.json``, frozen)."""
+    text = resources.files("spasmkg.outputs").joinpath("biolink.json").read_text("utf-8")
+    return dict(json.loads(text)["id_prefixes"])
+
+
+def biolink_terms(kg: KnowledgeGraph) -> dict[str, str]:
+    """The Biolink term of each mapped class and relation, as a CURIE, keyed by IRI."""
+    return {
+        str(term): "biolink:" + str(target).removeprefix(BIOLINK)
+        for term, target in kg.ontology.subject_objects(SKGO.biolinkTerm)
+        if isinstance(term, URIRef)
+    }
+
+
+def category_of(entity: Entity, terms: dict[str, str]) -> str:
+    """The Biolink category of an entity's kind."""
+    return terms[SKGO_BASE + entity.kind]
+
+
+def exact_ids(entity: Entity) -> list[str]:
+    """An entity's exact outside identifiers, as CURIEs."""
+    return [i.curie for i in entity.identifiers if i.predicate == "skos:exactMatch"]
+
+
+def preferred_id(entity: Entity, terms: dict[str, str]) -> str:
+    """An entity's first exact match in Biolink's order of prefixes for its category, else its
+    own CURIE."""
+    order = preferred_prefixes()[category_of(entity, terms)]
+    ranked = sorted(
+        (order.index(c.partition(":")[0]), c)
+        for c in exact_ids(entity)
+        if c.partition(":")[0] in order
+    )
+    return ranked[0][1] if ranked else own_id(entity)
+
+
+def node_ids(entities: Iterable[Entity], terms: dict[str, str]) -> dict[str, str]:
+    """The KGX id of every entity, by IRI; an outside id two entities would share goes to
+    neither (each keeps its own CURIE)."""
+    chosen = {entity.iri: (entity, preferred_id(entity, terms)) for entity in entities}
+    shared = {i for i, n in Counter(i for _, i in chosen.values()).items() if n > 1}
+    return {iri: own_id(e) if i in shared else i for iri, (e, i) in chosen.items()}
+
+
+def own_id(entity: Entity) -> str:
+    """An entity's own KGX CURIE: ``spasmkg:furosemide``."""
+    return f"{OWN_PREFIX}:{entity.name}"
+
+
+def node_row(entity: Entity, node_id: str, category: str) -> dict[str, Any]:
+    """One KGX node."""
+    others = sorted({*exact_ids(entity), own_id(entity)} - {node_id})
+    return {
+        "id": node_id,
+        "category": [category],
+        "name": entity.label,
+        "description": entity.definition,
+        "synonym": sorted(entity.synonyms),
+        "xref": others,
+        "equivalent_identifiers": others,
+        "provided_by": [HPO_INFORES if entity.layer == "imported" else INFORES],
+    }
+
+
+def publication(item: EvidenceItem) -> str:
+    """How an item's source is cited on an edge: PMID, DOI, else the page it was read at."""
+    source = item.source
+    if source.pmid:
+        return f"PMID:{source.pmid}"
+    if source.doi:
+        return f"doi:{source.doi}"
+    return source.link or source.read_at or source.iri
+
+
+def edge_row(
+    claim: Claim,
+    items: tuple[EvidenceItem, ...],
+    negated: bool,
+    ids: dict[str, str],
+    terms: dict[str, str],
+) -> dict[str, Any]:
+    """One KGX edge for a claim and the items of one direction."""
+    automated = all(item.evidence_type.curie in AUTOMATED_EVIDENCE for item in items)
+    imported = claim.layer == "imported"
+    row: dict[str, Any] = {
+        "id": f"{OWN_EDGE_PREFIX}:{claim.curie.partition(':')[2]}"
+        + ("-refuted" if negated else ""),
+        "subject": ids[claim.subject.iri],
+        "predicate": terms[claim.predicate.iri],
+        "object": ids[claim.object.iri],
+        "original_predicate": claim.predicate.iri,
+        "negated": negated,
+        "knowledge_level": "knowledge_assertion",
+        "agent_type": "automated_agent" if automated else "manual_agent",
+        "primary_knowledge_source": HPO_INFORES if imported else INFORES,
+        "aggregator_knowledge_source": [INFORES] if imported else [],
+        "publications": sorted({publication(item) for item in items}),
+        "has_evidence": sorted({item.evidence_type.curie for item in items}),
+        "spasmkg_modality": claim.modality.name,
+        "spasmkg_context": claim.context.label if claim.context else "",
+    }
+    if claim.context is not None and claim.context.kind in CONTEXT_QUALIFIERS:
+        row[CONTEXT_QUALIFIERS[claim.context.kind]] = ids[claim.context.iri]
+    return row
+
+
+def edge_rows(
+    kg: KnowledgeGraph, ids: dict[str, str], terms: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """The edges of every claim: its support, and its refutation as a negated edge."""
+    for claim in kg.claims:
+        supporting = tuple(i for i in claim.evidence if i.direction == "supports")
+        refuting = tuple(i for i in claim.evidence if i.direction == "refutes")
+        if supporting:
+            yield edge_row(claim, supporting, False, ids, terms)
+        if refuting:
+            yield edge_row(claim, refuting, True, ids, terms)
+
+
+@lru_cache(maxsize=2)
+def records(kg: KnowledgeGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The KGX nodes and edges of a loaded graph, sorted by id."""
+    terms = biolink_terms(kg)
+    ids = node_ids(kg.entities, terms)
+    nodes = [node_row(e, ids[e.iri], category_of(e, terms)) for e in kg.entities]
+    edges = list(edge_rows(kg, ids, terms))
+    return sorted(nodes, key=lambda n: n["id"]), sorted(edges, key=lambda e: e["id"])
+
+
+def cell(value: Any) -> str:
+    """One value as a KGX TSV cell: lists joined with ``|``, ``True`` for a true flag, else empty."""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, bool):
+        return "True" if value else ""
+    return str(value)
+
+
+def tsv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
+    """Rows as KGX TSV: one column each, lists joined with ``|``, empty cells for absent values."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(cell(row.get(column, "")) for column in columns)
+    return out.getvalue().encode("utf-8")
+
+
+def jsonl(rows: list[dict[str, Any]]) -> bytes:
+    """Rows as KGX JSON Lines, leaving out empty values."""
+    lines = (
+        json.dumps(
+            {k: v for k, v in row.items() if v not in ("", [], False)},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        for row in rows
+    )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def nodes_tsv(kg: KnowledgeGraph) -> bytes:
+    """KGX nodes as TSV."""
+    return tsv(records(kg)[0], NODE_COLUMNS)
+
+
+def edges_tsv(kg: KnowledgeGraph) -> bytes:
+    """KGX edges as TSV."""
+    return tsv(records(kg)[1], EDGE_COLUMNS)
+
+
+def nodes_jsonl(kg: KnowledgeGraph) -> bytes:
+    """KGX nodes as JSON Lines."""
+    return jsonl(records(kg)[0])
+
+
+def edges_jsonl(kg: KnowledgeGraph) -> bytes:
+    """KGX edges as JSON Lines."""
+    return jsonl(records(kg)[1])
+
+
+def write_kgx(kg: KnowledgeGraph, folder: Path) -> tuple[int, int, int]:
+    """Write the four KGX files into a folder (made if missing) and return how many nodes,
+    edges and negated edges they hold.
+
+    :raises OutputError: the folder or a file cannot be written.
+    """
+    nodes, edges = records(kg)
+    files = {
+        "spasmkg_nodes.tsv": tsv(nodes, NODE_COLUMNS),
+        "spasmkg_edges.tsv": tsv(edges, EDGE_COLUMNS),
+        "spasmkg_nodes.jsonl": jsonl(nodes),
+        "spasmkg_edges.jsonl": jsonl(edges),
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot write: {error.strerror}") from None
+    return len(nodes), len(edges), sum(edge["negated"] for edge in edges)

@@ -1,0 +1,193 @@
+"""The KGX export, checked offline against the Biolink Model the biolink-model package ships."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import spasmkg
+from spasmkg.outputs import kgx
+from tests.helpers import REPO, run_entry_point
+
+
+@pytest.fixture(scope="module")
+def toolkit() -> Any:
+    """bmt over the packaged Biolink schema, with an empty predicate map: no network at all."""
+    import biolink_model
+    from bmt import Toolkit
+
+    schema = Path(next(iter(biolink_model.__path__))) / "schema" / "biolink_model.yaml"
+    return Toolkit(schema=str(schema), predicate_map={"predicate mappings": []})
+
+
+@pytest.fixture(scope="module")
+def exported(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The KGX nodes by id, and the edges, of the whole graph."""
+    nodes, edges = kgx.records(kg_all)
+    return {node["id"]: node for node in nodes}, edges
+
+
+def edges_between(
+    edges: list[dict[str, Any]], subject: str, predicate: str, obj: str
+) -> list[dict[str, Any]]:
+    """The edges with a subject, predicate and object."""
+    return [
+        e for e in edges if (e["subject"], e["predicate"], e["object"]) == (subject, predicate, obj)
+    ]
+
+
+def id_of(nodes: dict[str, dict[str, Any]], name: str) -> str:
+    """The KGX id of the one node with a name."""
+    (found,) = [node_id for node_id, node in nodes.items() if node["name"] == name]
+    return found
+
+
+def test_the_frozen_biolink_prefixes_are_the_packaged_models() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "freeze_biolink", REPO / "scripts" / "freeze_biolink.py"
+    )
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    frozen = json.loads((REPO / "src" / "spasmkg" / "outputs" / "biolink.json").read_text("utf-8"))
+    assert frozen == script.frozen()
+    assert frozen["version"] == "4.4.6"
+
+
+def test_every_node_kind_and_relation_has_a_biolink_term(
+    kg_all: spasmkg.KnowledgeGraph, toolkit: Any
+) -> None:
+    terms = kgx.biolink_terms(kg_all)
+    kinds = {kgx.SKGO_BASE + entity.kind for entity in kg_all.entities}
+    relations = {claim.predicate.iri for claim in kg_all.claims}
+    assert kinds <= set(terms) and relations <= set(terms)
+    assert all(toolkit.is_category(terms[kind]) for kind in kinds), {terms[k] for k in kinds}
+    assert all(toolkit.is_predicate(terms[r]) for r in relations), {terms[r] for r in relations}
+    assert not toolkit.is_predicate("biolink:not_a_predicate")  # the check can fail
+
+
+def test_every_column_is_a_biolink_slot_or_a_documented_extension(toolkit: Any) -> None:
+    for column in (*kgx.NODE_COLUMNS, *kgx.EDGE_COLUMNS):
+        assert toolkit.get_element(column) is not None or column in kgx.EXTENSION_COLUMNS, column
+    assert toolkit.get_element("spasmkg_modality") is None
+
+
+def test_every_edge_is_well_formed(
+    exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]], toolkit: Any
+) -> None:
+    """Endpoints are nodes, values come from Biolink's enumerations, and every edge cites a
+    source and an ECO type."""
+    nodes, edges = exported
+    levels = set(toolkit.view.get_enum("KnowledgeLevelEnum").permissible_values)
+    agents = set(toolkit.view.get_enum("AgentTypeEnum").permissible_values)
+    for edge in edges:
+        assert edge["subject"] in nodes and edge["object"] in nodes, edge["id"]
+        assert edge["knowledge_level"] in levels and edge["agent_type"] in agents
+        assert edge["publications"] and all(e.startswith("ECO:") for e in edge["has_evidence"])
+    assert len({edge["id"] for edge in edges}) == len(edges)
+
+
+def test_nodes_carry_the_identifiers_the_big_graphs_use(
+    exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    nodes, _ = exported
+    mcardle = nodes["MONDO:0009293"]
+    assert mcardle["name"] == "glycogen storage disease V"
+    assert mcardle["category"] == ["biolink:Disease"]
+    assert {"OMIM:232600", "spasmkg:mondo-0009293"} <= set(mcardle["equivalent_identifiers"])
+    assert nodes["CHEBI:47426"]["name"] == "furosemide"
+    assert nodes["HP:0003394"]["name"] == "muscle spasm"
+    assert nodes["NCBIGene:5837"]["name"] == "PYGM"  # Biolink prefers NCBI Gene to HGNC
+    assert "HGNC:9726" in nodes["NCBIGene:5837"]["xref"]
+    assert nodes["spasmkg:electrolyte-imbalance"]["category"] == ["biolink:PhenotypicFeature"]
+
+
+def test_a_rare_disease_presents_with_cramps_citing_its_annotation(
+    exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    """Glycogen storage disease V has exercise-associated cramps, from the HPO annotations,
+    citing PMID 8316268 on published clinical evidence (PCS)."""
+    _, edges = exported
+    (edge,) = edges_between(edges, "MONDO:0009293", "biolink:has_phenotype", "HP:0003710")
+    assert "PMID:8316268" in edge["publications"] and "ECO:0006017" in edge["has_evidence"]
+    assert edge["primary_knowledge_source"] == "infores:hpo-annotations"
+    assert edge["aggregator_knowledge_source"] == ["infores:spasmkg"]
+    assert edge["original_predicate"] == "https://w3id.org/spasmkg/ontology/hasPhenotype"
+    assert edge["negated"] is False
+
+
+def test_furosemide_may_lower_potassium_and_the_hedge_travels(
+    exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    _, edges = exported
+    (edge,) = edges_between(edges, "CHEBI:47426", "biolink:has_side_effect", "HP:0002900")
+    assert edge["spasmkg_modality"] == "possible"
+    assert edge["primary_knowledge_source"] == "infores:spasmkg"
+    assert edge["publications"] == [
+        "https://www.mims.com/philippines/drug/info/furose/adverse-reactions"
+    ]
+
+
+def test_refuting_evidence_becomes_a_negated_edge_never_support(
+    kg_all: spasmkg.KnowledgeGraph, exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]
+) -> None:
+    """Magnesium does not relieve cramps in older adults (Cochrane CD009402): a negated edge with
+    that review, qualified by the population, and no supporting edge cites it."""
+    nodes, edges = exported
+    cramp = id_of(nodes, "muscle cramp")
+    assert cramp == "UMLS:C0026821"  # its only exact matches are MeSH and UMLS; HP's is broader
+    found = edges_between(edges, "CHEBI:18420", "biolink:ameliorates_condition", cramp)
+    negated = [e for e in found if e["negated"]]
+    assert [e["publications"] for e in negated] == [["doi:10.1002/14651858.CD009402.pub3"]]
+    assert nodes[negated[0]["population_context_qualifier"]]["name"] == "older adults"
+    refuting = {
+        kgx.publication(i) for c in kg_all.claims for i in c.evidence if i.direction == "refutes"
+    }
+    supporting = {kgx.publication(i) for c in kg_all.claims for i in c.support}
+    for edge in edges:
+        if not edge["negated"]:
+            assert not (set(edge["publications"]) & (refuting - supporting)), edge["id"]
+    claims_refuted = sum(any(i.direction == "refutes" for i in c.evidence) for c in kg_all.claims)
+    assert sum(e["negated"] for e in edges) == claims_refuted == 19
+
+
+def test_a_disease_context_is_a_biolink_qualifier(
+    exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    """Medical cannabis relieves spasticity in multiple sclerosis: the context is a qualifier,
+    not lost."""
+    nodes, edges = exported
+    found = edges_between(edges, "MESH:D064086", "biolink:ameliorates_condition", "HP:0001257")
+    assert found and all(
+        nodes[e["disease_context_qualifier"]]["name"] == "multiple sclerosis" for e in found
+    )
+
+
+def test_the_command_writes_tsv_and_json_lines_that_agree(tmp_path: Path) -> None:
+    out = tmp_path / "kgx"
+    result = run_entry_point("export", "kgx", "--out", str(out), "--layer", "core")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"wrote {out}: 150 nodes, ")
+    with (out / "spasmkg_edges.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    lines = (out / "spasmkg_edges.jsonl").read_text("utf-8").splitlines()
+    assert len(rows) == len(lines) > 250
+    first = json.loads(lines[0])
+    assert (
+        rows[0]["id"] == first["id"] and rows[0]["publications"].split("|") == first["publications"]
+    )
+    assert set(rows[0]) == set(kgx.EDGE_COLUMNS)
+
+
+def test_the_command_says_when_it_cannot_write(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", "utf-8")
+    result = run_entry_point("export", "kgx", "--out", str(blocker / "kgx"), "--layer", "core")
+    assert result.returncode == 6 and "cannot write" in result.stderr
