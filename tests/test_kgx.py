@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +193,68 @@ def test_the_command_says_when_it_cannot_write(tmp_path: Path) -> None:
     blocker.write_text("x", "utf-8")
     result = run_entry_point("export", "kgx", "--out", str(blocker / "kgx"), "--layer", "core")
     assert result.returncode == 6 and "cannot write" in result.stderr
+
+
+def kgx_python() -> Path:
+    """The Python of the kgx environment (tests/kgx/requirements.txt; .ci/run makes it)."""
+    return Path(os.environ.get("SPASMKG_KGX_PYTHON", REPO / ".kgx-venv" / "bin" / "python"))
+
+
+@pytest.fixture(scope="module")
+def read_back(
+    tmp_path_factory: pytest.TempPathFactory, kg_all: spasmkg.KnowledgeGraph
+) -> dict[str, Any]:
+    """What kgx 2.7.0 makes of the export: its validator's errors and the graph it reads."""
+    if not kgx_python().exists():
+        reason = f"no kgx environment at {kgx_python()} (see tests/kgx/requirements.txt)"
+        if os.environ.get("SPASMKG_REQUIRE_KGX"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("kgx")
+    kgx.write_kgx(kg_all, folder)
+    unreachable = "http://127.0.0.1:9"  # any web request kgx or bmt tried would fail
+    result = subprocess.run(
+        [str(kgx_python()), str(REPO / "tests" / "kgx" / "check.py"), str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO / "tests" / "kgx",
+        env={
+            "PATH": os.environ["PATH"],
+            "HTTP_PROXY": unreachable,
+            "HTTPS_PROXY": unreachable,
+            "http_proxy": unreachable,
+            "https_proxy": unreachable,
+        },
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(json.loads(result.stdout))
+
+
+def test_kgx_validates_the_export_with_no_error(read_back: dict[str, Any]) -> None:
+    assert read_back["biolink"] == "4.4.6"
+    assert read_back["errors"] == {}
+
+
+def test_kgx_reads_the_export_back_into_networkx(
+    read_back: dict[str, Any], exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]
+) -> None:
+    """Every node comes back, and one edge per subject, predicate and object (kgx's key: the 18
+    edges that share a triple with another, a claim in two contexts or its refutation, fold)."""
+    nodes, edges = exported
+    assert read_back["nodes"] == len(nodes) == 1079
+    triples = {(e["subject"], e["predicate"], e["object"]) for e in edges}
+    assert read_back["edges"] == len(triples) == len(edges) - 18
+    edge = read_back["edge"][
+        "spasmkg.claim:mondo-0009293--has-phenotype--exercise-associated-muscle-cramp"
+    ]
+    assert (edge["subject"], edge["predicate"], edge["object"]) == (
+        "MONDO:0009293",
+        "biolink:has_phenotype",
+        "HP:0003710",
+    )
+    assert "PMID:8316268" in edge["publications"] and edge["spasmkg_modality"] == "stated"
+    refuted = read_back["edge"][
+        "spasmkg.claim:hydrochlorothiazide--has-adverse-effect--hypomagnesemia-refuted"
+    ]
+    assert refuted["negated"] in (True, "True") and refuted["publications"] == ["PMID:8373706"]

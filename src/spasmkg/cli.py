@@ -370,9 +370,10 @@ def list_queries(data_root: Path | None) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "mermaid"]),
     default="text",
     show_default=True,
+    help="mermaid: a flowchart of the chains to paste into Markdown (GitHub draws it).",
 )
 @layer_option("all")
 @data_option
@@ -395,6 +396,10 @@ def explain(
     chains = find_chains(load(data_root, layer=layer), source, target, max_length)
     if output_format == "json":
         click.echo(json.dumps([c.as_dict() for c in chains], indent=1, ensure_ascii=False))
+    elif output_format == "mermaid":
+        from spasmkg.outputs.mermaid import chains_chart
+
+        click.echo(chains_chart(chains, source, target), nl=False)
     else:
         click.echo(format_chains(chains, source, target), nl=False)
 
@@ -403,9 +408,16 @@ def explain(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("spasmkg.html"),
+    default=None,
+    help="The file to write [default: spasmkg.html; with --format mermaid, standard output].",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "mermaid"]),
+    default="html",
     show_default=True,
-    help="The page to write.",
+    help="mermaid: the nodes and claims as a flowchart to paste into Markdown (best with --focus).",
 )
 @click.option(
     "--focus",
@@ -423,7 +435,8 @@ def explain(
 @layer_option("all")
 @data_option
 def html(
-    out: Path,
+    out: Path | None,
+    output_format: str,
     focus: str | None,
     depth: int,
     title: str | None,
@@ -436,9 +449,21 @@ def html(
     a neighbour is double-clicked (expanded). A --focus page draws its whole neighbourhood.
     """
     from spasmkg.model.loader import load
-    from spasmkg.outputs.page import write_page
+    from spasmkg.outputs.page import select, write_page, write_text
 
-    drawn = write_page(load(data_root, layer=layer), out, focus=focus, depth=depth, title=title)
+    kg = load(data_root, layer=layer)
+    if output_format == "mermaid":
+        from spasmkg.outputs.mermaid import selection_chart
+
+        chart = selection_chart(select(kg, focus, depth, title))
+        if out is None:
+            click.echo(chart, nl=False)
+            return
+        write_text(out, chart)
+        click.echo(f"wrote {out}")
+        return
+    out = out or Path("spasmkg.html")
+    drawn = write_page(kg, out, focus=focus, depth=depth, title=title)
     click.echo(f"wrote {out}: {len(drawn.entities)} nodes, {len(drawn.claims)} edges")
 
 

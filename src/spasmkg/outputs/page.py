@@ -276,14 +276,21 @@ def write_page(
     :raises UnknownEntity: ``focus`` names no entity; nothing is written.
     """
     selection = select(kg, focus, depth, title)
-    page = render_selection(selection)
+    write_text(path, render_selection(selection))
+    return selection
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file, saying plainly why it cannot be written.
+
+    :raises OutputError: the folder does not exist or the file cannot be written.
+    """
     if not path.parent.is_dir():
         raise OutputError(f"{path}: the folder {path.parent} does not exist")
     try:
-        path.write_text(page, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise OutputError(f"{path}: cannot write: {error.strerror}") from None
-    return selection
 
 
 def page_bytes(kg: KnowledgeGraph) -> bytes:
