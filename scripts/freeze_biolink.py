@@ -17,10 +17,9 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import biolink_model
 import yaml
 from rdflib import Graph, URIRef
-
-import biolink_model
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology" / "spasmkg.ttl"

@@ -1,0 +1,64 @@
+"""The ``spasmkg`` command: a thin layer over the library, one command per public function.
+
+The group lives here; the commands are in ``data`` (build, validate, fmt, import, export),
+``ask`` (lookup, query, queries, explain, html) and ``publish`` (serve, push), which register
+themselves on it when imported below.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+
+from spasmkg import __version__
+from spasmkg.errors import EXIT_CODES, SpasmKGError
+
+
+class SpasmKGGroup(click.Group):
+    """A click group that turns spasmkg's errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; user errors become ``error: ...`` without a traceback."""
+        try:
+            return super().invoke(ctx)
+        except SpasmKGError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+EPILOG = "\b\nExit codes:\n" + "\n".join(
+    f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()
+)
+
+
+@click.group(
+    cls=SpasmKGGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG
+)
+@click.version_option(__version__, prog_name="spasmkg")
+@click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """spasmkg: a curated knowledge graph of why muscles spasm.
+
+    Build it, validate it, query it with SPARQL, explain causal chains with their sources,
+    look up entities in outside vocabularies, and browse it as an interactive page.
+    """
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+def register_commands() -> None:
+    """Import the command modules, which add their commands to the group."""
+    from spasmkg.cli import ask, data, publish  # noqa: F401
+
+
+register_commands()
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="spasmkg")

@@ -1,0 +1,293 @@
+"""Commands that answer questions: lookup, query, queries, explain, html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from spasmkg.cli import cli
+from spasmkg.cli.options import RegistryChoice, data_option, layer_option, parse_params
+
+
+@cli.command()
+@click.argument("term")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--claims/--no-claims",
+    default=True,
+    show_default=True,
+    help="Also show the claims the entity takes part in, each with its evidence "
+    "(direction, grade, population, citation and link).",
+)
+@layer_option("all")
+@data_option
+def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: Path | None) -> None:
+    """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
+    (HP:0003394, MESH:D013035, ICD10WHO:G35 or just G35, a MeSH or OBO IRI ...), and show
+    its identifiers in every vocabulary with resolvable IRIs, then its claims and their
+    evidence. Exit 3 if nothing matches."""
+    import json
+
+    from spasmkg.ask.lookup import format_claims, format_entity
+    from spasmkg.ask.lookup import lookup as find
+    from spasmkg.model.loader import load
+
+    kg = load(data_root, layer=layer)
+    entities = find(term, kg=kg)
+    if output_format == "json":
+        records = [
+            dict(
+                e.as_dict(),
+                matched_by=term,
+                **({"claims": [c.as_dict() for c in kg.claims_about(e)]} if claims else {}),
+            )
+            for e in entities
+        ]
+        click.echo(json.dumps(records, indent=1, ensure_ascii=False))
+    else:
+        click.echo(
+            "\n\n".join(
+                format_entity(e) + ("\n" + format_claims(kg.claims_about(e)) if claims else "")
+                for e in entities
+            )
+        )
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "-e", "--expression", "sparql", help="SPARQL text to run instead of a named query or file."
+)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A query parameter; repeat for several. Entities may be named by label, name or identifier.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=RegistryChoice("spasmkg.ask.results", "WRITERS"),
+    default="table",
+    show_default=True,
+    help="json is the SPARQL 1.1 results format; table and md show labels beside IRIs.",
+)
+@click.option(
+    "--engine",
+    type=RegistryChoice("spasmkg.ask.engines", "ENGINES"),
+    default="auto",
+    show_default=True,
+    help="Embedded engine; auto picks pyoxigraph for large graphs (the graph with its "
+    "imported layers is one), rdflib for small ones.",
+)
+@click.option(
+    "--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead."
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Allow SERVICE clauses, which send queries to other servers.",
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow FROM / FROM NAMED: on oxigraph they name graphs of the build; an endpoint may "
+    "load outside graphs; rdflib refuses them.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the answer may take, on any engine or endpoint (the whole answer).",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep the graph compiled for questions in $SPASMKG_CACHE_DIR (default "
+    "~/.cache/spasmkg), so the next query skips parsing; any change to an input file makes "
+    "a fresh one.",
+)
+@layer_option("all")
+@data_option
+def query(
+    name: str | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    output_format: str,
+    engine: str,
+    endpoint: str | None,
+    allow_service: bool,
+    allow_remote: bool,
+    timeout: float,
+    cache: bool,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """Run a named query (see 'spasmkg queries'), a .rq file, or SPARQL given with -e.
+
+    Queries are read-only: SPARQL Update is always refused, and SERVICE or FROM clauses
+    only run with the matching --allow flag.
+    """
+    from spasmkg.ask.answer import query as run
+    from spasmkg.ask.results import render
+    from spasmkg.model.compiled import query_graph
+    from spasmkg.model.graph import Queryable
+    from spasmkg.model.loader import load
+
+    if (name is None) == (sparql is None):
+        raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
+    # rdflib's engine needs the graph itself; every other engine answers from the store
+    kg: Queryable = (
+        load(data_root, layer=layer)
+        if engine == "rdflib" and not endpoint
+        else query_graph(data_root, layer=layer, cache=cache)
+    )
+    result = run(
+        name,
+        parse_params(params),
+        sparql=sparql,
+        kg=kg,
+        engine=engine,
+        endpoint=endpoint,
+        allow_service=allow_service,
+        allow_remote=allow_remote,
+        timeout=timeout,
+    )
+    labels = kg.labels if output_format in ("table", "md") else {}
+    click.echo(render(result, output_format, labels), nl=False)
+
+
+@cli.command("queries")
+@data_option
+def list_queries(data_root: Path | None) -> None:
+    """List the named queries with their titles and parameters."""
+    from spasmkg.ask.library import library
+    from spasmkg.model.paths import data_paths
+
+    for named in library(data_paths(data_root)).values():
+        click.echo(f"{named.name}\n  {named.title}")
+        for param in named.params:
+            example = f" (e.g. {param.example})" if param.example else ""
+            click.echo(f"  --param {param.name}=<{param.kind}>{example}  {param.help}")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 8),
+    default=4,
+    show_default=True,
+    help="Longest chain, in steps.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "mermaid"]),
+    default="text",
+    show_default=True,
+    help="mermaid: a flowchart of the chains to paste into Markdown (GitHub draws it).",
+)
+@layer_option("all")
+@data_option
+def explain(
+    source: str,
+    target: str,
+    max_length: int,
+    output_format: str,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """Every causal or mechanistic chain from SOURCE to TARGET (for example furosemide and
+    'muscle cramp'), each step with its claims, modality, evidence and source."""
+    import json
+
+    from spasmkg.ask.explain import explain as find_chains
+    from spasmkg.ask.explain import format_chains
+    from spasmkg.model.loader import load
+
+    chains = find_chains(load(data_root, layer=layer), source, target, max_length)
+    if output_format == "json":
+        click.echo(json.dumps([c.as_dict() for c in chains], indent=1, ensure_ascii=False))
+    elif output_format == "mermaid":
+        from spasmkg.outputs.mermaid import chains_chart
+
+        click.echo(chains_chart(chains, source, target), nl=False)
+    else:
+        click.echo(format_chains(chains, source, target), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write [default: spasmkg.html; with --format mermaid, standard output].",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "mermaid"]),
+    default="html",
+    show_default=True,
+    help="mermaid: the nodes and claims as a flowchart to paste into Markdown (best with --focus).",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Show only the neighbourhood of this entity (label, name or identifier).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 10),
+    default=1,
+    show_default=True,
+    help="Steps around --focus to include.",
+)
+@click.option("--title", default=None, help="Heading of the page.")
+@layer_option("all")
+@data_option
+def html(
+    out: Path | None,
+    output_format: str,
+    focus: str | None,
+    depth: int,
+    title: str | None,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """Write the interactive graph as one self-contained HTML page that works offline.
+
+    The page opens on the core; a node of an imported layer is drawn once search finds it or
+    a neighbour is double-clicked (expanded). A --focus page draws its whole neighbourhood.
+    """
+    from spasmkg.model.loader import load
+    from spasmkg.outputs.page import select, write_page, write_text
+
+    kg = load(data_root, layer=layer)
+    if output_format == "mermaid":
+        from spasmkg.outputs.mermaid import selection_chart
+
+        chart = selection_chart(select(kg, focus, depth, title))
+        if out is None:
+            click.echo(chart, nl=False)
+            return
+        write_text(out, chart)
+        click.echo(f"wrote {out}")
+        return
+    out = out or Path("spasmkg.html")
+    drawn = write_page(kg, out, focus=focus, depth=depth, title=title)
+    click.echo(f"wrote {out}: {len(drawn.entities)} nodes, {len(drawn.claims)} edges")

@@ -1,0 +1,91 @@
+"""Options and helpers the commands share: the data folder, the layer, registry choices, progress."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+data_option = click.option(
+    "--data",
+    "data_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data folder with ontology/, graph/ and queries/ (default: the packaged data).",
+)
+article_option = click.option(
+    "--article",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The source article's text file; check every cited passage against it.",
+)
+
+
+def layer_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--layer core|all``: the curated core alone, or with the imported layers."""
+    return click.option(
+        "--layer",
+        type=click.Choice(["core", "all"]),
+        default=default,
+        show_default=True,
+        help="core: the curated graph alone; all: with the imported layers "
+        "(the HPO's rare diseases, graph/imports/).",
+    )
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """The names of a registry as choices, read when an option is used (keeps start-up quick)."""
+
+    def __init__(self, module: str, registry: str) -> None:
+        self.source = (module, registry)
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        """The registry's names."""
+        module, registry = self.source
+        return list(getattr(importlib.import_module(module), registry))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """click sets the choices at construction; the registry decides them instead."""
+
+
+def progress_printer(quiet: bool) -> Any:
+    """A step callback that shows build progress on stderr (silent with -q)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    started: list[str] = []
+
+    def step(name: str) -> None:
+        if not quiet:
+            from spasmkg.outputs.build import STEPS
+
+            started.append(name)
+            console.print(f"[dim][{len(started)}/{len(STEPS)}][/dim] {name}")
+
+    return step
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """``k=v`` pairs from repeated ``--param`` options."""
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not name=value", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+dist_option = click.option(
+    "--from",
+    "dist",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Reuse the output of an earlier 'spasmkg build' instead of building now.",
+)
