@@ -47,11 +47,12 @@ def main() -> None:
     folder = args.work / f"synthetic-{int(float(args.triples))}"
     if not folder.exists():
         generate(int(float(args.triples)), folder)
-    graph = to_networkx(spasmkg.load(folder))
+    kg = spasmkg.load(folder)
+    graph = to_networkx(kg)
     with tempfile.TemporaryDirectory() as tmp:
         page_path = Path(tmp) / "big.html"
         started = time.perf_counter()
-        write_page(graph, page_path)
+        write_page(kg, page_path)
         write_s = time.perf_counter() - started
         page_mb = page_path.stat().st_size / 1e6
         with sync_playwright() as playwright:

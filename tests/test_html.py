@@ -167,6 +167,67 @@ def test_search_for_magnesium_focuses_that_node(shipped: Visit, tmp_path: Path) 
     assert (tmp_path / "search-magnesium.png").stat().st_size > 10_000
 
 
+def panel_sections(visit: Visit) -> dict[str, str]:
+    """The entity panel's sections, by heading (without its count), as the text they show."""
+    found = visit.evaluate(
+        """Array.from(document.querySelectorAll('#info section.claims-group')).map(
+             (s) => [s.querySelector('h2').textContent, s.innerText])"""
+    )
+    return {heading.rsplit(" (", 1)[0]: text for heading, text in found}
+
+
+def test_the_magnesium_panel_shows_what_does_not_work(shipped: Visit) -> None:
+    """Magnesium relieves cramps in pregnancy on some evidence, and does not in older adults
+    (Cochrane CD009402): the panel keeps the two apart, each with its citation."""
+    shipped.evaluate("window.spasmkg.focusOn('magnesium')")
+    sections = panel_sections(shipped)
+    refuted = sections["What does not work, or does not hold"]
+    assert "muscle cramp" in refuted and "in older adults" in refuted and "refutes" in refuted
+    assert "supports" not in refuted
+    link = shipped.page.get_attribute(
+        "#info section[aria-label^='What does not work'] a[href*='CD009402']", "href"
+    )
+    assert link == "https://doi.org/10.1002/14651858.CD009402.pub3"
+    relieves = sections["What it treats or relieves"]
+    assert "in pregnant people" in relieves and "refutes" not in relieves
+
+
+def test_the_furosemide_panel_lists_what_it_can_cause_with_sources(shipped: Visit) -> None:
+    shipped.evaluate("window.spasmkg.focusOn('furosemide')")
+    causes = panel_sections(shipped)["What it can cause"]
+    assert "hypokalemia" in causes and "has adverse effect · possible" in causes
+    assert shipped.page.query_selector(
+        "#info section[aria-label='What it can cause'] a[href*='mims.com']"
+    )
+
+
+def test_the_panel_is_usable_from_the_keyboard(shipped: Visit) -> None:
+    """Each listed entity is a button: Tab reaches it, Enter opens that entity's panel."""
+    shipped.evaluate("window.spasmkg.focusOn('furosemide')")
+    button = shipped.page.locator(
+        "#info section[aria-label='What it can cause'] button.goto", has_text="hypokalemia"
+    )
+    button.focus()
+    shipped.page.keyboard.press("Enter")
+    assert shipped.evaluate("document.body.dataset.focused") == "skg:hypokalemia"
+    assert "What can cause it" in panel_sections(shipped)
+
+
+def test_a_search_moves_the_view_once(shipped: Visit) -> None:
+    """Defect: Enter searched, and leaving the box fired "change" and searched again, which
+    restarted the focus animation under the pointer (double-clicks then missed the node)."""
+    shipped.evaluate(
+        """(() => { const network = window.spasmkg.network, focus = network.focus.bind(network);
+             window.focusCalls = 0;
+             network.focus = (...args) => { window.focusCalls += 1; return focus(...args); }; })()"""
+    )
+    shipped.page.fill("#search", "baclofen")
+    shipped.page.press("#search", "Enter")
+    shipped.page.click("#counts")  # the box loses focus
+    assert shipped.evaluate("window.focusCalls") == 1
+    assert shipped.evaluate("document.body.dataset.focused") == "skg:baclofen"
+
+
 def test_unknown_search_says_so(shipped: Visit) -> None:
     shipped.page.fill("#search", "zzzz")
     shipped.page.press("#search", "Enter")

@@ -248,7 +248,10 @@ def render_selection(selection: Selection) -> str:
         raise SpasmKGError("the vis-network library cannot be inlined safely")
     # trusted library code, inlined as is: HTML-escaping it would break it
     environment.globals.update(
-        vis_js=Markup(script), vis_css=Markup(stylesheet), legend=legend(selection)
+        vis_js=Markup(script),
+        vis_css=Markup(stylesheet),
+        legend=legend(selection),
+        sections=styles()["panel_sections"],
     )
     net.templateEnv = environment
     net.path = TEMPLATE
