@@ -1,7 +1,7 @@
 """The interactive page at 5,000 nodes, in headless Chromium: time to a settled layout, node
 count, search, and the time to redraw after a zoom (what a user feels when interacting).
 
-    python benchmarks/bench_html.py --triples 105000
+    python benchmarks/bench_html.py --triples 130000
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ REDRAW = """() => new Promise((resolve) => {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--triples", default="105000", help="1.05e5 triples give about 5,100 nodes")
+    parser.add_argument("--triples", default="130000", help="1.3e5 triples give about 5,000 nodes")
     parser.add_argument("--work", type=Path, default=Path("/tmp/spasmkg-bench"))
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright

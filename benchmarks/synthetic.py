@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-TRIPLES_PER_UNIT = 5 + 2 * 8
+TRIPLES_PER_UNIT = 5 + 2 * 11  # an entity, and two claims of 7 triples with an item of 4
 #: Kinds of synthetic entity and the relation each may have to a condition (as shapes.ttl allows).
 KINDS = {
     "PhysiologicalState": "causes",
@@ -29,6 +29,7 @@ KINDS = {
 }
 PREFIXES = """@prefix claim: <https://w3id.org/spasmkg/claim/> .
 @prefix ECO: <http://purl.obolibrary.org/obo/ECO_> .
+@prefix evidence: <https://w3id.org/spasmkg/evidence/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -37,6 +38,12 @@ PREFIXES = """@prefix claim: <https://w3id.org/spasmkg/claim/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix source: <https://w3id.org/spasmkg/source/> .
 """
+
+
+def evidence_item(name: str) -> str:
+    """The one evidence item of a synthetic claim: the synthetic source supports it."""
+    return f"""evidence:{name} a skgo:EvidenceItem ; prov:wasDerivedFrom source:synthetic ;
+    skgo:direction skgo:supports ; skgo:evidenceType ECO:0000305 ."""
 
 
 def conditions(count: int) -> list[str]:
@@ -52,8 +59,10 @@ source:synthetic a skgo:Curation ; rdfs:label "synthetic source"@en ;
         blocks.append(f"""skg:condition-{number} a skgo:Condition ; rdfs:label "condition {number}"@en ;
     skos:definition "Synthetic condition {number}."@en ; prov:wasDerivedFrom source:synthetic .
 claim:condition-{number}--broader--{parent} a skgo:Claim ; rdf:subject skg:condition-{number} ;
-    rdf:predicate skos:broader ; rdf:object skg:{parent} ; prov:wasDerivedFrom source:synthetic ;
-    skgo:evidence ECO:0000305 ; skgo:modality skgo:stated ; rdfs:comment "Synthetic hierarchy."@en .""")
+    rdf:predicate skos:broader ; rdf:object skg:{parent} ;
+    skgo:hasEvidence evidence:condition-{number} ; skgo:modality skgo:stated ;
+    rdfs:comment "Synthetic hierarchy."@en .
+{evidence_item(f"condition-{number}")}""")
     return blocks
 
 
@@ -69,8 +78,10 @@ def unit(number: int, rng: random.Random, condition_count: int) -> str:
         relation = KINDS[kind]
         target = rng.randrange(condition_count)
         lines.append(f"""claim:entity-{number}-{side} a skgo:Claim ; rdf:subject skg:entity-{number} ;
-    rdf:predicate skgo:{relation} ; rdf:object skg:condition-{target} ; prov:wasDerivedFrom source:synthetic ;
-    skgo:evidence ECO:0000305 ; skgo:modality skgo:possible ; rdfs:comment "Synthetic claim {number}-{side}."@en .""")
+    rdf:predicate skgo:{relation} ; rdf:object skg:condition-{target} ;
+    skgo:hasEvidence evidence:entity-{number}-{side} ; skgo:modality skgo:possible ;
+    rdfs:comment "Synthetic claim {number}-{side}."@en .
+{evidence_item(f"entity-{number}-{side}")}""")
     return "\n".join(lines)
 
 
@@ -82,7 +93,7 @@ def generate(triples: int, folder: Path, seed: int = 7) -> Path:
         shutil.copytree(REPO / name, folder / name)
     (folder / "graph").mkdir(parents=True)
     condition_count = max(10, triples // 400)
-    units = max(1, (triples - condition_count * 12) // TRIPLES_PER_UNIT)
+    units = max(1, (triples - condition_count * 15) // TRIPLES_PER_UNIT)
     with (folder / "graph" / "synthetic.ttl").open("w", encoding="utf-8") as out:
         out.write(PREFIXES)
         for block in conditions(condition_count):
