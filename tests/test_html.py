@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import spasmkg
+from spasmkg.ask.explain import explain
 from spasmkg.outputs.page import render_selection, select, write_page
 from tests.helpers import run_entry_point
 
@@ -226,6 +227,45 @@ def test_a_search_moves_the_view_once(shipped: Visit) -> None:
     shipped.page.click("#counts")  # the box loses focus
     assert shipped.evaluate("window.focusCalls") == 1
     assert shipped.evaluate("document.body.dataset.focused") == "skg:baclofen"
+
+
+def test_explain_in_the_page_gives_the_answer_of_spasmkg_explain(
+    shipped: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """furosemide to muscle cramp: the same chains in the same order as the library, the
+    low-potassium one first, its weakest step marked, each step's evidence one click away."""
+    expected = [chain.route for chain in explain(kg, "furosemide", "muscle cramp")]
+    assert expected[0] == "furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp"
+    shipped.page.fill("#explain-from", "furosemide")
+    shipped.page.fill("#explain-to", "muscle cramp")
+    shipped.page.click("#explain button[type=submit]")
+    routes = shipped.evaluate(
+        "Array.from(document.querySelectorAll('#chains button.chain-route')).map((b) => b.textContent)"
+    )
+    assert [route.rsplit("   (", 1)[0] for route in routes] == expected
+    first = shipped.page.locator("#chains > li").first
+    assert "weakest step" in first.inner_text()
+    first.locator("button[data-claim]").first.click()
+    assert "hypokalemia" in shipped.page.inner_text("#info") and "mims.com" in (
+        shipped.page.get_attribute("#info a[href*='mims.com']", "href") or ""
+    )
+    selected = shipped.evaluate("window.spasmkg.network.getSelectedNodes()")
+    assert {"skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"} <= set(selected)
+
+
+def test_explain_in_the_page_crosses_into_the_imported_layer(
+    layered: Visit, kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    """Gitelman syndrome to muscle cramp: the chains run through the HPO layer, as the
+    library's do, and showing one draws its imported nodes."""
+    expected = [c.route for c in explain(kg_all, "Gitelman syndrome", "muscle cramp")]
+    assert (
+        expected
+        and layered.evaluate("window.spasmkg.explain('Gitelman syndrome', 'muscle cramp')")
+        == expected
+    )
+    layered.page.locator("#chains button.chain-route").first.click()
+    assert kg_all.entity("Gitelman syndrome").curie in drawn(layered)
 
 
 def test_unknown_search_says_so(shipped: Visit) -> None:
