@@ -19,7 +19,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 class Visit:
     """A page opened in the browser, with everything it logged, requested or tried to alert."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
@@ -28,7 +28,7 @@ class Visit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(path.as_uri())
+        self.page.goto(path.as_uri() + fragment)
         self.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
 
     def evaluate(self, expression: str) -> Any:
@@ -266,6 +266,61 @@ def test_explain_in_the_page_crosses_into_the_imported_layer(
     )
     layered.page.locator("#chains button.chain-route").first.click()
     assert kg_all.entity("Gitelman syndrome").curie in drawn(layered)
+
+
+def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path) -> None:
+    """The focus, the hidden kinds, the explained pair and the chosen chain live in the URL
+    fragment: the URL of one view, opened afresh, shows the same view."""
+    path = tmp_path / "page.html"
+    write_page(kg, path)
+    first = Visit(browser, path)
+    first.evaluate("window.spasmkg.focusOn('magnesium')")
+    first.page.check("input[data-kind='Population']")  # already shown: no change
+    first.page.uncheck("input[data-kind='Population']")
+    first.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp')")
+    first.page.locator("#chains button.chain-route").nth(1).click()
+    fragment = first.evaluate("location.hash")
+    assert (
+        "focus=skg%3Amagnesium" in fragment
+        and "chain=2" in fragment
+        and "hide=Population" in fragment
+    )
+    again = Visit(browser, path, fragment)
+    assert again.errors == []
+    assert again.evaluate("document.body.dataset.focused") == "skg:magnesium"
+    assert again.page.is_checked("input[data-kind='Population']") is False
+    routes = again.evaluate(
+        "Array.from(document.querySelectorAll('#chains button.chain-route')).map((b) => b.textContent)"
+    )
+    second = explain(kg, "furosemide", "muscle cramp")[1]
+    assert routes[1].startswith(second.route + "   (")
+    on_the_way = {step.object.curie for step in second.steps}
+    assert on_the_way <= set(again.evaluate("window.spasmkg.network.getSelectedNodes()"))
+
+
+def test_back_and_forward_step_through_views(
+    browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    path = tmp_path / "page.html"
+    write_page(kg, path)
+    visit = Visit(browser, path)
+    visit.evaluate("window.spasmkg.focusOn('magnesium')")
+    visit.evaluate("window.spasmkg.focusOn('furosemide')")
+    visit.page.go_back()
+    assert visit.evaluate("document.body.dataset.focused") == "skg:magnesium"
+    visit.page.go_forward()
+    assert visit.evaluate("document.body.dataset.focused") == "skg:furosemide"
+    assert visit.errors == []
+
+
+def test_a_link_can_open_a_rare_disease(
+    browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    path = tmp_path / "all.html"
+    write_page(kg_all, path)
+    visit = Visit(browser, path, "#open=skg%3Amondo-0009293")
+    assert {"skg:mondo-0009293", "skg:ncbigene-5837", "skg:hp-0003738"} <= drawn(visit)
+    assert visit.errors == []
 
 
 def test_unknown_search_says_so(shipped: Visit) -> None:
