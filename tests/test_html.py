@@ -323,6 +323,66 @@ def test_a_link_can_open_a_rare_disease(
     assert visit.errors == []
 
 
+@pytest.fixture
+def fresh_page(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path) -> Visit:
+    """The core's page in a tab of its own, for tests that change what it draws."""
+    path = tmp_path / "page.html"
+    write_page(kg, path)
+    return Visit(browser, path)
+
+
+def drawn_edges(visit: Visit) -> set[str]:
+    """The ids of the claims the page draws now."""
+    return set(visit.evaluate("window.spasmkg.drawnEdges()"))
+
+
+def test_the_direction_filter_shows_what_is_refuted(
+    fresh_page: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    for direction in ("supports", "inconclusive"):
+        fresh_page.page.uncheck(f"input[data-filter='dirs'][value='{direction}']")
+    refuted = {c.curie for c in kg.claims if any(i.direction == "refutes" for i in c.evidence)}
+    assert drawn_edges(fresh_page) == refuted
+    assert "claim:magnesium--relieves--muscle-cramp--in--older-adults" in refuted
+    assert "dirs=" in fresh_page.evaluate("location.hash")
+    fresh_page.page.check("input[data-filter='dirs'][value='supports']")
+    assert "claim:furosemide--has-adverse-effect--hypokalemia" in drawn_edges(fresh_page)
+
+
+def test_hiding_what_rests_on_the_curators_alone(
+    fresh_page: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    before = drawn_edges(fresh_page)
+    fresh_page.page.check("#hide-curated")
+    curated = {c.curie for c in kg.claims if c.rests_on_curators}
+    assert len(curated) == 9 and drawn_edges(fresh_page) == before - curated
+
+
+def test_the_least_certainty_filter(fresh_page: Visit, kg: spasmkg.KnowledgeGraph) -> None:
+    """Choosing the highest rank leaves the claims some source grades that high."""
+    options = fresh_page.evaluate(
+        "Array.from(document.querySelectorAll('#min-certainty option')).map((o) => o.value)"
+    )
+    top = int(options[-1])
+    fresh_page.page.select_option("#min-certainty", str(top))
+    graded = {c.curie for c in kg.claims if any(i.certainty_rank >= top for i in c.evidence)}
+    assert graded and drawn_edges(fresh_page) == graded
+
+
+def test_the_layer_filter_keeps_the_imported_layer_out(
+    browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    path = tmp_path / "all.html"
+    write_page(kg_all, path)
+    visit = Visit(browser, path)
+    visit.page.uncheck("input[data-filter='layers'][value='imported']")
+    visit.evaluate("window.spasmkg.focusOn('glycogen storage disease V')")
+    assert "skg:mondo-0009293" not in drawn(visit)
+    assert visit.page.inner_text("#search-status") == "glycogen storage disease V is hidden by a filter"
+    assert not {c.curie for c in kg_all.claims if c.layer == "imported"} & drawn_edges(visit)
+    assert visit.errors == []
+
+
 def test_unknown_search_says_so(shipped: Visit) -> None:
     shipped.page.fill("#search", "zzzz")
     shipped.page.press("#search", "Enter")

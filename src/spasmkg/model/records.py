@@ -175,6 +175,7 @@ class EvidenceItem:
             "direction": self.direction,
             "certainty": self.certainty.name if self.certainty else None,
             "certainty_label": self.certainty.label if self.certainty else None,
+            "certainty_rank": self.certainty_rank,
         }
         for key in QUALIFIERS:
             if getattr(self, key):
@@ -260,5 +261,6 @@ class Claim:
             "simple_view": self.plain.curie if self.plain else None,
             "graph": self.graph,
             "layer": self.layer,
+            "rests_on_curators": self.rests_on_curators,
             "evidence": [item.as_dict() for item in self.evidence],
         }
