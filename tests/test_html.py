@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 import spasmkg
 from spasmkg.ask.explain import explain
 from spasmkg.outputs.page import render_selection, select, write_page
-from tests.helpers import run_entry_point
+from tests.helpers import REPO, run_entry_point
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -378,9 +379,39 @@ def test_the_layer_filter_keeps_the_imported_layer_out(
     visit.page.uncheck("input[data-filter='layers'][value='imported']")
     visit.evaluate("window.spasmkg.focusOn('glycogen storage disease V')")
     assert "skg:mondo-0009293" not in drawn(visit)
-    assert visit.page.inner_text("#search-status") == "glycogen storage disease V is hidden by a filter"
+    assert (
+        visit.page.inner_text("#search-status")
+        == "glycogen storage disease V is hidden by a filter"
+    )
     assert not {c.curie for c in kg_all.claims if c.layer == "imported"} & drawn_edges(visit)
     assert visit.errors == []
+
+
+AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
+AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"
+
+
+def serious_violations(visit: Visit) -> list[tuple[str, str, list[str]]]:
+    """What axe-core (vendored, pinned) finds serious or critical on the page as it is now."""
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
+    if not visit.evaluate("typeof window.axe === 'object'"):
+        visit.page.add_script_tag(path=str(AXE))
+    found = visit.evaluate(
+        """axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations
+             .filter((v) => v.impact === "serious" || v.impact === "critical")
+             .map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" "))]))"""
+    )
+    return [tuple(v) for v in found]
+
+
+def test_axe_finds_nothing_serious(fresh_page: Visit) -> None:
+    """Opened, with a node's panel, and with chains listed: no serious or critical violation."""
+    assert serious_violations(fresh_page) == []
+    fresh_page.evaluate("window.spasmkg.focusOn('magnesium')")
+    assert serious_violations(fresh_page) == []
+    fresh_page.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp')")
+    assert serious_violations(fresh_page) == []
+    assert fresh_page.outside_requests == []
 
 
 def test_unknown_search_says_so(shipped: Visit) -> None:
