@@ -4,8 +4,9 @@
 
 Side by side in one run, interleaved: the page of the core (``spasmkg html --layer core``) and
 the page with the imported layer (``--layer all``, as ``spasmkg build`` writes it), each opened
-in a fresh tab: time from navigation to a settled layout, the JavaScript heap once settled, a
-redraw after a zoom step; then, on the layered page, a rare disease found by search and
+in a fresh tab: time from navigation to a settled layout (and, on the page's own clock, to its
+first draw and its settled layout), the JavaScript heap once settled, a redraw after a zoom
+step and the median redraw while panning; then, on the layered page, a rare disease found by search and
 opened with its neighbours (time until it is drawn), and the heap after. Medians.
 """
 
@@ -25,6 +26,14 @@ sys.path.insert(0, str(REPO / "src"))
 from bench_html import ARGS, REDRAW
 
 DISEASE = "glycogen storage disease V"
+MARK = "performance.getEntriesByName('{}')[0].startTime / 1000"
+PAN = """() => new Promise((resolve) => {
+  const network = window.spasmkg.network;
+  const started = performance.now();
+  const at = network.getViewPosition();
+  network.once("afterDrawing", () => resolve(performance.now() - started));
+  network.moveTo({ position: { x: at.x + 40, y: at.y } });
+})"""
 DRAWN_AFTER = """(text) => new Promise((resolve) => {
   const network = window.spasmkg.network;
   const started = performance.now();
@@ -72,6 +81,15 @@ def main() -> None:
                 page, settled = open_page(browser, path)
                 found = results[layer]
                 found.setdefault("open_to_settled_s", []).append(settled)
+                found.setdefault("first_draw_s (page clock)", []).append(
+                    page.evaluate(MARK.format("spasmkg-first-draw"))
+                )
+                found.setdefault("settled_s (page clock)", []).append(
+                    page.evaluate(MARK.format("spasmkg-settled"))
+                )
+                found.setdefault("redraw_while_panning_ms", []).append(
+                    statistics.median(page.evaluate(PAN) for _ in range(9))
+                )
                 found.setdefault("heap_settled_mib", []).append(heap_mib(page))
                 found.setdefault("drawn_at_opening", []).append(
                     page.evaluate("window.spasmkg.drawn().length")
