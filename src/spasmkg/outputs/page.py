@@ -3,9 +3,9 @@
 pyvis 0.3.2's templates link Bootstrap from a CDN even "in line", switch to a popup that sets
 ``innerHTML`` from node titles as soon as one contains "href", and print the heading
 unescaped. So spasmkg keeps pyvis for the network model and its bundled vis-network
-library, and renders with ``templates/graph.html``: every library inlined, a Content Security
-Policy that allows no outside request, all data passed as escaped JSON, and all text put on
-the page with ``textContent``.
+library, and renders with ``templates/graph.html`` (its script in ``templates/page.js``):
+every library inlined, a Content Security Policy that allows no outside request, all data
+passed as escaped JSON, and all text put on the page with ``textContent``.
 """
 
 from __future__ import annotations

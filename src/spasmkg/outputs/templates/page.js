@@ -1,0 +1,518 @@
+// The page's behaviour: drawing, the panel, explain, filters, views in the URL fragment.
+// Included inline by graph.html (the page makes no request); all text goes in with textContent.
+"use strict";
+(function () {
+  const data = JSON.parse(document.getElementById("graph-data").textContent);
+  const options = JSON.parse(data.options);
+
+  function el(tag, text, attributes) {
+    const element = document.createElement(tag);
+    if (text !== undefined && text !== null) element.textContent = String(text);
+    for (const [name, value] of Object.entries(attributes || {})) element.setAttribute(name, value);
+    return element;
+  }
+  function safeLink(url, text) {
+    if (!/^https?:\/\//.test(url)) return el("span", text);
+    return el("a", text, { href: url, target: "_blank", rel: "noopener noreferrer" });
+  }
+  function unique(values) { return Array.from(new Set(values)); }
+  function sourceNames(claim) { return unique(claim.evidence.map((item) => item.citation)).join("; "); }
+  function tooltip(lines) {
+    const box = el("div");
+    lines.filter(Boolean).forEach((line, index) => box.appendChild(el(index ? "div" : "strong", line)));
+    return box;
+  }
+
+  const nodes = new vis.DataSet(data.nodes.map((node) => Object.assign({}, node, {
+    title: tooltip([node.label, node.info.kind_label, node.info.definition]),
+  })));
+  const edges = new vis.DataSet(data.edges.map((edge) => Object.assign({}, edge, {
+    title: tooltip([edge.info.relation, edge.info.claims.map((c) => c.modality + " — " + sourceNames(c)).join("; ")]),
+  })));
+
+  // the page opens on the core; a node of an imported layer is drawn once search finds it or
+  // a neighbour is expanded (double-click), and hidden again when that neighbour collapses
+  const hiddenKinds = new Set();
+  const revealedBy = new Map();  // imported node id -> ids of the expanded nodes that show it
+  const expanded = new Set();
+  function opened(node) { return node.drawn || revealedBy.has(node.id); }
+  // filters: what they hide (layers, kinds of source, directions of evidence, modalities),
+  // the least certainty an item must have, and whether claims on the curators alone show;
+  // a claim is drawn when an item of its evidence passes
+  const filters = { layers: new Set(), sources: new Set(), dirs: new Set(), mods: new Set(), cert: 0, curated: false };
+  function itemPasses(item) {
+    return !filters.sources.has(item.source_kind) && !filters.dirs.has(item.direction) && item.certainty_rank >= filters.cert;
+  }
+  function claimPasses(claim) {
+    if (filters.layers.has(claim.layer) || filters.mods.has(claim.modality)) return false;
+    if (filters.curated && claim.rests_on_curators) return false;
+    return claim.evidence.some(itemPasses);
+  }
+  function visible(node) { return opened(node) && !hiddenKinds.has(node.kind) && !filters.layers.has(node.info.layer); }
+  const nodeView = new vis.DataView(nodes, { filter: visible });
+  const edgeView = new vis.DataView(edges, {
+    filter: (edge) => visible(nodes.get(edge.from)) && visible(nodes.get(edge.to)) && edge.info.claims.some(claimPasses),
+  });
+  const container = document.getElementById("network");
+  const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  // performance marks, for benchmarks/bench_page_layers.py: the first draw and the settled layout
+  network.once("afterDrawing", () => performance.mark("spasmkg-first-draw"));
+  network.once("stabilizationIterationsDone", () => {
+    performance.mark("spasmkg-settled");
+    network.setOptions({ physics: false });
+    if (location.hash.length > 1) restore();
+    document.body.dataset.settled = "true";
+  });
+
+  const counts = document.getElementById("counts");
+  const importedCount = data.nodes.filter((node) => !node.drawn).length;
+  function showCounts() {
+    const waiting = importedCount ? " · " + (importedCount - revealedBy.size) + " more in the imported layer: search, or double-click a node to expand it" : "";
+    counts.textContent = nodeView.length + " nodes, " + edgeView.length + " edges drawn" + waiting;
+  }
+  function refresh() { nodeView.refresh(); edgeView.refresh(); showCounts(); }
+  showCounts();
+
+  // expanding: a node's neighbours of the imported layer join the drawing around it
+  function neighbours(id) {
+    return unique(edges.get({ filter: (edge) => edge.from === id || edge.to === id })
+      .map((edge) => (edge.from === id ? edge.to : edge.from)));
+  }
+  function placeAround(id, candidates) {
+    const ids = candidates.filter((other) => nodeView.get(other));  // a filter may hide some
+    const centre = network.getPositions([id])[id] || { x: 0, y: 0 };
+    ids.forEach((other, index) => {
+      const angle = (2 * Math.PI * index) / ids.length;
+      network.moveNode(other, centre.x + 160 * Math.cos(angle), centre.y + 160 * Math.sin(angle));
+    });
+  }
+  function expand(id) {
+    const fresh = neighbours(id).filter((other) => !opened(nodes.get(other)));
+    neighbours(id).forEach((other) => {
+      if (!nodes.get(other).drawn) revealedBy.set(other, (revealedBy.get(other) || new Set()).add(id));
+    });
+    expanded.add(id);
+    refresh();
+    placeAround(id, fresh);
+    remember({ open: Array.from(expanded) });
+    return fresh.length;
+  }
+  function collapse(id) {
+    expanded.delete(id);
+    let hidden = 0;
+    revealedBy.forEach((openers, other) => {
+      openers.delete(id);
+      if (!openers.size && !expanded.has(other)) { revealedBy.delete(other); hidden += 1; }
+    });
+    refresh();
+    remember({ open: Array.from(expanded) });
+    return hidden;
+  }
+  function toggle(id) { return expanded.has(id) ? -collapse(id) : expand(id); }
+  function reveal(id) {
+    if (opened(nodes.get(id))) return;
+    revealedBy.set(id, new Set(["search"]));  // stays drawn when its neighbours collapse
+    expand(id);
+  }
+  network.on("doubleClick", (event) => { if (event.nodes.length) toggle(event.nodes[0]); });
+
+  // legend and filters
+  const kinds = document.getElementById("kinds");
+  data.legend.kinds.forEach((kind) => {
+    const row = el("label", null, { class: "kind" });
+    const box = el("input", null, { type: "checkbox", "data-kind": kind.name });
+    box.checked = true;
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenKinds.delete(kind.name); else hiddenKinds.add(kind.name);
+      refresh();
+      remember({ hide: Array.from(hiddenKinds) });
+    });
+    const swatch = el("span", null, { class: "swatch" });
+    swatch.style.background = kind.color;
+    row.append(box, swatch, el("span", kind.label + " (" + kind.count + ")"));
+    kinds.appendChild(row);
+  });
+  const filterBox = document.getElementById("filters");
+  const everyClaim = data.edges.flatMap((edge) => edge.info.claims);
+  const everyItem = everyClaim.flatMap((claim) => claim.evidence);
+  function checkboxes(title, key, values) {
+    const group = el("fieldset");
+    group.appendChild(el("legend", title));
+    values.forEach(([value, text]) => {
+      const row = el("label");
+      const box = el("input", null, { type: "checkbox", "data-filter": key, value: value });
+      box.checked = true;
+      box.addEventListener("change", () => {
+        if (box.checked) filters[key].delete(value); else filters[key].add(value);
+        refresh();
+        remember({ [key]: Array.from(filters[key]) });
+      });
+      row.append(box, document.createTextNode(" " + text));
+      group.appendChild(row);
+    });
+    filterBox.appendChild(group);
+  }
+  const layersPresent = unique(data.nodes.map((node) => node.info.layer)).sort();
+  if (layersPresent.length > 1) checkboxes("Layer", "layers", layersPresent.map((layer) => [layer, layer]));
+  checkboxes("Direction of evidence", "dirs", ["supports", "refutes", "inconclusive"]
+    .filter((d) => everyItem.some((item) => item.direction === d)).map((d) => [d, d]));
+  checkboxes("Modality", "mods", unique(everyClaim.map((claim) => claim.modality)).sort().map((m) => [m, m]));
+  checkboxes("Kind of source", "sources", unique(everyItem.map((item) => item.source_kind)).sort().map((k) => [k, k]));
+  const certaintyRow = el("label", "Least certainty ");
+  const certainty = el("select", null, { id: "min-certainty" });
+  certainty.appendChild(el("option", "any, graded or not", { value: "0" }));
+  unique(everyItem.filter((item) => item.certainty_rank > 0).map((item) => item.certainty_rank)).sort((a, b) => a - b).forEach((rank) => {
+    const names = unique(everyItem.filter((item) => item.certainty_rank === rank).map((item) => item.certainty_label));
+    certainty.appendChild(el("option", "rank " + rank + " or more (" + names.join(", ") + ")", { value: String(rank) }));
+  });
+  certainty.addEventListener("change", () => { filters.cert = Number(certainty.value); refresh(); remember({ cert: filters.cert ? certainty.value : "" }); });
+  certaintyRow.appendChild(certainty);
+  filterBox.appendChild(certaintyRow);
+  const curatedRow = el("label");
+  const curated = el("input", null, { type: "checkbox", id: "hide-curated" });
+  curated.addEventListener("change", () => { filters.curated = curated.checked; refresh(); remember({ curated: curated.checked ? "1" : "" }); });
+  curatedRow.append(curated, document.createTextNode(" Hide what rests on the curators alone"));
+  filterBox.appendChild(el("div")).appendChild(curatedRow);
+
+  const relations = document.getElementById("relations");
+  data.legend.relations.forEach((relation) => {
+    const row = el("div", null, { class: "kind" });
+    const line = el("span", null, { class: "line" });
+    line.style.borderTopStyle = relation.dashes ? "dashed" : "solid";
+    line.style.borderTopColor = relation.color;
+    row.append(line, el("span", relation.label));
+    relations.appendChild(row);
+  });
+
+  // details panel
+  const info = document.getElementById("info");
+  function definitionList(pairs) {
+    const list = el("dl");
+    pairs.forEach(([term, value]) => {
+      if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+      list.appendChild(el("dt", term));
+      const description = el("dd");
+      if (value instanceof Node) description.appendChild(value); else description.textContent = String(value);
+      list.appendChild(description);
+    });
+    return list;
+  }
+  function evidenceRow(item) {
+    const row = el("div", null, { class: "evidence " + item.direction, "data-direction": item.direction });
+    row.appendChild(el("div", item.direction + " · " + (item.certainty_label || "not graded") + " · " + item.evidence_type_label, { class: "evidence-head" }));
+    row.appendChild(el("div")).appendChild(item.link ? safeLink(item.link, item.citation) : el("span", item.citation));
+    [["in", item.population], ["dose or route", item.dose_route], ["where", item.jurisdiction], ["measured", item.measured], ["frequency", item.frequency]]
+      .filter(([, value]) => value).forEach(([name, value]) => row.appendChild(el("div", name + ": " + value, { class: "qualifier" })));
+    if (item.finding) row.appendChild(el("div", item.finding, { class: "finding" }));
+    return row;
+  }
+
+  // the entity panel: the node's claims grouped by meaning (sections from styles.json), each
+  // direction of evidence where it belongs, so what does not work is never read as what does
+  const SECTION_LIMIT = 50;
+  function claimEntries(id) {
+    const entries = [];
+    edges.get({ filter: (edge) => edge.from === id || edge.to === id }).forEach((edge) => {
+      const side = edge.from === id ? "subject" : "object";
+      const other = side === "subject" ? edge.to : edge.from;
+      edge.info.claims.forEach((claim) => entries.push({ claim: claim, side: side, other: other }));
+    });
+    return entries;
+  }
+  function sectionOf(claim, side, direction) {
+    return data.sections.find((section) => section.direction === direction
+      && (section.side === "either" || section.side === side)
+      && (!section.relations.length || section.relations.includes(claim.predicate)));
+  }
+  function claimGroups(id) {
+    const grouped = new Map();
+    claimEntries(id).forEach(({ claim, side, other }) => {
+      ["supports", "refutes", "inconclusive"].forEach((direction) => {
+        const items = claim.evidence.filter((item) => item.direction === direction);
+        const section = items.length && sectionOf(claim, side, direction);
+        if (!section) return;
+        if (!grouped.has(section.title)) grouped.set(section.title, []);
+        grouped.get(section.title).push({ claim: claim, other: other, items: items });
+      });
+    });
+    return data.sections.filter((section) => grouped.has(section.title))
+      .map((section) => [section.title, grouped.get(section.title)]);
+  }
+  function showClaimGroups(id) {
+    claimGroups(id).forEach(([title, rows]) => {
+      const box = el("section", null, { class: "claims-group", "aria-label": title });
+      box.appendChild(el("h2", title + " (" + rows.length + ")"));
+      const list = el("ul", null, { class: "claims" });
+      rows.slice(0, SECTION_LIMIT).forEach(({ claim, other, items }) => {
+        const entry = el("li", null, { class: "claim-entry" });
+        const target = nodes.get(other);
+        const go = el("button", target ? target.label : other, { type: "button", class: "goto", "data-node": other });
+        go.addEventListener("click", () => focusNode(other));
+        const context = claim.context_label ? " · in " + claim.context_label : "";
+        entry.append(go, el("span", " " + claim.predicate_label + " · " + claim.modality + context, { class: "claim-line" }));
+        items.forEach((item) => entry.appendChild(evidenceRow(item)));
+        list.appendChild(entry);
+      });
+      box.appendChild(list);
+      if (rows.length > SECTION_LIMIT) box.appendChild(el("p", "and " + (rows.length - SECTION_LIMIT) + " more", { class: "hint" }));
+      info.appendChild(box);
+    });
+  }
+
+  function showNode(id) {
+    const node = nodes.get(id);
+    if (!node) return;
+    info.replaceChildren(el("div", node.label, { class: "title" }), el("div", node.info.kind_label, { class: "kind-label" }));
+    const ids = el("div");
+    node.info.identifiers.forEach((identifier) => {
+      const row = el("div");
+      row.append(safeLink(identifier.iri, identifier.curie), el("span", " " + identifier.vocabulary));
+      ids.appendChild(row);
+    });
+    info.appendChild(definitionList([
+      ["Definition", node.info.definition],
+      ["Also called", node.info.synonyms.join(", ")],
+      ["IRI", safeLink(node.info.iri, node.info.curie)],
+      ["Identifiers", node.info.identifiers.length ? ids : ""],
+      ["Layer", node.info.layer === "core" ? "" : "imported (double-click to expand or collapse its neighbours)"],
+    ]));
+    const ends = el("div", null, { class: "explain-ends" });
+    [["Explain from here", "explain-from"], ["Explain to here", "explain-to"]].forEach(([text, field]) => {
+      const button = el("button", text, { type: "button" });
+      button.addEventListener("click", () => {
+        document.getElementById(field).value = node.label;
+        const other = document.getElementById(field === "explain-from" ? "explain-to" : "explain-from");
+        if (other.value) explainBetween(document.getElementById("explain-from").value, document.getElementById("explain-to").value);
+      });
+      ends.appendChild(button);
+    });
+    info.appendChild(ends);
+    showClaimGroups(id);
+  }
+  function showEdge(id) {
+    const edge = edges.get(id);
+    if (!edge) return;
+    info.replaceChildren(
+      el("div", nodes.get(edge.from).label + " → " + nodes.get(edge.to).label, { class: "title" }),
+      el("div", edge.info.relation, { class: "kind-label" }));
+    edge.info.claims.forEach((claim) => {
+      const box = el("div", null, { class: "claim" });
+      const items = el("div");
+      claim.evidence.forEach((item) => items.appendChild(evidenceRow(item)));
+      box.appendChild(definitionList([
+        ["Claim", claim.claim], ["Modality", claim.modality], ["Context", claim.context_label],
+        ["Mechanism", claim.mechanism_labels.join(", ")], ["Note", claim.note],
+        ["Layer", claim.layer === "core" ? "" : "imported (see the licence of its named graph)"],
+        ["Simple view", claim.simple_view || "none: the claim is bound to a context or its evidence disagrees"],
+        ["Evidence", claim.evidence.length ? items : ""],
+      ]));
+      info.appendChild(box);
+    });
+  }
+  network.on("click", (event) => {
+    if (event.nodes.length) showNode(event.nodes[0]);
+    else if (event.edges.length) showEdge(event.edges[0]);
+  });
+  network.on("hoverNode", (event) => showNode(event.node));
+
+  // explain: the chains between two entities, found and ranked as `spasmkg explain` does
+  // (depth first, then surest first: the weakest step's strength on each count, fewer steps
+  // bound to a context, fewer steps, then the labels along the way)
+  const MAX_CHAIN = 4;
+  function descending(a, b) {
+    return a.relation === b.relation ? (a.object_iri < b.object_iri ? 1 : -1) : (a.relation < b.relation ? 1 : -1);
+  }
+  function chainOf(path) {
+    const steps = path.map(([, step]) => step);
+    const strength = steps[0].strength.map((_, i) => Math.min(...steps.map((step) => step.strength[i])));
+    const weakest = steps.reduce((low, step, i) => (compareLists(step.strength, steps[low].strength) < 0 ? i : low), 0);
+    const modality = steps.reduce((low, step) => (step.modality_rank < low.modality_rank ? step : low)).modality;
+    return { start: path[0][0], steps: steps, strength: strength, weakest: weakest, modality: modality,
+             contexts: steps.filter((step) => step.context).length };
+  }
+  function compareLists(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    return a.length - b.length;
+  }
+  function chainOrder(a, b) {
+    return compareLists(b.strength, a.strength) || (a.contexts - b.contexts) || (a.steps.length - b.steps.length)
+      || compareLists(a.steps.map((s) => s.to_label), b.steps.map((s) => s.to_label));
+  }
+  function chainsBetween(from, to) {
+    const found = [];
+    const stack = [[from, [], new Set([from])]];
+    while (stack.length) {
+      const [node, path, seen] = stack.pop();
+      if (node === to && path.length) { found.push(path); continue; }
+      if (path.length >= MAX_CHAIN) continue;
+      (data.steps[node] || []).slice().sort(descending).forEach((step) => {
+        if (!seen.has(step.to)) stack.push([step.to, path.concat([[node, step]]), new Set([...seen, step.to])]);
+      });
+    }
+    return found.map(chainOf).sort(chainOrder);
+  }
+  function route(chain) {
+    return chain.steps[0].from_label + chain.steps.map((step) => " -[" + step.label + "]-> " + step.to_label).join("");
+  }
+  let shownChains = [];
+  function showChain(chain) {
+    remember({ chain: String(shownChains.indexOf(chain) + 1) });
+    const ids = unique([chain.start, ...chain.steps.map((step) => step.to)]);
+    ids.forEach((id) => { if (!opened(nodes.get(id))) revealedBy.set(id, new Set(["chain"])); });
+    refresh();
+    network.setSelection({ nodes: ids, edges: chain.steps.map((step) => step.claim) }, { highlightEdges: false });
+    network.fit({ nodes: ids, animation: { duration: 300 } });
+  }
+  const chainList = document.getElementById("chains");
+  const explainStatus = document.getElementById("explain-status");
+  function explainBetween(fromText, toText) {
+    const from = find(fromText), to = find(toText);
+    chainList.replaceChildren();
+    if (!from || !to) { explainStatus.textContent = "no node matches " + (from ? toText : fromText); return []; }
+    const chains = chainsBetween(from.id, to.id);
+    shownChains = chains;
+    remember({ from: fromText, to: toText, chain: "" });
+    explainStatus.textContent = chains.length + " chain" + (chains.length === 1 ? "" : "s") + " from " + from.label + " to " + to.label + ", surest first";
+    chains.forEach((chain) => {
+      const item = el("li", null, { class: "chain" });
+      const show = el("button", route(chain) + "   (" + chain.modality + ")", { type: "button", class: "chain-route" });
+      show.addEventListener("click", () => showChain(chain));
+      const steps = el("ol", null, { class: "chain-steps" });
+      chain.steps.forEach((step, index) => {
+        const weakest = index === chain.weakest && chain.steps.length > 1;
+        const row = el("li", null, weakest ? { class: "weakest" } : {});
+        const open = el("button", step.label + " (" + step.modality + ")" + (weakest ? " - weakest step" : ""), { type: "button", "data-claim": step.claim });
+        open.addEventListener("click", () => { showChain(chain); showEdge(step.claim); });
+        row.appendChild(open);
+        steps.appendChild(row);
+      });
+      item.append(show, steps);
+      chainList.appendChild(item);
+    });
+    document.body.dataset.chains = String(chains.length);
+    return chains.map(route);
+  }
+  document.getElementById("explain").addEventListener("submit", (event) => {
+    event.preventDefault();
+    explainBetween(document.getElementById("explain-from").value, document.getElementById("explain-to").value);
+  });
+
+  // search
+  const labels = document.getElementById("labels");
+  data.nodes.forEach((node) => labels.appendChild(el("option", null, { value: node.label })));
+  const search = document.getElementById("search");
+  const status = document.getElementById("search-status");
+  function find(text) {
+    const wanted = text.trim().toLowerCase();
+    if (!wanted) return null;
+    return data.nodes.find((node) => node.label.toLowerCase() === wanted)
+      || data.nodes.find((node) => node.label.toLowerCase().startsWith(wanted))
+      || data.nodes.find((node) => node.label.toLowerCase().includes(wanted)
+        || node.info.synonyms.some((name) => name.toLowerCase().includes(wanted)));
+  }
+  function focusNode(id) {
+    const node = nodes.get(id);
+    if (hiddenKinds.has(node.kind)) {
+      hiddenKinds.delete(node.kind);
+      document.querySelector('input[data-kind="' + CSS.escape(node.kind) + '"]').checked = true;
+      refresh();
+    }
+    reveal(id);
+    if (nodeView.get(id)) {
+      network.selectNodes([id]);
+      network.focus(id, { scale: 1.4, animation: { duration: 300 } });
+    } else {
+      status.textContent = node.label + " is hidden by a filter";
+    }
+    showNode(id);
+    document.body.dataset.focused = id;
+    remember({ focus: id });
+  }
+  function focusOn(text) {
+    const match = find(text);
+    status.textContent = match || !text.trim() ? "" : "no node matches";
+    if (match) focusNode(match.id);
+  }
+  // Enter searches; so does picking a suggestion, which fires "change" alone. Enter is also
+  // followed by a "change" when the box loses focus: the same text is not searched twice (a
+  // second search would restart the focus animation under the user's pointer).
+  let searched = null;
+  function searchOnce() {
+    if (search.value === searched) return;
+    searched = search.value;
+    focusOn(search.value);
+  }
+  search.addEventListener("keydown", (event) => { if (event.key === "Enter") { searched = null; searchOnce(); } });
+  search.addEventListener("change", searchOnce);
+
+  // the view lives in the URL fragment (focus, expanded nodes, hidden kinds, explain and its
+  // chosen chain): a link reopens the same view, and back / forward step through views
+  const view = { focus: "", open: [], hide: [], from: "", to: "", chain: "", layers: [], dirs: [], mods: [], sources: [], cert: "", curated: "" };
+  let restoring = false;
+  function remember(changes) {
+    Object.assign(view, changes);
+    if (restoring) return;
+    const params = new URLSearchParams();
+    Object.entries(view).forEach(([key, value]) => {
+      const text = Array.isArray(value) ? value.join(",") : value;
+      if (text) params.set(key, text);
+    });
+    const fragment = "#" + params.toString();
+    if (fragment !== location.hash) history.pushState(null, "", fragment);
+  }
+  function restore() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const listed = (name) => (params.get(name) || "").split(",").filter((id) => nodes.get(id));
+    restoring = true;
+    try {
+      hiddenKinds.clear();
+      const hide = (params.get("hide") || "").split(",");
+      document.querySelectorAll("input[data-kind]").forEach((box) => {
+        box.checked = !hide.includes(box.dataset.kind);
+        if (!box.checked) hiddenKinds.add(box.dataset.kind);
+      });
+      ["layers", "dirs", "mods", "sources"].forEach((key) => {
+        const hidden = (params.get(key) || "").split(",");
+        filters[key] = new Set(hidden.filter(Boolean));
+        document.querySelectorAll('input[data-filter="' + key + '"]').forEach((box) => { box.checked = !filters[key].has(box.value); });
+      });
+      filters.cert = Number(params.get("cert")) || 0;
+      certainty.value = String(filters.cert);
+      filters.curated = params.get("curated") === "1";
+      curated.checked = filters.curated;
+      revealedBy.clear();
+      expanded.clear();
+      listed("open").forEach((id) => {
+        if (!opened(nodes.get(id))) revealedBy.set(id, new Set(["link"]));
+        expand(id);
+      });
+      Object.assign(view, {
+        focus: "", from: "", to: "", chain: "", hide: Array.from(hiddenKinds), open: Array.from(expanded),
+        layers: Array.from(filters.layers), dirs: Array.from(filters.dirs), mods: Array.from(filters.mods),
+        sources: Array.from(filters.sources), cert: filters.cert ? String(filters.cert) : "", curated: filters.curated ? "1" : "",
+      });
+      const focus = params.get("focus");
+      if (focus && nodes.get(focus)) focusNode(focus);
+      const from = params.get("from"), to = params.get("to");
+      chainList.replaceChildren();
+      if (from && to) {
+        document.getElementById("explain-from").value = from;
+        document.getElementById("explain-to").value = to;
+        explainBetween(from, to);
+        const chosen = shownChains[Number(params.get("chain")) - 1];
+        if (chosen) showChain(chosen);
+      }
+      refresh();
+    } finally {
+      restoring = false;
+    }
+  }
+  window.addEventListener("popstate", restore);  // back, forward, or a fragment typed in
+
+  window.spasmkg = {
+    network: network, nodes: nodes, edges: edges, focusOn: focusOn, focusNode: focusNode, toggle: toggle,
+    explain: explainBetween,
+    drawn: () => nodeView.getIds(),
+    drawnEdges: () => edgeView.getIds(),
+  };
+})();
