@@ -8,7 +8,7 @@ supporting ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,16 +142,29 @@ class Chain:
 Edge = tuple[str, str]  # (relation IRI, object IRI)
 
 
+def chain_edges(claims: Iterable[Claim]) -> dict[str, dict[Edge, list[Claim]]]:
+    """The edges a chain may follow from each node (by IRI): the supported claims of the chain
+    relations, grouped by relation and object, in the order given."""
+    edges: dict[str, dict[Edge, list[Claim]]] = {}
+    for claim in claims:
+        if claim.predicate.iri in CHAIN_RELATIONS and claim.support:
+            targets = edges.setdefault(claim.subject.iri, {})
+            targets.setdefault((claim.predicate.iri, claim.object.iri), []).append(claim)
+    return edges
+
+
+def step_of(claims: list[Claim]) -> Step:
+    """The step one edge makes, with its entities and claims."""
+    first = claims[0]
+    return Step(first.subject, first.predicate, first.object, tuple(claims))
+
+
 class Explainer:
     """Finds chains over the claims of a loaded graph."""
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
-        self.edges: dict[str, dict[Edge, list[Claim]]] = {}
-        for claim in kg.claims:
-            if claim.predicate.iri in CHAIN_RELATIONS and claim.support:
-                targets = self.edges.setdefault(claim.subject.iri, {})
-                targets.setdefault((claim.predicate.iri, claim.object.iri), []).append(claim)
+        self.edges = chain_edges(kg.claims)
 
     def paths(self, start: str, goal: str, max_length: int) -> Iterator[list[tuple[str, Edge]]]:
         """Every simple path of at most ``max_length`` edges, depth first."""
@@ -171,9 +184,7 @@ class Explainer:
 
     def step(self, subject: str, edge: Edge) -> Step:
         """One edge with its entities and claims."""
-        claims = tuple(self.edges[subject][edge])
-        first = claims[0]
-        return Step(first.subject, first.predicate, first.object, claims)
+        return step_of(self.edges[subject][edge])
 
     def explain(self, source: str, target: str, max_length: int = 4) -> list[Chain]:
         """Every chain from one entity to another, shortest first.

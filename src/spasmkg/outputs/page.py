@@ -22,7 +22,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from spasmkg.ask.explain import CHAIN_RELATIONS, Step
+from spasmkg.ask.explain import chain_edges, step_of
 from spasmkg.errors import OutputError, SpasmKGError
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.records import Claim, Entity
@@ -238,32 +238,28 @@ def legend(selection: Selection) -> dict[str, list[dict[str, Any]]]:
 
 
 def chain_steps(selection: Selection) -> dict[str, list[dict[str, Any]]]:
-    """The steps a chain may take from each node, for the page's explain: as ``spasmkg
-    explain`` takes them (supported claims of the chain relations, the surest claim of each
-    relation and object), with what the page needs to rank chains the same way."""
-    grouped: dict[tuple[str, str, str], list[Claim]] = {}
-    for claim in selection.claims:
-        if claim.predicate.iri in CHAIN_RELATIONS and claim.support:
-            key = (claim.subject.curie, claim.predicate.iri, claim.object.iri)
-            grouped.setdefault(key, []).append(claim)
+    """The steps a chain may take from each node, for the page's explain: the library's own
+    (:func:`spasmkg.ask.explain.chain_edges`), with what the page needs to rank chains as
+    ``spasmkg explain`` does."""
     steps: dict[str, list[dict[str, Any]]] = {}
-    for (subject, relation, obj), claims in grouped.items():
-        step = Step(claims[0].subject, claims[0].predicate, claims[0].object, tuple(claims))
-        steps.setdefault(subject, []).append(
-            {
-                "relation": relation,
-                "object_iri": obj,
-                "label": step.relation.label,
-                "from_label": shown(step.subject.label),
-                "to": step.object.curie,
-                "to_label": shown(step.object.label),
-                "strength": list(step.strength),
-                "context": step.best.context is not None,
-                "claim": step.best.curie,
-                "modality": step.modality.name,
-                "modality_rank": step.modality.rank,
-            }
-        )
+    for targets in chain_edges(selection.claims).values():
+        for (relation, obj), claims in targets.items():
+            step = step_of(claims)
+            steps.setdefault(step.subject.curie, []).append(
+                {
+                    "relation": relation,
+                    "object_iri": obj,
+                    "label": step.relation.label,
+                    "from_label": shown(step.subject.label),
+                    "to": step.object.curie,
+                    "to_label": shown(step.object.label),
+                    "strength": list(step.strength),
+                    "context": step.best.context is not None,
+                    "claim": step.best.curie,
+                    "modality": step.modality.name,
+                    "modality_rank": step.modality.rank,
+                }
+            )
     return steps
 
 
