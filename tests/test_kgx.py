@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import spasmkg
+from spasmkg.model.namespaces import SKGO
 from spasmkg.outputs import kgx
 from tests.helpers import REPO, run_entry_point
 
@@ -73,6 +74,14 @@ def test_every_node_kind_and_relation_has_a_biolink_term(
     assert all(toolkit.is_category(terms[kind]) for kind in kinds), {terms[k] for k in kinds}
     assert all(toolkit.is_predicate(terms[r]) for r in relations), {terms[r] for r in relations}
     assert not toolkit.is_predicate("biolink:not_a_predicate")  # the check can fail
+    qualifiers = kgx.biolink_terms(kg_all, SKGO.biolinkContextQualifier)
+    assert set(qualifiers.values()) == {
+        "biolink:population_context_qualifier",
+        "biolink:disease_context_qualifier",
+    }
+    for qualifier in qualifiers.values():
+        assert toolkit.get_element(qualifier) is not None
+        assert qualifier.removeprefix("biolink:") in kgx.EDGE_COLUMNS
 
 
 def test_every_column_is_a_biolink_slot_or_a_documented_extension(toolkit: Any) -> None:

@@ -156,6 +156,7 @@ class SKGO(DefinedNamespace):
     targets: URIRef
     treats: URIRef
     urgency: URIRef
+    biolinkContextQualifier: URIRef
     biolinkTerm: URIRef
     curatedOn: URIRef
     frequency: URIRef

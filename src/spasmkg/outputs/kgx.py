@@ -15,7 +15,8 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -67,10 +68,6 @@ EDGE_COLUMNS = (
 )
 #: Columns of spasmkg's own, for what Biolink has no slot for (documented in the README).
 EXTENSION_COLUMNS = frozenset({"spasmkg_modality", "spasmkg_context"})
-CONTEXT_QUALIFIERS = {
-    "Population": "population_context_qualifier",
-    "Disease": "disease_context_qualifier",
-}
 
 
 @cache
@@ -80,11 +77,12 @@ def preferred_prefixes() -> dict[str, list[str]]:
     return dict(json.loads(text)["id_prefixes"])
 
 
-def biolink_terms(kg: KnowledgeGraph) -> dict[str, str]:
-    """The Biolink term of each mapped class and relation, as a CURIE, keyed by IRI."""
+def biolink_terms(kg: KnowledgeGraph, mapping: URIRef = SKGO.biolinkTerm) -> dict[str, str]:
+    """The Biolink term the ontology maps each class or relation to (by ``skgo:biolinkTerm``,
+    or another mapping property such as ``skgo:biolinkContextQualifier``), keyed by IRI."""
     return {
         str(term): "biolink:" + str(target).removeprefix(BIOLINK)
-        for term, target in kg.ontology.subject_objects(SKGO.biolinkTerm)
+        for term, target in kg.ontology.subject_objects(mapping)
         if isinstance(term, URIRef)
     }
 
@@ -149,21 +147,28 @@ def publication(item: EvidenceItem) -> str:
     return source.link or source.read_at or source.iri
 
 
+@dataclass(frozen=True)
+class Naming:
+    """How the export names things: each entity's KGX id, each relation's Biolink predicate,
+    and the Biolink qualifier for contexts of each class (all keyed by IRI)."""
+
+    ids: dict[str, str]
+    terms: dict[str, str]
+    qualifiers: dict[str, str]
+
+
 def edge_row(
-    claim: Claim,
-    items: tuple[EvidenceItem, ...],
-    negated: bool,
-    ids: dict[str, str],
-    terms: dict[str, str],
+    claim: Claim, items: tuple[EvidenceItem, ...], negated: bool, naming: Naming
 ) -> dict[str, Any]:
     """One KGX edge for a claim and the items of one direction."""
+    ids = naming.ids
     automated = all(item.evidence_type.curie in AUTOMATED_EVIDENCE for item in items)
     imported = claim.layer == "imported"
     row: dict[str, Any] = {
         "id": f"{OWN_EDGE_PREFIX}:{claim.curie.partition(':')[2]}"
         + ("-refuted" if negated else ""),
         "subject": ids[claim.subject.iri],
-        "predicate": terms[claim.predicate.iri],
+        "predicate": naming.terms[claim.predicate.iri],
         "object": ids[claim.object.iri],
         "original_predicate": claim.predicate.iri,
         "negated": negated,
@@ -176,22 +181,21 @@ def edge_row(
         "spasmkg_modality": claim.modality.name,
         "spasmkg_context": claim.context.label if claim.context else "",
     }
-    if claim.context is not None and claim.context.kind in CONTEXT_QUALIFIERS:
-        row[CONTEXT_QUALIFIERS[claim.context.kind]] = ids[claim.context.iri]
+    qualifier = naming.qualifiers.get(SKGO_BASE + claim.context.kind) if claim.context else None
+    if claim.context is not None and qualifier is not None:
+        row[qualifier.removeprefix("biolink:")] = ids[claim.context.iri]
     return row
 
 
-def edge_rows(
-    kg: KnowledgeGraph, ids: dict[str, str], terms: dict[str, str]
-) -> Iterator[dict[str, Any]]:
+def edge_rows(kg: KnowledgeGraph, naming: Naming) -> Iterator[dict[str, Any]]:
     """The edges of every claim: its support, and its refutation as a negated edge."""
     for claim in kg.claims:
         supporting = tuple(i for i in claim.evidence if i.direction == "supports")
         refuting = tuple(i for i in claim.evidence if i.direction == "refutes")
         if supporting:
-            yield edge_row(claim, supporting, False, ids, terms)
+            yield edge_row(claim, supporting, False, naming)
         if refuting:
-            yield edge_row(claim, refuting, True, ids, terms)
+            yield edge_row(claim, refuting, True, naming)
 
 
 @lru_cache(maxsize=2)
@@ -200,7 +204,8 @@ def records(kg: KnowledgeGraph) -> tuple[list[dict[str, Any]], list[dict[str, An
     terms = biolink_terms(kg)
     ids = node_ids(kg.entities, terms)
     nodes = [node_row(e, ids[e.iri], category_of(e, terms)) for e in kg.entities]
-    edges = list(edge_rows(kg, ids, terms))
+    naming = Naming(ids, terms, biolink_terms(kg, SKGO.biolinkContextQualifier))
+    edges = list(edge_rows(kg, naming))
     return sorted(nodes, key=lambda n: n["id"]), sorted(edges, key=lambda e: e["id"])
 
 
@@ -236,24 +241,48 @@ def jsonl(rows: list[dict[str, Any]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def nodes_tsv(kg: KnowledgeGraph) -> bytes:
-    """KGX nodes as TSV."""
-    return tsv(records(kg)[0], NODE_COLUMNS)
+@dataclass(frozen=True)
+class KgxFile:
+    """One KGX file: its name, media type, and how it is written from the records."""
+
+    name: str
+    media_type: str
+    description: str
+    write: Callable[[KnowledgeGraph], bytes]
+
+    @property
+    def key(self) -> str:
+        """The output's name in the registry: ``kgx-nodes-tsv``."""
+        return "kgx-" + self.name.removeprefix("spasmkg_").replace(".", "-")
 
 
-def edges_tsv(kg: KnowledgeGraph) -> bytes:
-    """KGX edges as TSV."""
-    return tsv(records(kg)[1], EDGE_COLUMNS)
-
-
-def nodes_jsonl(kg: KnowledgeGraph) -> bytes:
-    """KGX nodes as JSON Lines."""
-    return jsonl(records(kg)[0])
-
-
-def edges_jsonl(kg: KnowledgeGraph) -> bytes:
-    """KGX edges as JSON Lines."""
-    return jsonl(records(kg)[1])
+#: The KGX files, as the build, the registry and ``spasmkg export kgx`` write them.
+FILES = (
+    KgxFile(
+        "spasmkg_nodes.tsv",
+        "text/tab-separated-values",
+        "KGX nodes (Biolink), TSV",
+        lambda kg: tsv(records(kg)[0], NODE_COLUMNS),
+    ),
+    KgxFile(
+        "spasmkg_edges.tsv",
+        "text/tab-separated-values",
+        "KGX edges (Biolink), TSV",
+        lambda kg: tsv(records(kg)[1], EDGE_COLUMNS),
+    ),
+    KgxFile(
+        "spasmkg_nodes.jsonl",
+        "application/jsonl",
+        "KGX nodes (Biolink), JSON Lines",
+        lambda kg: jsonl(records(kg)[0]),
+    ),
+    KgxFile(
+        "spasmkg_edges.jsonl",
+        "application/jsonl",
+        "KGX edges (Biolink), JSON Lines",
+        lambda kg: jsonl(records(kg)[1]),
+    ),
+)
 
 
 def write_kgx(kg: KnowledgeGraph, folder: Path) -> tuple[int, int, int]:
@@ -262,17 +291,11 @@ def write_kgx(kg: KnowledgeGraph, folder: Path) -> tuple[int, int, int]:
 
     :raises OutputError: the folder or a file cannot be written.
     """
-    nodes, edges = records(kg)
-    files = {
-        "spasmkg_nodes.tsv": tsv(nodes, NODE_COLUMNS),
-        "spasmkg_edges.tsv": tsv(edges, EDGE_COLUMNS),
-        "spasmkg_nodes.jsonl": jsonl(nodes),
-        "spasmkg_edges.jsonl": jsonl(edges),
-    }
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
+        for file in FILES:
+            (folder / file.name).write_bytes(file.write(kg))
     except OSError as error:
         raise OutputError(f"{folder}: cannot write: {error.strerror}") from None
+    nodes, edges = records(kg)
     return len(nodes), len(edges), sum(edge["negated"] for edge in edges)

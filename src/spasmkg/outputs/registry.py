@@ -84,18 +84,8 @@ OUTPUTS: dict[str, Output] = {
             "the mappings to outside vocabularies",
         ),
         *(
-            Output(
-                f"kgx-{part}-{form}",
-                f"spasmkg_{part}.{form}",
-                media,
-                getattr(kgx, f"{part}_{form}"),
-                f"KGX {part} (Biolink), {label}",
-            )
-            for form, media, label in (
-                ("tsv", "text/tab-separated-values", "TSV"),
-                ("jsonl", "application/jsonl", "JSON Lines"),
-            )
-            for part in ("nodes", "edges")
+            Output(file.key, file.name, file.media_type, file.write, file.description)
+            for file in kgx.FILES
         ),
         Output("void", "void.ttl", "text/turtle", void, "VoID statistics"),
         Output(
