@@ -40,13 +40,18 @@ class Visit:
         return [url for url in self.requests if not url.startswith("file://")]
 
 
+def open_page(browser: Any, kg: spasmkg.KnowledgeGraph, folder: Path, fragment: str = "") -> Visit:
+    """The page of a graph, written into a folder and opened in a fresh tab (at a view)."""
+    path = folder / "spasmkg.html"
+    write_page(kg, path)
+    return Visit(browser, path, fragment)
+
+
 @pytest.fixture(scope="module")
 def shipped(
     browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
 ) -> Visit:
-    path = tmp_path_factory.mktemp("html") / "spasmkg.html"
-    write_page(kg, path)
-    return Visit(browser, path)
+    return open_page(browser, kg, tmp_path_factory.mktemp("html"))
 
 
 def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
@@ -66,9 +71,7 @@ def layered(
     browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
 ) -> Visit:
     """The page of the core with the imported HPO layer, as a build writes it."""
-    path = tmp_path_factory.mktemp("html") / "all.html"
-    write_page(kg_all, path)
-    return Visit(browser, path)
+    return open_page(browser, kg_all, tmp_path_factory.mktemp("html"))
 
 
 def drawn(visit: Visit) -> set[str]:
@@ -272,9 +275,7 @@ def test_explain_in_the_page_crosses_into_the_imported_layer(
 def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path) -> None:
     """The focus, the hidden kinds, the explained pair and the chosen chain live in the URL
     fragment: the URL of one view, opened afresh, shows the same view."""
-    path = tmp_path / "page.html"
-    write_page(kg, path)
-    first = Visit(browser, path)
+    first = open_page(browser, kg, tmp_path)
     first.evaluate("window.spasmkg.focusOn('magnesium')")
     first.page.check("input[data-kind='Population']")  # already shown: no change
     first.page.uncheck("input[data-kind='Population']")
@@ -286,7 +287,7 @@ def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_p
         and "chain=2" in fragment
         and "hide=Population" in fragment
     )
-    again = Visit(browser, path, fragment)
+    again = Visit(browser, tmp_path / "spasmkg.html", fragment)
     assert again.errors == []
     assert again.evaluate("document.body.dataset.focused") == "skg:magnesium"
     assert again.page.is_checked("input[data-kind='Population']") is False
@@ -302,9 +303,7 @@ def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_p
 def test_back_and_forward_step_through_views(
     browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path
 ) -> None:
-    path = tmp_path / "page.html"
-    write_page(kg, path)
-    visit = Visit(browser, path)
+    visit = open_page(browser, kg, tmp_path)
     visit.evaluate("window.spasmkg.focusOn('magnesium')")
     visit.evaluate("window.spasmkg.focusOn('furosemide')")
     visit.page.go_back()
@@ -317,9 +316,7 @@ def test_back_and_forward_step_through_views(
 def test_a_link_can_open_a_rare_disease(
     browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
 ) -> None:
-    path = tmp_path / "all.html"
-    write_page(kg_all, path)
-    visit = Visit(browser, path, "#open=skg%3Amondo-0009293")
+    visit = open_page(browser, kg_all, tmp_path, "#open=skg%3Amondo-0009293")
     assert {"skg:mondo-0009293", "skg:ncbigene-5837", "skg:hp-0003738"} <= drawn(visit)
     assert visit.errors == []
 
@@ -327,9 +324,7 @@ def test_a_link_can_open_a_rare_disease(
 @pytest.fixture
 def fresh_page(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path) -> Visit:
     """The core's page in a tab of its own, for tests that change what it draws."""
-    path = tmp_path / "page.html"
-    write_page(kg, path)
-    return Visit(browser, path)
+    return open_page(browser, kg, tmp_path)
 
 
 def drawn_edges(visit: Visit) -> set[str]:
@@ -373,9 +368,7 @@ def test_the_least_certainty_filter(fresh_page: Visit, kg: spasmkg.KnowledgeGrap
 def test_the_layer_filter_keeps_the_imported_layer_out(
     browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
 ) -> None:
-    path = tmp_path / "all.html"
-    write_page(kg_all, path)
-    visit = Visit(browser, path)
+    visit = open_page(browser, kg_all, tmp_path)
     visit.page.uncheck("input[data-filter='layers'][value='imported']")
     visit.evaluate("window.spasmkg.focusOn('glycogen storage disease V')")
     assert "skg:mondo-0009293" not in drawn(visit)
