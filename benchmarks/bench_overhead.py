@@ -41,9 +41,9 @@ def main() -> None:
     from spasmkg.model.paths import data_paths
 
     nt = prepare(float(args.triples), args.work)
-    engine = OxigraphEngine.__new__(OxigraphEngine)
-    engine.store = ox.Store()
-    engine.store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    engine = OxigraphEngine(store, union=False)
     named = library(data_paths())
     results = {}
     for name, param in QUERIES.items():
