@@ -199,7 +199,8 @@ def test_endpoint_that_is_not_sparql_is_a_clear_error(kg: spasmkg.KnowledgeGraph
 def serve_command(
     *args: str, env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``spasmkg serve`` as a user starts it; yields the process and the URL it printed."""
+    """``spasmkg serve`` as a user starts it; yields the process and its endpoint (the site's
+    address it printed, and /sparql)."""
     environment = env or {**os.environ, "PYTHONPATH": str(REPO / "src")}
     process = subprocess.Popen(
         [sys.executable, "-m", "spasmkg", "serve", "--port", "0", "--layer", "core", *args],
@@ -213,7 +214,9 @@ def serve_command(
         if not line.startswith("ready: http://127.0.0.1:"):
             process.kill()
             pytest.fail(f"serve did not print ready: {line!r} {process.communicate()[1]}")
-        yield process, line.split()[1]
+        site = line.split()[1]
+        assert site.endswith("/") and f"(endpoint {site}sparql;" in line
+        yield process, site + "sparql"
     finally:
         if process.poll() is None:
             process.kill()
@@ -243,6 +246,9 @@ def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> N
         )
         assert answer.returncode == 0, answer.stderr
         assert "https://w3id.org/spasmkg/entity/atorvastatin" in answer.stdout
+        status, home, headers = http(url.removesuffix("sparql"))
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        assert 'href="/editor"' in home and "spasmkg.nq" in home
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
         assert "stopped" in (process.stderr.read() if process.stderr else "")

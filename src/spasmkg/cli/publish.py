@@ -90,16 +90,25 @@ def serve(
     layer: str,
     data_root: Path | None,
 ) -> None:
-    """Serve the graph read-only at http://HOST:PORT/sparql.
+    """Serve the graph read-only as a site: a home page with the downloads and their
+    checksums, the interactive page, a SPARQL editor, the endpoint at /sparql, and a page for
+    every entity, claim, source and evidence item (/entity/NAME ...) that also answers in
+    Turtle, JSON-LD and N-Triples to an Accept header.
 
     Every query is checked before it runs: SPARQL Update in any form and SERVICE clauses are
     refused, and request size, terms, nesting, queue and per-client load are capped. Queries
     run in worker processes that hold the graph in memory, have no network where the system
     allows it, and are stopped at the time-out or when the client hangs up. No other port is
     opened and nothing is written to disk. SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it cleanly.
+    With --dist, the files of that build are served (it must have been built from the same
+    data); without it, they are rendered in memory at start.
     """
+    from spasmkg.ask.library import library
+    from spasmkg.model.loader import load
     from spasmkg.serve.front import FrontConfig
-    from spasmkg.serve.server import Server
+    from spasmkg.serve.routes import Routes
+    from spasmkg.serve.server import Server, bind
+    from spasmkg.serve.site import Site, build_downloads
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
@@ -110,14 +119,34 @@ def serve(
         max_per_client=max_per_client,
         cors_origin=cors_origin,
     )
+    sock = bind(host, port)  # a taken port is an error now, not after the loading
+    click.echo(f"loading the graph (layer {layer}) ...", err=True)
+    kg = load(data_root, layer=layer)
+
+    def step(message: str) -> None:
+        click.echo(f"  {message}", err=True)
+
+    downloads = build_downloads(kg, dist, step)
+    site = Site.of(kg, downloads, library(kg.paths).values())
+    nquads = site.downloads["spasmkg.nq"].body
     server = Server(
-        graph_bytes(dist, "nquads", data_root, layer), host, port, config, workers=workers
+        nquads,
+        host,
+        port,
+        config,
+        workers=workers,
+        routes=Routes(site),
+        prefixes=kg.prefixes,
+        sock=sock,
     )
     click.echo(f"loading the graph into {workers} query worker(s) ...", err=True)
 
     def ready(running: Server) -> None:
         network = "no network" if running.isolated else "network not isolated"
-        click.echo(f"ready: {running.url}  (read-only; workers: {network}; Ctrl-C to stop)")
+        click.echo(
+            f"ready: {running.base}/  (endpoint {running.url}; read-only; workers: {network}; "
+            "Ctrl-C to stop)"
+        )
 
     server.run(ready)
     click.echo("stopped", err=True)

@@ -28,6 +28,9 @@ from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.records import Claim, Entity
 
 TEMPLATE = "graph.html"
+#: The page's Content Security Policy: inline code only, no request anywhere (a server that
+#: serves the page sends the same policy as a header).
+POLICY = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 DEFAULT_TITLE = "spasmkg: why muscles spasm"
 #: Above this many edges, edge labels are left to tooltips to keep the page readable.
 EDGE_LABEL_LIMIT = 400
@@ -280,6 +283,7 @@ def render_selection(selection: Selection) -> str:
         legend=legend(selection),
         sections=styles()["panel_sections"],
         steps=chain_steps(selection),
+        policy=Markup(POLICY),
     )
     net.templateEnv = environment
     net.path = TEMPLATE

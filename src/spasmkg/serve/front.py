@@ -21,6 +21,7 @@ from typing import Any
 from spasmkg.ask.lexer import outline
 from spasmkg.errors import QueryRefused
 from spasmkg.serve.pool import Job, QueryTimedOut, WorkerFailed, WorkerPool
+from spasmkg.serve.routes import NOTHING, Describe, Reply, Routes
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -107,11 +108,13 @@ def graph_names(values: list[str], parameter: str) -> tuple[str, ...]:
 
 
 class Front:
-    """The ASGI application: a home line, the SPARQL endpoint, and refusals for the rest."""
+    """The ASGI application: the SPARQL endpoint, the site's pages (or, without a site, a home
+    line), and refusals for the rest."""
 
-    def __init__(self, pool: WorkerPool, config: FrontConfig) -> None:
+    def __init__(self, pool: WorkerPool, config: FrontConfig, routes: Routes | None = None) -> None:
         self.pool = pool
         self.config = config
+        self.routes = routes
         self.slots = asyncio.Semaphore(config.max_concurrency)
         self.waiting = 0
         self.per_client: dict[str, int] = {}
@@ -148,19 +151,46 @@ class Front:
         path, method = scope["path"], scope["method"]
         if path in ("/sparql", "/query"):
             await self.sparql(scope, receive, send)
-        elif path == "/" and method in ("GET", "HEAD"):
+        elif method not in ("GET", "HEAD"):
+            message = b"this server is read-only: only GET, and SPARQL queries at /sparql\n"
+            await self.respond(scope, send, 405, "text/plain", message)
+        elif self.routes is not None:
+            await self.browse(scope, receive, send)
+        elif path == "/":
             text = (
                 "spasmkg SPARQL endpoint (read-only). Send queries to /sparql with GET ?query=... "
                 f"or POST {SPARQL_QUERY} or a form.\n"
             )
             await self.respond(scope, send, 200, "text/plain; charset=utf-8", text.encode())
-        elif method in ("GET", "HEAD"):
+        else:
             await self.respond(
                 scope, send, 404, "text/plain", b"not found; the endpoint is /sparql\n"
             )
-        else:
-            message = b"this endpoint is read-only: only SPARQL queries at /sparql\n"
-            await self.respond(scope, send, 405, "text/plain", message)
+
+    async def browse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A page of the site, or a resource's RDF description from a worker."""
+        assert self.routes is not None
+        accept = accepted(header(scope, b"accept"))
+        reply = self.routes.get(scope["path"], scope["query_string"].decode("latin-1"), accept)
+        if isinstance(reply, Describe):
+            client = (scope.get("client") or ("?", 0))[0]
+            try:
+                status, content_type, body = await self.answer(reply.job, client, receive)
+            except Refused as refusal:
+                reply = Reply(refusal.status, "text/plain", f"{refusal}\n".encode())
+            except asyncio.CancelledError:
+                return
+            else:
+                reply = Reply(status, content_type, body, headers=reply.headers)
+        await self.respond(
+            scope,
+            send,
+            reply.status,
+            reply.content_type,
+            reply.body,
+            policy=reply.policy,
+            extra=reply.headers,
+        )
 
     async def respond(
         self,
@@ -171,14 +201,18 @@ class Front:
         body: bytes,
         *,
         close: bool = False,
+        policy: str = NOTHING,
+        extra: tuple[tuple[str, str], ...] = (),
     ) -> None:
         """Send a whole response with the security headers (and CORS, if configured)."""
         headers = [
             (b"content-type", content_type.encode("latin-1")),
             (b"content-length", str(len(body)).encode()),
             (b"x-content-type-options", b"nosniff"),
-            (b"content-security-policy", b"default-src 'none'"),
+            (b"content-security-policy", policy.encode("latin-1")),
+            (b"referrer-policy", b"no-referrer"),
         ]
+        headers += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in extra]
         if close:
             headers.append((b"connection", b"close"))
         if self.config.cors_origin:

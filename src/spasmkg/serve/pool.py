@@ -109,8 +109,9 @@ def choose(accept: Sequence[str], offered: Sequence[str]) -> str | None:
     return None
 
 
-def answer(store: Any, job: Job) -> Answer:
-    """Run a query on the store and write its result in the format the client asked for."""
+def answer(store: Any, job: Job, prefixes: dict[str, str] | None = None) -> Answer:
+    """Run a query on the store and write its result in the format the client asked for
+    (Turtle with the graph's prefixes)."""
     import pyoxigraph as ox
 
     try:
@@ -137,7 +138,9 @@ def answer(store: Any, job: Job) -> Answer:
         return Answer(406, "text/plain", (message + "\n").encode())
     try:  # results are computed while they are written, so evaluation errors surface here
         if isinstance(result, ox.QueryTriples):
-            body = result.serialize(format=ox.RdfFormat.from_media_type(media_type))
+            form = ox.RdfFormat.from_media_type(media_type)
+            short = prefixes if form == ox.RdfFormat.TURTLE else None
+            body = ox.serialize(result, format=form, prefixes=short)
         else:
             body = result.serialize(format=ox.QueryResultsFormat.from_media_type(media_type))
     except (OSError, ValueError, RuntimeError, SyntaxError) as error:
@@ -164,7 +167,9 @@ def isolate_network() -> bool:
     return any(libc.unshare(flags) == 0 for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET))
 
 
-def worker_main(jobs: Connection, answers: Connection, nquads: bytes) -> None:
+def worker_main(
+    jobs: Connection, answers: Connection, nquads: bytes, prefixes: dict[str, str]
+) -> None:
     """A worker's life: load the graph, say how it is isolated, then answer jobs until told."""
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the front decides when workers stop
@@ -180,7 +185,7 @@ def worker_main(jobs: Connection, answers: Connection, nquads: bytes) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = answer(store, job)
+            reply = answer(store, job, prefixes)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # a panic in the engine (pyo3 raises BaseException)
@@ -222,13 +227,13 @@ class Frames:
 class Worker:
     """One worker process: a pipe for its jobs, a pipe for its answers."""
 
-    def __init__(self, nquads: bytes) -> None:
+    def __init__(self, nquads: bytes, prefixes: dict[str, str]) -> None:
         context = multiprocessing.get_context("spawn")
         job_reader, self.jobs = context.Pipe(duplex=False)
         self.answers, answer_writer = context.Pipe(duplex=False)
         self.process = context.Process(
             target=worker_main,
-            args=(job_reader, answer_writer, nquads),
+            args=(job_reader, answer_writer, nquads, prefixes),
             daemon=True,
             name="spasmkg-worker",
         )
@@ -304,8 +309,15 @@ class QueryTimedOut(Exception):
 class WorkerPool:
     """Workers for the front, each busy with one query at a time."""
 
-    def __init__(self, nquads: bytes, size: int, start_limit: float = 120.0) -> None:
+    def __init__(
+        self,
+        nquads: bytes,
+        size: int,
+        start_limit: float = 120.0,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
         self.nquads = nquads
+        self.prefixes = dict(prefixes or {})
         self.size = size
         self.start_limit = start_limit
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
@@ -315,7 +327,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start every worker and wait until each holds the graph."""
-        started = [Worker(self.nquads) for _ in range(self.size)]
+        started = [Worker(self.nquads, self.prefixes) for _ in range(self.size)]
         self.workers.update(started)
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(w.ready(loop, self.start_limit) for w in started))
@@ -327,7 +339,7 @@ class WorkerPool:
         """Kill a worker and put a fresh one in its place."""
         worker.kill()
         self.workers.discard(worker)
-        fresh = Worker(self.nquads)
+        fresh = Worker(self.nquads, self.prefixes)
         self.workers.add(fresh)
         try:
             await fresh.ready(asyncio.get_running_loop(), self.start_limit)

@@ -23,6 +23,7 @@ from typing import Any
 from spasmkg.errors import SpasmKGError, UsageError
 from spasmkg.serve.front import Front, FrontConfig
 from spasmkg.serve.pool import WorkerPool
+from spasmkg.serve.routes import Routes
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -129,6 +130,12 @@ class Server:
     config: FrontConfig = field(default_factory=FrontConfig)
     workers: int = 2
     isolated: bool = False
+    #: the site's pages (none: the endpoint alone, with a one-line home)
+    routes: Routes | None = None
+    #: the prefixes of Turtle answers
+    prefixes: dict[str, str] = field(default_factory=dict)
+    #: a socket bound already (see :func:`bind`), so a taken port fails before a long start
+    sock: socket.socket | None = None
     _uvicorn: Any = None
     _pool: WorkerPool | None = None
     _front: Front | None = None
@@ -136,10 +143,15 @@ class Server:
     _failure: BaseException | None = None
 
     @property
+    def base(self) -> str:
+        """The server's address, for the home page and the site's links."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
     def url(self) -> str:
         """The public SPARQL endpoint."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/sparql"
+        return f"{self.base}/sparql"
 
     def prepare(self) -> tuple[socket.socket, Coroutine[Any, Any, None]]:
         """Bind the socket and make the coroutine that serves on it."""
@@ -147,10 +159,10 @@ class Server:
             import uvicorn
         except ImportError:
             raise missing_extra() from None
-        sock = bind(self.host, self.port)
+        sock = self.sock or bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
-        pool = self._pool = WorkerPool(self.nquads, self.workers)
-        front = self._front = Front(pool, self.config)
+        pool = self._pool = WorkerPool(self.nquads, self.workers, prefixes=self.prefixes)
+        front = self._front = Front(pool, self.config, self.routes)
         config = uvicorn.Config(
             front,
             log_level="warning",

@@ -1,0 +1,134 @@
+"""The HTML pages of ``spasmkg serve``: home, the editor, and a page for each entity, claim,
+source and evidence item, rendered from the typed records with autoescaping Jinja templates.
+
+An entity's claims are grouped by meaning with the page's own sections (``panel_sections`` in
+the page's ``styles.json``), so a claim sits under the same heading in the offline page and
+here; each direction of evidence is listed in its own section.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from spasmkg.model.records import QUALIFIERS, Claim, Entity, EvidenceItem, Source
+from spasmkg.outputs.page import styles
+from spasmkg.serve.site import Record, Site, label_of, path_of
+from spasmkg.version import __version__
+
+
+@dataclass(frozen=True)
+class Row:
+    """One claim under a section heading: the entity at its other end and the items of the
+    section's direction."""
+
+    claim: Claim
+    other: Entity
+    items: tuple[EvidenceItem, ...]
+
+
+@cache
+def environment() -> Environment:
+    """The templates, escaping every value unless a template says otherwise."""
+    env = Environment(
+        loader=PackageLoader("spasmkg.serve", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(path_of=path_of, label_of=label_of, version=__version__)
+    env.filters["qualifiers"] = qualifiers
+    return env
+
+
+def render(template: str, **values: object) -> bytes:
+    """One page as UTF-8."""
+    return environment().get_template(template).render(**values).encode("utf-8")
+
+
+def qualifiers(item: EvidenceItem) -> list[tuple[str, str]]:
+    """The qualifiers an evidence item gives, named for people, in reading order."""
+    found = []
+    for key in QUALIFIERS:
+        value = getattr(item, key)
+        if value:
+            shown = ", ".join(value) if isinstance(value, tuple) else str(value)
+            found.append((key.replace("_", " "), shown))
+    return found
+
+
+def sections(entity: Entity, claims: Iterable[Claim]) -> list[tuple[str, list[Row]]]:
+    """An entity's claims under the page's headings: the first section whose side, direction
+    and relations fit takes each claim's items of that direction."""
+    table = styles()["panel_sections"]
+    grouped: dict[str, list[Row]] = {}
+    for claim in claims:
+        side = "subject" if claim.subject.iri == entity.iri else "object"
+        other = claim.object if side == "subject" else claim.subject
+        for direction in ("supports", "refutes", "inconclusive"):
+            items = tuple(item for item in claim.evidence if item.direction == direction)
+            section = next(
+                (
+                    s
+                    for s in table
+                    if items
+                    and s["direction"] == direction
+                    and s["side"] in ("either", side)
+                    and (not s["relations"] or claim.predicate.curie in s["relations"])
+                ),
+                None,
+            )
+            if section is not None:
+                grouped.setdefault(section["title"], []).append(Row(claim, other, items))
+    return [(s["title"], grouped[s["title"]]) for s in table if s["title"] in grouped]
+
+
+def home(site: Site, endpoint: str) -> bytes:
+    """What the graph is, where to go next, and the files with their checksums."""
+    return render(
+        "home.html",
+        counts=site.counts,
+        layer=site.kg.layer,
+        downloads=list(site.downloads.values()),
+        examples=site.examples,
+        endpoint=endpoint,
+        title="spasmkg",
+    )
+
+
+def editor(site: Site) -> bytes:
+    """The SPARQL editor, with the named queries as examples (passed as inert JSON)."""
+    examples = [example.__dict__ for example in site.examples]
+    data = json.dumps(examples).replace("<", "\\u003c").replace(">", "\\u003e")
+    return render("editor.html", examples=site.examples, data=data, title="Query editor")
+
+
+def resource(site: Site, kind: str, record: Record) -> bytes:
+    """The page of one entity, claim, source or evidence item."""
+    if isinstance(record, Entity):
+        claims = site.kg.claims_about(record)
+        return render(
+            "entity.html",
+            entity=record,
+            sections=sections(record, claims),
+            claims=claims,
+            title=record.label,
+        )
+    if isinstance(record, Claim):
+        return render("claim.html", claim=record, title=label_of(record))
+    if isinstance(record, Source):
+        cited = site.cited_by.get(record.iri, [])
+        return render("source.html", source=record, cited=cited, title=record.label)
+    if isinstance(record, EvidenceItem):
+        claim = site.evidence_of[record.iri]
+        return render("evidence.html", item=record, claim=claim, title=label_of(record))
+    raise TypeError(f"no page for {kind} records")
+
+
+def missing(kind: str, name: str, suggestions: list[tuple[str, str]]) -> bytes:
+    """The 404 page: what was asked for, and close names."""
+    return render("missing.html", kind=kind, name=name, suggestions=suggestions, title="Not found")

@@ -1,0 +1,152 @@
+"""The site's routes: the home page, the editor and its files, the downloads, the offline page,
+and a dereferenceable address for every entity, claim, source and evidence item.
+
+Each route gives a :class:`Reply` the front sends as it is, or, for the RDF description of a
+resource, a :class:`Describe` the front runs on a query worker within the endpoint's limits.
+Every HTML response carries a Content Security Policy that allows no outside request.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from functools import cached_property
+
+from spasmkg.outputs.page import POLICY as PAGE_POLICY
+from spasmkg.serve import html
+from spasmkg.serve.pool import Job, choose
+from spasmkg.serve.site import KINDS, Site
+
+#: What a response that is not HTML may load: nothing.
+NOTHING = "default-src 'none'; frame-ancestors 'none'"
+#: The site's pages: its own style sheet, nothing else.
+PAGES = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+#: The editor: its scripts and styles from this server (CodeMirror and YASGUI set inline
+#: styles), queries to this server only.
+EDITOR = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+#: The media types a resource is served in, the first for browsers and for ``*/*``.
+RESOURCE_TYPES = ("text/html", "text/turtle", "application/ld+json", "application/n-triples")
+#: ``?format=`` names, for links on the pages.
+FORMATS = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+}
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+HTML = "text/html; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A whole response: status, media type, body, its policy and any further headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    policy: str = NOTHING
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Describe:
+    """A resource's RDF description, for a query worker to write in the negotiated format."""
+
+    job: Job
+    headers: tuple[tuple[str, str], ...] = (("vary", "Accept"),)
+
+
+def text(status: int, message: str, **extra: str) -> Reply:
+    """A plain-text answer, one message per line."""
+    return Reply(status, TEXT, (message.rstrip("\n") + "\n").encode(), headers=tuple(extra.items()))
+
+
+class Routes:
+    """Answers for every path the site serves, from a :class:`Site` built at start."""
+
+    def __init__(self, site: Site, endpoint_path: str = "/sparql") -> None:
+        self.site = site
+        self.endpoint_path = endpoint_path
+
+    @cached_property
+    def home(self) -> bytes:
+        """The home page, rendered once."""
+        return html.home(self.site, self.endpoint_path)
+
+    @cached_property
+    def editor(self) -> bytes:
+        """The editor's page, rendered once."""
+        return html.editor(self.site)
+
+    def get(self, path: str, query_string: str, accept: tuple[str, ...]) -> Reply | Describe:
+        """The answer to a GET (or HEAD) of a path."""
+        if path == "/":
+            return Reply(200, HTML, self.home, PAGES)
+        if path == "/editor":
+            return Reply(200, HTML, self.editor, EDITOR)
+        if path == "/page":
+            page = self.site.downloads.get("spasmkg.html")
+            if page is not None:
+                return Reply(200, HTML, page.body, f"{PAGE_POLICY}; frame-ancestors 'none'")
+        first, _, rest = path.lstrip("/").partition("/")
+        if first == "static" and rest in self.site.static:
+            kind = STATIC_TYPES[rest[rest.rfind(".") :]]
+            cache = (("cache-control", "public, max-age=86400"),)
+            return Reply(200, kind, self.site.static[rest], headers=cache)
+        if first == "downloads" and rest in self.site.downloads:
+            file = self.site.downloads[rest]
+            disposition = (("content-disposition", f'attachment; filename="{file.name}"'),)
+            return Reply(200, file.media_type, file.body, headers=disposition)
+        if first in KINDS and rest and "/" not in rest:
+            return self.resource(first, rest, query_string, accept)
+        return text(
+            404,
+            f"nothing at {path[:200]}; try / (home), /editor, /sparql, /downloads/FILE or "
+            "/entity/NAME, /claim/NAME, /source/NAME, /evidence/NAME",
+        )
+
+    def resource(
+        self, kind: str, name: str, query_string: str, accept: tuple[str, ...]
+    ) -> Reply | Describe:
+        """An entity, claim, source or evidence item, in the format the client asks for."""
+        wanted = urllib.parse.parse_qs(query_string).get("format", [])
+        if wanted:
+            if wanted[0] not in FORMATS:
+                return text(400, f"unknown format {wanted[0][:40]!r}; use {', '.join(FORMATS)}")
+            media_type: str | None = FORMATS[wanted[0]]
+        else:
+            media_type = choose(accept, RESOURCE_TYPES)
+        if media_type is None:
+            return text(
+                406,
+                f"cannot answer in {', '.join(accept)[:300]}; a {kind} is served as "
+                f"{', '.join(RESOURCE_TYPES)}",
+                vary="Accept",
+            )
+        record = self.site.find(kind, name)
+        if record is None:
+            return self.missing(kind, name, media_type)
+        if media_type == "text/html":
+            body = html.resource(self.site, kind, record)
+            return Reply(200, HTML, body, PAGES, (("vary", "Accept"),))
+        return Describe(Job(self.site.description_query(kind, record.iri), (media_type,)))
+
+    def missing(self, kind: str, name: str, media_type: str) -> Reply:
+        """A name the site does not know: the entity it is another name for, or a 404 with
+        close names."""
+        canonical = self.site.canonical(kind, name)
+        if canonical is not None:
+            return text(303, f"see {canonical}", location=canonical, vary="Accept")
+        close = self.site.suggestions(kind, name)
+        if media_type == "text/html":
+            return Reply(404, HTML, html.missing(kind, name, close), PAGES)
+        hint = "; did you mean " + ", ".join(p for p, _ in close) + "?" if close else ""
+        return text(404, f"no {kind} named {name[:100]!r}{hint}")

@@ -1,0 +1,340 @@
+"""``spasmkg serve`` as a site, over real HTTP: the home page and its downloads, a page for
+every entity, claim, source and evidence item with content negotiation, and the editor's
+examples, which must answer as the library's named queries do."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import spasmkg
+from spasmkg.ask.answer import query
+from spasmkg.ask.engines import json_term
+from spasmkg.ask.library import library
+from spasmkg.errors import SpasmKGError
+from spasmkg.outputs.build import input_checksums
+from spasmkg.serve.front import FrontConfig
+from spasmkg.serve.routes import Routes
+from spasmkg.serve.server import Server
+from spasmkg.serve.site import Site, build_downloads, check_build, static_files
+from tests.test_serve import http
+
+SKG = "https://w3id.org/spasmkg/entity/"
+CLAIM = "https://w3id.org/spasmkg/claim/"
+VENDOR = Path(spasmkg.__file__).parent / "serve" / "static" / "yasgui"
+
+
+@pytest.fixture(scope="module")
+def site(kg_all: spasmkg.KnowledgeGraph) -> Site:
+    downloads = build_downloads(kg_all, None)
+    return Site.of(kg_all, downloads, library(kg_all.paths).values())
+
+
+@pytest.fixture(scope="module")
+def served_site(site: Site) -> Iterator[Server]:
+    nquads = site.downloads["spasmkg.nq"].body
+    routes = Routes(site)
+    config = FrontConfig(timeout=10.0)
+    with Server(nquads, port=0, config=config, routes=routes, prefixes=site.kg.prefixes) as server:
+        yield server
+
+
+def fetch(server: Server, path: str, accept: str = "text/html", method: str = "GET"):  # type: ignore[no-untyped-def]
+    """Status, body and headers of one request to the site."""
+    return http(server.base + path, method=method, headers={"Accept": accept})
+
+
+def sections(page: str) -> dict[str, str]:
+    """The text of each claims section of an entity page, by its heading."""
+    found = re.findall(
+        r'<section class="claims-group" aria-label="([^"]+)">(.*?)</section>', page, re.S
+    )
+    return {
+        html.unescape(title): html.unescape(re.sub(r"<[^>]+>", " ", body)) for title, body in found
+    }
+
+
+def test_the_home_page_links_everything_and_lists_each_download_with_its_checksum(
+    served_site: Server, site: Site
+) -> None:
+    status, page, headers = fetch(served_site, "/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    for link in ('href="/page"', 'href="/editor"', 'href="/entity/muscle-cramp"'):
+        assert link in page
+    listed = dict(
+        re.findall(r'<a href="/downloads/([^"]+)">.*?<code>([0-9a-f]{64})</code>', page, re.S)
+    )
+    assert set(listed) == set(site.downloads) and "spasmkg.ttl" in listed and len(listed) >= 16
+    for name in ("spasmkg.ttl", "spasmkg_edges.tsv", "report.json"):
+        status, _, headers = fetch(served_site, f"/downloads/{name}", accept="*/*")
+        assert status == 200 and "attachment" in headers["content-disposition"]
+        body = site.downloads[name].body
+        assert hashlib.sha256(body).hexdigest() == listed[name]
+    assert f"{site.counts['claim']} claims" in page and "release 2025-01-16" in page
+
+
+def test_a_downloaded_file_is_the_bytes_the_checksum_names(served_site: Server) -> None:
+    import urllib.request
+
+    _, page, _ = fetch(served_site, "/")
+    digest = re.search(r'/downloads/void.ttl">.*?<code>([0-9a-f]{64})</code>', page, re.S)
+    with urllib.request.urlopen(served_site.base + "/downloads/void.ttl", timeout=30) as response:
+        assert digest and hashlib.sha256(response.read()).hexdigest() == digest[1]
+
+
+def test_the_furosemide_page_says_what_it_can_cause_and_cites_the_label(
+    served_site: Server,
+) -> None:
+    status, page, headers = fetch(served_site, "/entity/furosemide")
+    assert status == 200 and headers["vary"] == "Accept"
+    causes = sections(page)["What it can cause"]
+    assert "hypokalemia" in causes and "has adverse effect" in causes and "possible" in causes
+    assert 'href="/source/furose-adverse-reactions"' in page
+    assert 'href="https://www.mims.com/philippines/drug/info/furose/adverse-reactions"' in page
+    assert "CHEBI:47426" in page and "frusemide" in page
+
+
+def test_the_magnesium_page_keeps_what_does_not_work_apart(served_site: Server) -> None:
+    """The Cochrane review CD009402 finds magnesium does not relieve cramps in older adults:
+    its item sits under "does not work", never under "treats or relieves"."""
+    _, page, _ = fetch(served_site, "/entity/magnesium")
+    found = sections(page)
+    refuted = found["What does not work, or does not hold"]
+    assert "muscle cramp" in refuted and "in older adults" in refuted and "refutes" in refuted
+    assert "supports" not in refuted and "CD009402" in refuted
+    relieves = found["What it treats or relieves"]
+    assert "in pregnant people" in relieves and "refutes" not in relieves
+
+
+def test_a_rare_disease_page_cites_the_pmid_of_its_annotation(served_site: Server) -> None:
+    _, page, _ = fetch(served_site, "/entity/mondo-0009293")
+    assert "glycogen storage disease V" in page and "from the imported HPO annotations" in page
+    presents = sections(page)["What it presents with"]
+    assert "exercise-associated muscle cramp" in presents or "exercise" in presents
+    assert 'href="/source/hpo-pmid-8316268"' in page
+
+
+def test_a_claim_page_lists_its_evidence_and_a_source_page_the_claims_citing_it(
+    served_site: Server,
+) -> None:
+    status, page, _ = fetch(served_site, "/claim/furosemide--has-adverse-effect--hypokalemia")
+    assert status == 200 and "Furose Adverse Reactions" in page and "possible" in page
+    assert (
+        'href="/evidence/furosemide--has-adverse-effect--hypokalemia--furose-adverse-reactions"'
+        in page
+    )
+    _, source, _ = fetch(served_site, "/source/hpo-pmid-8316268")
+    assert "/claim/mondo-0009293--has-phenotype--exercise-associated-muscle-cramp" in source
+    status, item, _ = fetch(
+        served_site,
+        "/evidence/furosemide--has-adverse-effect--hypokalemia--furose-adverse-reactions",
+    )
+    assert (
+        status == 200
+        and "supports" in item
+        and "/claim/furosemide--has-adverse-effect--hypokalemia" in item
+    )
+
+
+def described(server: Server, path: str, media_type: str, form: str) -> Graph:
+    """A resource's RDF description, asked for with an Accept header and parsed."""
+    status, body, headers = fetch(server, path, accept=media_type)
+    assert status == 200, body
+    assert headers["content-type"] == media_type and headers["vary"] == "Accept"
+    return Graph().parse(data=body, format=form)
+
+
+def test_content_negotiation_gives_the_same_description_in_turtle_json_ld_and_n_triples(
+    served_site: Server,
+) -> None:
+    path = "/entity/furosemide"
+    turtle = described(served_site, path, "text/turtle", "turtle")
+    jsonld = described(served_site, path, "application/ld+json", "json-ld")
+    ntriples = described(served_site, path, "application/n-triples", "nt")
+    furosemide = URIRef(SKG + "furosemide")
+    assert (furosemide, RDFS.label, Literal("furosemide", lang="en")) in turtle or (
+        furosemide,
+        RDFS.label,
+        Literal("furosemide"),
+    ) in turtle
+    claim = URIRef(CLAIM + "furosemide--has-adverse-effect--hypokalemia")
+    assert (claim, RDF.subject, furosemide) in turtle
+    assert isomorphic(turtle, jsonld) and isomorphic(turtle, ntriples)
+    status, by_name, _ = fetch(served_site, path + "?format=ttl", accept="text/html")
+    assert status == 200 and isomorphic(Graph().parse(data=by_name, format="turtle"), turtle)
+
+
+def test_a_claim_is_described_with_its_evidence_items(served_site: Server) -> None:
+    graph = described(
+        served_site, "/claim/furosemide--has-adverse-effect--hypokalemia", "text/turtle", "turtle"
+    )
+    items = set(graph.objects(None, URIRef("https://w3id.org/spasmkg/ontology/hasEvidence")))
+    assert len(items) == 1
+    assert any(s in items for s in graph.subjects())  # the item's own statements come along
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "status", "says"),
+    [
+        ("/entity/furosemide", "image/png", 406, "text/turtle"),
+        ("/entity/furosemide?format=xml", "text/html", 400, "ttl"),
+        ("/entity/furosemid", "text/turtle", 404, "did you mean /entity/furosemide"),
+        ("/claim/no-such-claim", "text/turtle", 404, "no claim named"),
+        ("/nowhere", "text/html", 404, "/entity/NAME"),
+        ("/static/../pyproject.toml", "*/*", 404, "nothing at"),
+        ("/downloads/..%2F..%2Fetc%2Fpasswd", "*/*", 404, "nothing at"),
+        ("/entity/a/b", "text/html", 404, "nothing at"),
+    ],
+)
+def test_what_cannot_be_served_gets_a_clear_status(
+    served_site: Server, path: str, accept: str, status: int, says: str
+) -> None:
+    got, body, _ = fetch(served_site, path, accept=accept)
+    assert got == status and says in body
+
+
+def test_an_unknown_name_gets_a_page_of_close_names(served_site: Server) -> None:
+    status, page, headers = fetch(served_site, "/entity/furosemid")
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert '<a href="/entity/furosemide">furosemide</a>' in page
+
+
+@pytest.mark.parametrize("name", ["Furosemide", "CHEBI:47426", "frusemide"])
+def test_another_name_of_an_entity_redirects_to_its_address(served_site: Server, name: str) -> None:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", served_site.port, timeout=30)
+    connection.request("GET", "/entity/" + urllib.parse.quote(name))
+    response = connection.getresponse()
+    assert response.status == 303 and response.getheader("location") == "/entity/furosemide"
+    connection.close()
+
+
+def test_a_hostile_name_is_shown_as_text(served_site: Server) -> None:
+    name = "<img src=x onerror=alert(2)>\"'&amp;"
+    status, page, _ = fetch(served_site, "/entity/" + urllib.parse.quote(name))
+    assert status == 404 and "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(2)&gt;&#34;&#39;&amp;amp;" in page
+    status, text, headers = fetch(served_site, "/entity/<script>x</script>")
+    assert status == 404 and headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_the_site_is_read_only(served_site: Server, method: str) -> None:
+    status, _, _ = http(served_site.base + "/entity/furosemide", data=b"x", method=method)
+    assert status == 405
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/editor",
+        "/page",
+        "/entity/furosemide",
+        "/claim/furosemide--has-adverse-effect--hypokalemia",
+        "/entity/nothing-here",
+        "/static/editor.js",
+        "/downloads/spasmkg.ttl",
+        "/entity/furosemide?format=ttl",
+    ],
+)
+def test_every_response_has_a_policy_that_allows_no_outside_request(
+    served_site: Server, path: str
+) -> None:
+    _, _, headers = fetch(served_site, path)
+    policy = headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'") and "frame-ancestors 'none'" in policy
+    assert "http" not in policy and "*" not in policy
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_page_is_served_with_its_own_policy(served_site: Server, site: Site) -> None:
+    _, page, headers = fetch(served_site, "/page")
+    assert page.encode() == site.downloads["spasmkg.html"].body
+    assert "script-src 'unsafe-inline'" in headers["content-security-policy"]
+
+
+def test_update_and_service_stay_refused_beside_the_site(served_site: Server) -> None:
+    form = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert http(served_site.url, data=form, method="POST", headers=headers)[0] == 403
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert http(served_site.url + "?" + urllib.parse.urlencode({"query": text}))[0] == 403
+
+
+def editor_examples(server: Server) -> list[dict[str, str]]:
+    """The examples the editor's page carries."""
+    _, page, _ = fetch(server, "/editor")
+    data = re.search(
+        r'<script type="application/json" id="examples-data">(.*?)</script>', page, re.S
+    )
+    assert data is not None
+    return list(json.loads(data[1]))
+
+
+def test_every_editor_example_answers_as_its_named_query(
+    served_site: Server, kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    """The editor binds a query's example values in a VALUES block: over HTTP it must give the
+    rows ``spasmkg query NAME`` gives with the same values."""
+    named = library(kg_all.paths)
+    examples = editor_examples(served_site)
+    assert {e["name"] for e in examples} == {n for n, q in named.items() if "SERVICE" not in q.text}
+    for example in examples:
+        status, body, _ = http(
+            served_site.url,
+            data=example["text"].encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json",
+            },
+        )
+        assert status == 200, (example["name"], body)
+        answer = json.loads(body)
+        names = answer["head"]["vars"]
+        remote = sorted(
+            tuple(json_term(row[n]).n3() if n in row else "" for n in names)
+            for row in answer["results"]["bindings"]
+        )
+        query_ = named[example["name"]]
+        local = query(example["name"], query_.example_params, kg=kg_all)
+        assert remote == local.sorted_rows(), example["name"]
+
+
+def test_the_vendored_editor_matches_its_checksums_and_carries_its_licence() -> None:
+    sums = dict(
+        reversed(line.split("  ")) for line in (VENDOR / "SHA256SUMS").read_text().splitlines()
+    )
+    assert set(sums) == {"yasgui.min.js", "yasgui.min.css"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest
+    assert "MIT License" in (VENDOR / "LICENSE").read_text()
+    assert "@zazuko/yasgui@4.6.2" in (VENDOR / "README.md").read_text()
+    assert static_files()["yasgui/yasgui.min.js"] == (VENDOR / "yasgui.min.js").read_bytes()
+
+
+def test_serve_refuses_a_build_of_other_data(tmp_path: Path, kg: spasmkg.KnowledgeGraph) -> None:
+    inputs = input_checksums(kg)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"inputs": inputs}))
+    check_build(tmp_path, kg, "manifest.json")  # the same data: served
+    first = sorted(inputs)[0]
+    manifest.write_text(json.dumps({"inputs": {**inputs, first: "0" * 64}}))
+    with pytest.raises(SpasmKGError, match=f"built from other data or another layer .*{first}"):
+        check_build(tmp_path, kg, "manifest.json")
+    manifest.write_text(json.dumps({"inputs": {**inputs, "graph/imports/hpo.ttl": "0" * 64}}))
+    with pytest.raises(SpasmKGError, match="1 input file"):
+        check_build(tmp_path, kg, "manifest.json")
+    with pytest.raises(SpasmKGError, match=r"holds no manifest\.json"):
+        check_build(tmp_path / "empty", kg, "manifest.json")
