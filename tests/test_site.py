@@ -9,8 +9,9 @@ import html
 import json
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -22,10 +23,10 @@ from spasmkg.ask.engines import json_term
 from spasmkg.ask.library import library
 from spasmkg.errors import SpasmKGError
 from spasmkg.outputs.build import input_checksums
+from spasmkg.serve.app import site_server
 from spasmkg.serve.front import FrontConfig
-from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
-from spasmkg.serve.site import Site, build_downloads, check_build, static_files
+from spasmkg.serve.site import Site, check_build, static_files
 from tests.test_serve import http
 
 SKG = "https://w3id.org/spasmkg/entity/"
@@ -34,18 +35,15 @@ VENDOR = Path(spasmkg.__file__).parent / "serve" / "static" / "yasgui"
 
 
 @pytest.fixture(scope="module")
-def site(kg_all: spasmkg.KnowledgeGraph) -> Site:
-    downloads = build_downloads(kg_all, None)
-    return Site.of(kg_all, downloads, library(kg_all.paths).values())
+def served_site(kg_all: spasmkg.KnowledgeGraph) -> Iterator[Server]:
+    with site_server(kg_all, port=0, config=FrontConfig(timeout=10.0)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def served_site(site: Site) -> Iterator[Server]:
-    nquads = site.downloads["spasmkg.nq"].body
-    routes = Routes(site)
-    config = FrontConfig(timeout=10.0)
-    with Server(nquads, port=0, config=config, routes=routes, prefixes=site.kg.prefixes) as server:
-        yield server
+def site(served_site: Server) -> Site:
+    assert served_site.routes is not None
+    return served_site.routes.site
 
 
 def fetch(server: Server, path: str, accept: str = "text/html", method: str = "GET"):  # type: ignore[no-untyped-def]
@@ -224,7 +222,7 @@ def test_a_hostile_name_is_shown_as_text(served_site: Server) -> None:
     status, page, _ = fetch(served_site, "/entity/" + urllib.parse.quote(name))
     assert status == 404 and "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(2)&gt;&#34;&#39;&amp;amp;" in page
-    status, text, headers = fetch(served_site, "/entity/<script>x</script>")
+    status, _, headers = fetch(served_site, "/entity/<script>x</script>")
     assert status == 404 and headers["content-type"].startswith("text/plain")
 
 
@@ -338,3 +336,127 @@ def test_serve_refuses_a_build_of_other_data(tmp_path: Path, kg: spasmkg.Knowled
         check_build(tmp_path, kg, "manifest.json")
     with pytest.raises(SpasmKGError, match=r"holds no manifest\.json"):
         check_build(tmp_path / "empty", kg, "manifest.json")
+
+
+# ------------------------------------------------------------- in real headless Chromium
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+class SiteVisit:
+    """A page of the served site in a fresh browser context, with everything it logged,
+    requested or tried to alert (``bypass_csp`` only for injecting axe-core)."""
+
+    def __init__(
+        self, browser: Any, server: Server, path: str, *, bypass_csp: bool = False
+    ) -> None:
+        self.base = server.base
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(
+            viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp
+        )
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(self.base + path)
+
+    @property
+    def outside_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith(self.base + "/")]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, served_site: Server) -> Iterator[Callable[..., SiteVisit]]:
+    opened: list[SiteVisit] = []
+
+    def open_path(path: str, **options: bool) -> SiteVisit:
+        opened.append(SiteVisit(browser, served_site, path, **options))
+        return opened[-1]
+
+    yield open_path
+    for page in opened:
+        page.close()
+
+
+def run_in_editor(visit: SiteVisit, example: str) -> None:
+    """Choose a named query in the editor's list, run it, and wait for its results."""
+    visit.page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
+    visit.page.click(f"button.example[data-example='{example}']")
+    visit.page.click(".yasqe_queryButton")
+    visit.page.wait_for_selector(".yasr_response_chip", timeout=30_000)
+
+
+def test_the_editor_runs_a_named_query_and_shows_its_rows_with_no_outside_request(
+    visit: Callable[..., SiteVisit], kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    editor = visit("/editor")
+    run_in_editor(editor, "medications-causing-spasm")
+    expected = query("medications-causing-spasm", kg=kg_all)
+    chip = editor.page.inner_text(".yasr_response_chip")
+    assert chip.startswith(f"{len(expected.rows)} results")
+    table = editor.page.inner_text(".yasr table")
+    assert "furosemide" in table and "hypokalemia" in table
+    assert editor.page.evaluate("window.location.hash") == "#medications-causing-spasm"
+    assert editor.errors == [] and editor.dialogs == []
+    assert editor.outside_requests == []
+    assert editor.base + "/sparql" in editor.requests
+
+
+def test_the_editor_draws_a_count_as_a_chart(
+    visit: Callable[..., SiteVisit], kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    editor = visit("/editor")
+    run_in_editor(editor, "graph-statistics")
+    editor.page.click(".yasr .select_chart")
+    editor.page.wait_for_selector("svg.spasmkg-chart", timeout=10_000)
+    bars = editor.page.locator("svg.spasmkg-chart rect.bar").count()
+    assert bars == min(40, len(query("graph-statistics", kg=kg_all).rows)) and bars > 0
+    assert editor.errors == [] and editor.outside_requests == []
+
+
+def test_the_editor_opens_on_the_query_its_address_names(visit: Callable[..., SiteVisit]) -> None:
+    editor = visit("/editor#rare-diseases-with-phenotype")
+    editor.page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
+    text = editor.page.evaluate("window.spasmkgEditor.getTab().getQuery()")
+    assert text.startswith("# title: Rare diseases") and "VALUES" in text
+
+
+def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., SiteVisit]) -> None:
+    page = visit("/entity/furosemide")
+    headings = page.page.locator("section.claims-group h3").all_inner_texts()
+    assert "What it can cause (2)" in headings
+    page.page.click("a.relation[href='/claim/furosemide--has-adverse-effect--hypokalemia']")
+    page.page.wait_for_url("**/claim/furosemide--has-adverse-effect--hypokalemia")
+    assert "Furose Adverse Reactions" in page.page.inner_text("main")
+    assert page.errors == [] and page.outside_requests == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/editor",
+        "/entity/magnesium",
+        "/claim/furosemide--has-adverse-effect--hypokalemia",
+        "/source/hpo-pmid-8316268",
+        "/entity/furosemid",
+    ],
+)
+def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., SiteVisit], path: str) -> None:
+    page = visit(path, bypass_csp=True)
+    if path == "/editor":  # with a result table drawn
+        run_in_editor(page, "medications-causing-spasm")
+    page.page.add_script_tag(path=str(AXE))
+    found = page.page.evaluate(
+        """axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations
+             .filter((v) => v.impact === "serious" || v.impact === "critical")
+             .map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" "))]))"""
+    )
+    assert found == []

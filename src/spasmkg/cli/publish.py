@@ -103,12 +103,10 @@ def serve(
     With --dist, the files of that build are served (it must have been built from the same
     data); without it, they are rendered in memory at start.
     """
-    from spasmkg.ask.library import library
     from spasmkg.model.loader import load
+    from spasmkg.serve.app import site_server
     from spasmkg.serve.front import FrontConfig
-    from spasmkg.serve.routes import Routes
     from spasmkg.serve.server import Server, bind
-    from spasmkg.serve.site import Site, build_downloads
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
@@ -126,18 +124,8 @@ def serve(
     def step(message: str) -> None:
         click.echo(f"  {message}", err=True)
 
-    downloads = build_downloads(kg, dist, step)
-    site = Site.of(kg, downloads, library(kg.paths).values())
-    nquads = site.downloads["spasmkg.nq"].body
-    server = Server(
-        nquads,
-        host,
-        port,
-        config,
-        workers=workers,
-        routes=Routes(site),
-        prefixes=kg.prefixes,
-        sock=sock,
+    server = site_server(
+        kg, dist, step, host=host, port=port, config=config, workers=workers, sock=sock
     )
     click.echo(f"loading the graph into {workers} query worker(s) ...", err=True)
 

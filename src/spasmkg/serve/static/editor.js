@@ -68,6 +68,21 @@
     }
   }
 
+  // YASGUI leaves a few controls without names for screen readers, and the query editor's
+  // scroller out of keyboard reach: name them whenever YASGUI (re)draws them.
+  const NAMES = [
+    [".yasgui .autocomplete", "SPARQL endpoint"],
+    [".yasqe textarea", "SPARQL query"],
+    [".yasr input[type=search], .yasr .tableFilter", "Filter the results"],
+    [".yasr .tableSizer", "Rows per page"],
+  ];
+  function mend(root) {
+    NAMES.forEach(([selector, name]) => root.querySelectorAll(selector).forEach((node) => {
+      if (!node.getAttribute("aria-label")) node.setAttribute("aria-label", name);
+    }));
+    root.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((node) => node.setAttribute("tabindex", "0"));
+  }
+
   function start() {
     const examples = JSON.parse(document.getElementById("examples-data").textContent);
     const endpoint = window.location.origin + "/sparql";
@@ -83,6 +98,9 @@
       yasqe: { value: wanted ? wanted.text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
     });
     window.spasmkgEditor = yasgui;
+    const root = document.getElementById("yasgui");
+    mend(root);
+    new MutationObserver(() => mend(root)).observe(root, { childList: true, subtree: true });
     document.querySelectorAll("button.example").forEach((button) => {
       button.addEventListener("click", () => {
         const chosen = examples.find((example) => example.name === button.dataset.example);
