@@ -111,3 +111,21 @@ def test_installed_command_builds_from_any_directory(installed: Path, tmp_path: 
     )
     built = (elsewhere / "somewhere" / "spasmkg.nt").read_bytes()
     assert built == (reference / "spasmkg.nt").read_bytes()
+
+
+def test_wheel_ships_the_site_and_its_editor_with_their_checksums(installed: Path) -> None:
+    """The served editor comes from the package, never from a CDN: the wheel carries YASGUI,
+    its licence and checksums, and the site's templates, and they pass the start-up check."""
+    python = installed / "bin" / "python"
+    found = run(
+        python,
+        "-c",
+        "from spasmkg.serve.site import static_files; import spasmkg.serve.html as h; "
+        "print(sorted(static_files())); print(h.environment().list_templates())",
+    ).stdout
+    assert "'yasgui/yasgui.min.js'" in found and "'editor.js'" in found
+    assert "'entity.html'" in found and "'editor.html'" in found
+    where = Path(run(python, "-c", "import spasmkg; print(spasmkg.__file__)").stdout.strip()).parent
+    assert str(REPO) not in str(where)
+    for name in ("LICENSE", "README.md", "SHA256SUMS"):
+        assert (where / "serve" / "static" / "yasgui" / name).is_file(), name

@@ -460,3 +460,41 @@ def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., SiteVisit], 
              .map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" "))]))"""
     )
     assert found == []
+
+
+HTACCESS = Path(__file__).parent.parent / "docs" / "w3id" / ".htaccess"
+RULE = re.compile(r"^RewriteRule\s+(\S+)\s+(\S+)\s+\[([^\]]+)\]$")
+PUBLISHED = "https://spasmkg.example.org"
+
+
+def redirected(path: str) -> tuple[str, str]:
+    """Where the w3id rules send a path under https://w3id.org/spasmkg/, and with which flags."""
+    for line in HTACCESS.read_text().splitlines():
+        rule = RULE.match(line.strip())
+        if rule and re.match(rule[1], path):
+            target = re.sub(r"\$(\d)", r"\\\1", rule[2])
+            return re.sub(rule[1], target, path), rule[3]
+    raise AssertionError(f"no rule for {path}")
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "https://w3id.org/spasmkg/entity/furosemide",
+        "https://w3id.org/spasmkg/claim/furosemide--has-adverse-effect--hypokalemia",
+        "https://w3id.org/spasmkg/source/hpo-pmid-8316268",
+        "https://w3id.org/spasmkg/evidence/furosemide--has-adverse-effect--hypokalemia--furose-adverse-reactions",
+        "https://w3id.org/spasmkg/ontology/hasEvidence",
+        "https://w3id.org/spasmkg/graph/imported",
+        "https://w3id.org/spasmkg/",
+    ],
+)
+def test_the_w3id_rules_send_each_iri_to_a_path_the_server_answers(
+    served_site: Server, iri: str
+) -> None:
+    target, flags = redirected(iri.removeprefix("https://w3id.org/spasmkg/"))
+    assert "R=303" in flags and target.startswith(PUBLISHED + "/")
+    status, _, _ = fetch(
+        served_site, target.removeprefix(PUBLISHED), accept="text/turtle, text/html;q=0.5"
+    )
+    assert status == 200

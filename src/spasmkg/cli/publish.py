@@ -100,7 +100,7 @@ def serve(
     run in worker processes that hold the graph in memory, have no network where the system
     allows it, and are stopped at the time-out or when the client hangs up. No other port is
     opened and nothing is written to disk. SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it cleanly.
-    With --dist, the files of that build are served (it must have been built from the same
+    With --from, the files of that build are served (it must have been built from the same
     data); without it, they are rendered in memory at start.
     """
     from spasmkg.model.loader import load

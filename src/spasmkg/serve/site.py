@@ -236,5 +236,5 @@ def check_build(folder: Path, kg: KnowledgeGraph, manifest_name: str) -> None:
         raise SpasmKGError(
             f"{folder} was built from other data or another layer ({len(changed)} input file(s) "
             f"differ, first {changed[0]}); run 'spasmkg build --out {folder}' again, or serve "
-            "without --dist"
+            "without --from"
         )
