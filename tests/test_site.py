@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from spasmkg.errors import SpasmKGError
 from spasmkg.outputs.build import input_checksums
 from spasmkg.serve.app import site_server
 from spasmkg.serve.front import FrontConfig
+from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
 from spasmkg.serve.site import Site, check_build, static_files
 from tests.test_serve import http
@@ -498,3 +500,24 @@ def test_the_w3id_rules_send_each_iri_to_a_path_the_server_answers(
         served_site, target.removeprefix(PUBLISHED), accept="text/turtle, text/html;q=0.5"
     )
     assert status == 200
+
+
+def test_a_description_counts_against_the_same_limits_as_queries(site: Site) -> None:
+    """A resource's RDF runs on a query worker, within the endpoint's limits: while a client's
+    one allowed query runs, its request for a description gets 429 like a second query would;
+    an HTML page needs no worker and is served."""
+    import threading
+
+    config = FrontConfig(timeout=3.0, max_concurrency=1, max_per_client=1)
+    nquads = site.downloads["spasmkg.nq"].body
+    with Server(nquads, port=0, config=config, workers=1, routes=Routes(site)) as server:
+        assert fetch(server, "/entity/furosemide", accept="text/turtle")[0] == 200
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        url = server.url + "?" + urllib.parse.urlencode({"query": slow})
+        busy = threading.Thread(target=http, args=(url,))
+        busy.start()
+        time.sleep(0.5)
+        status, body, _ = fetch(server, "/entity/furosemide", accept="text/turtle")
+        assert status == 429 and "more than 1 queries at once" in body
+        assert fetch(server, "/entity/furosemide")[0] == 200
+        busy.join()

@@ -155,7 +155,7 @@ class Front:
             message = b"this server is read-only: only GET, and SPARQL queries at /sparql\n"
             await self.respond(scope, send, 405, "text/plain", message)
         elif self.routes is not None:
-            await self.browse(scope, receive, send)
+            await self.browse(self.routes, scope, receive, send)
         elif path == "/":
             text = (
                 "spasmkg SPARQL endpoint (read-only). Send queries to /sparql with GET ?query=... "
@@ -167,11 +167,10 @@ class Front:
                 scope, send, 404, "text/plain", b"not found; the endpoint is /sparql\n"
             )
 
-    async def browse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def browse(self, routes: Routes, scope: Scope, receive: Receive, send: Send) -> None:
         """A page of the site, or a resource's RDF description from a worker."""
-        assert self.routes is not None
         accept = accepted(header(scope, b"accept"))
-        reply = self.routes.get(scope["path"], scope["query_string"].decode("latin-1"), accept)
+        reply = routes.get(scope["path"], scope["query_string"].decode("latin-1"), accept)
         if isinstance(reply, Describe):
             client = (scope.get("client") or ("?", 0))[0]
             try:
