@@ -79,7 +79,7 @@ def test_the_home_page_links_everything_and_lists_each_download_with_its_checksu
         assert status == 200 and "attachment" in headers["content-disposition"]
         body = site.downloads[name].body
         assert hashlib.sha256(body).hexdigest() == listed[name]
-    assert f"{site.counts['claim']} claims" in page and "release 2025-01-16" in page
+    assert f"{site.counts['claim']:,} claims" in page and "release 2025-01-16" in page
 
 
 def test_a_downloaded_file_is_the_bytes_the_checksum_names(served_site: Server) -> None:
@@ -406,6 +406,7 @@ def test_the_editor_runs_a_named_query_and_shows_its_rows_with_no_outside_reques
     table = editor.page.inner_text(".yasr table")
     assert "furosemide" in table and "hypokalemia" in table
     assert editor.page.evaluate("window.location.hash") == "#medications-causing-spasm"
+    assert editor.page.inner_text("#example-description").startswith("Every medicine or class")
     assert editor.errors == [] and editor.dialogs == []
     assert editor.outside_requests == []
     assert editor.base + "/sparql" in editor.requests
@@ -438,6 +439,16 @@ def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., 
     page.page.wait_for_url("**/claim/furosemide--has-adverse-effect--hypokalemia")
     assert "Furose Adverse Reactions" in page.page.inner_text("main")
     assert page.errors == [] and page.outside_requests == [] and page.dialogs == []
+
+
+def test_an_entity_page_opens_the_interactive_page_on_that_entity(
+    visit: Callable[..., SiteVisit],
+) -> None:
+    page = visit("/entity/magnesium")
+    page.page.click("a.in-page")
+    page.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
+    assert page.page.evaluate("document.body.dataset.focused") == "skg:magnesium"
+    assert page.errors == [] and page.outside_requests == []
 
 
 @pytest.mark.parametrize(

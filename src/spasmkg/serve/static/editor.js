@@ -98,6 +98,8 @@
       yasqe: { value: wanted ? wanted.text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
     });
     window.spasmkgEditor = yasgui;
+    const description = document.getElementById("example-description");
+    if (wanted) description.textContent = wanted.description;
     const root = document.getElementById("yasgui");
     mend(root);
     new MutationObserver(() => mend(root)).observe(root, { childList: true, subtree: true });
@@ -105,6 +107,7 @@
       button.addEventListener("click", () => {
         const chosen = examples.find((example) => example.name === button.dataset.example);
         yasgui.getTab().setQuery(chosen.text);
+        description.textContent = chosen.description;
         window.history.replaceState(null, "", "#" + chosen.name);
       });
     });
