@@ -38,7 +38,7 @@ def graph_bytes(dist: Path | None, name: str, data_root: Path | None, layer: str
     type=click.IntRange(0, 65535),
     default=7878,
     show_default=True,
-    help="Port of the public endpoint.",
+    help="Port of the site and its SPARQL endpoint.",
 )
 @click.option(
     "--timeout",
