@@ -265,3 +265,21 @@ def test_serve_works_from_a_venv_that_is_not_activated(dist: Path) -> None:
         assert get_url(url, "ASK {}")[0] == 200
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
+
+
+def test_serve_without_the_extra_says_so_before_loading_anything(tmp_path: Path) -> None:
+    """Defect: without uvicorn, serve loaded the graph and rendered every file before saying
+    the 'serve' extra was missing."""
+    hidden = tmp_path / "no_uvicorn"
+    hidden.mkdir()
+    # an installation without uvicorn: importing it fails, and find_spec finds nothing
+    (hidden / "sitecustomize.py").write_text("import sys\nsys.modules['uvicorn'] = None\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "spasmkg", "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": f"{hidden}:{REPO / 'src'}"},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "needs the 'serve' extra" in result.stderr and "loading" not in result.stderr

@@ -106,7 +106,7 @@ def serve(
     from spasmkg.model.loader import load
     from spasmkg.serve.app import site_server
     from spasmkg.serve.front import FrontConfig
-    from spasmkg.serve.server import Server, bind
+    from spasmkg.serve.server import Server, bind, require_extra
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
@@ -117,7 +117,8 @@ def serve(
         max_per_client=max_per_client,
         cors_origin=cors_origin,
     )
-    sock = bind(host, port)  # a taken port is an error now, not after the loading
+    require_extra()  # a missing extra or a taken port is an error now, not after the loading
+    sock = bind(host, port)
     click.echo(f"loading the graph (layer {layer}) ...", err=True)
     kg = load(data_root, layer=layer)
 

@@ -33,6 +33,17 @@ def missing_extra() -> SpasmKGError:
     return UsageError("serving needs the 'serve' extra: pip install 'spasmkg[serve]'")
 
 
+def require_extra() -> None:
+    """Fail at once, before a long start, when the web server is not installed.
+
+    :raises SpasmKGError: uvicorn (the 'serve' extra) is missing.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("uvicorn") is None:
+        raise missing_extra()
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A port nobody listens on right now."""
     with socket.socket() as probe:
