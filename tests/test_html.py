@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,32 +11,18 @@ import pytest
 import spasmkg
 from spasmkg.ask.explain import explain
 from spasmkg.outputs.page import render_selection, select, write_page
-from tests.helpers import REPO, run_entry_point
+from tests.browsing import Tab, serious_violations
+from tests.helpers import run_entry_point
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-class Visit:
-    """A page opened in the browser, with everything it logged, requested or tried to alert."""
+class Visit(Tab):
+    """The page opened from its file (at a view of the URL fragment), once its layout settled."""
 
     def __init__(self, browser: Any, path: Path, fragment: str = "") -> None:
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(path.as_uri() + fragment)
+        super().__init__(browser, path.as_uri() + fragment, "file://")
         self.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
-
-    def evaluate(self, expression: str) -> Any:
-        return self.page.evaluate(expression)
-
-    @property
-    def outside_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith("file://")]
 
 
 def open_page(browser: Any, kg: spasmkg.KnowledgeGraph, folder: Path, fragment: str = "") -> Visit:
@@ -378,23 +363,6 @@ def test_the_layer_filter_keeps_the_imported_layer_out(
     )
     assert not {c.curie for c in kg_all.claims if c.layer == "imported"} & drawn_edges(visit)
     assert visit.errors == []
-
-
-AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
-AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"
-
-
-def serious_violations(visit: Visit) -> list[tuple[str, str, list[str]]]:
-    """What axe-core (vendored, pinned) finds serious or critical on the page as it is now."""
-    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
-    if not visit.evaluate("typeof window.axe === 'object'"):
-        visit.page.add_script_tag(path=str(AXE))
-    found = visit.evaluate(
-        """axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations
-             .filter((v) => v.impact === "serious" || v.impact === "critical")
-             .map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" "))]))"""
-    )
-    return [tuple(v) for v in found]
 
 
 def test_axe_finds_nothing_serious(fresh_page: Visit) -> None:

@@ -29,6 +29,7 @@ from spasmkg.serve.front import FrontConfig
 from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
 from spasmkg.serve.site import Site, check_build, static_files
+from tests.browsing import Tab, serious_violations
 from tests.test_serve import http
 
 SKG = "https://w3id.org/spasmkg/entity/"
@@ -342,44 +343,14 @@ def test_serve_refuses_a_build_of_other_data(tmp_path: Path, kg: spasmkg.Knowled
 
 # ------------------------------------------------------------- in real headless Chromium
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-
-
-class SiteVisit:
-    """A page of the served site in a fresh browser context, with everything it logged,
-    requested or tried to alert (``bypass_csp`` only for injecting axe-core)."""
-
-    def __init__(
-        self, browser: Any, server: Server, path: str, *, bypass_csp: bool = False
-    ) -> None:
-        self.base = server.base
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.context = browser.new_context(
-            viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp
-        )
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(self.base + path)
-
-    @property
-    def outside_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith(self.base + "/")]
-
-    def close(self) -> None:
-        self.context.close()
-
 
 @pytest.fixture
-def visit(browser: Any, served_site: Server) -> Iterator[Callable[..., SiteVisit]]:
-    opened: list[SiteVisit] = []
+def visit(browser: Any, served_site: Server) -> Iterator[Callable[..., Tab]]:
+    opened: list[Tab] = []
 
-    def open_path(path: str, **options: bool) -> SiteVisit:
-        opened.append(SiteVisit(browser, served_site, path, **options))
+    def open_path(path: str, **options: bool) -> Tab:
+        base = served_site.base
+        opened.append(Tab(browser, base + path, base + "/", **options))
         return opened[-1]
 
     yield open_path
@@ -387,7 +358,7 @@ def visit(browser: Any, served_site: Server) -> Iterator[Callable[..., SiteVisit
         page.close()
 
 
-def run_in_editor(visit: SiteVisit, example: str) -> None:
+def run_in_editor(visit: Tab, example: str) -> None:
     """Choose a named query in the editor's list, run it, and wait for its results."""
     visit.page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
     visit.page.click(f"button.example[data-example='{example}']")
@@ -396,7 +367,7 @@ def run_in_editor(visit: SiteVisit, example: str) -> None:
 
 
 def test_the_editor_runs_a_named_query_and_shows_its_rows_with_no_outside_request(
-    visit: Callable[..., SiteVisit], kg_all: spasmkg.KnowledgeGraph
+    visit: Callable[..., Tab], kg_all: spasmkg.KnowledgeGraph
 ) -> None:
     editor = visit("/editor")
     run_in_editor(editor, "medications-causing-spasm")
@@ -409,11 +380,11 @@ def test_the_editor_runs_a_named_query_and_shows_its_rows_with_no_outside_reques
     assert editor.page.inner_text("#example-description").startswith("Every medicine or class")
     assert editor.errors == [] and editor.dialogs == []
     assert editor.outside_requests == []
-    assert editor.base + "/sparql" in editor.requests
+    assert editor.home + "sparql" in editor.requests
 
 
 def test_the_editor_draws_a_count_as_a_chart(
-    visit: Callable[..., SiteVisit], kg_all: spasmkg.KnowledgeGraph
+    visit: Callable[..., Tab], kg_all: spasmkg.KnowledgeGraph
 ) -> None:
     editor = visit("/editor")
     run_in_editor(editor, "graph-statistics")
@@ -424,14 +395,14 @@ def test_the_editor_draws_a_count_as_a_chart(
     assert editor.errors == [] and editor.outside_requests == []
 
 
-def test_the_editor_opens_on_the_query_its_address_names(visit: Callable[..., SiteVisit]) -> None:
+def test_the_editor_opens_on_the_query_its_address_names(visit: Callable[..., Tab]) -> None:
     editor = visit("/editor#rare-diseases-with-phenotype")
     editor.page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
     text = editor.page.evaluate("window.spasmkgEditor.getTab().getQuery()")
     assert text.startswith("# title: Rare diseases") and "VALUES" in text
 
 
-def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., SiteVisit]) -> None:
+def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., Tab]) -> None:
     page = visit("/entity/furosemide")
     headings = page.page.locator("section.claims-group h3").all_inner_texts()
     assert "What it can cause (2)" in headings
@@ -442,7 +413,7 @@ def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., 
 
 
 def test_an_entity_page_opens_the_interactive_page_on_that_entity(
-    visit: Callable[..., SiteVisit],
+    visit: Callable[..., Tab],
 ) -> None:
     page = visit("/entity/magnesium")
     page.page.click("a.in-page")
@@ -462,17 +433,11 @@ def test_an_entity_page_opens_the_interactive_page_on_that_entity(
         "/entity/furosemid",
     ],
 )
-def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., SiteVisit], path: str) -> None:
+def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., Tab], path: str) -> None:
     page = visit(path, bypass_csp=True)
     if path == "/editor":  # with a result table drawn
         run_in_editor(page, "medications-causing-spasm")
-    page.page.add_script_tag(path=str(AXE))
-    found = page.page.evaluate(
-        """axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations
-             .filter((v) => v.impact === "serious" || v.impact === "critical")
-             .map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" "))]))"""
-    )
-    assert found == []
+    assert serious_violations(page) == []
 
 
 HTACCESS = Path(__file__).parent.parent / "docs" / "w3id" / ".htaccess"
