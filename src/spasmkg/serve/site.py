@@ -118,13 +118,18 @@ class Site:
             return None
 
     def suggestions(self, kind: str, name: str, limit: int = 5) -> list[tuple[str, str]]:
-        """Close names of the same kind, with their labels, for a 404 page."""
+        """Close names of the same kind, with their labels, for a 404 page; an entity's come
+        from the name index ``lookup`` uses, so labels and synonyms count too."""
         names = self.records.get(kind, {})
-        found = difflib.get_close_matches(name.casefold(), list(names), n=limit, cutoff=0.6)
         if kind == "entity":
-            labels = {key: e.label.casefold() for key, e in names.items() if isinstance(e, Entity)}
-            by_label = difflib.get_close_matches(name.casefold(), list(labels.values()), n=limit)
-            found += [key for key, label in labels.items() if label in by_label]
+            index = self.kg.names
+            found = [
+                local_name(index.entities[curie].iri)
+                for close in index.suggestions(name)
+                for curie in sorted(index.names[close])
+            ]
+        else:
+            found = difflib.get_close_matches(name.casefold(), list(names), n=limit, cutoff=0.6)
         unique = list(dict.fromkeys(found))[:limit]
         return [(f"/{kind}/{key}", label_of(names[key])) for key in unique]
 
