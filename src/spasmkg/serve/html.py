@@ -15,6 +15,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from spasmkg.ask.citing import shown
 from spasmkg.model.records import QUALIFIERS, Claim, Entity, EvidenceItem, Source
 from spasmkg.outputs.page import styles
 from spasmkg.serve.site import Record, Site, label_of, path_of
@@ -52,13 +53,11 @@ def render(template: str, **values: object) -> bytes:
 
 def qualifiers(item: EvidenceItem) -> list[tuple[str, str]]:
     """The qualifiers an evidence item gives, named for people, in reading order."""
-    found = []
-    for key in QUALIFIERS:
-        value = getattr(item, key)
-        if value:
-            shown = ", ".join(value) if isinstance(value, tuple) else str(value)
-            found.append((key.replace("_", " "), shown))
-    return found
+    return [
+        (key.replace("_", " "), shown(getattr(item, key)))
+        for key in QUALIFIERS
+        if getattr(item, key)
+    ]
 
 
 def sections(entity: Entity, claims: Iterable[Claim]) -> list[tuple[str, list[Row]]]:
