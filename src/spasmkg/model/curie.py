@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -73,8 +73,10 @@ def expand(curie: str) -> URIRef:
     return URIRef(iri)
 
 
+@lru_cache(maxsize=1 << 16)
 def compress(iri: str) -> str | None:
-    """The CURIE of an IRI, or None when no known prefix matches (IRIs of anyone's making).
+    """The CURIE of an IRI, or None when no known prefix matches (IRIs of anyone's making);
+    remembered, as the records and every writer ask again for the same IRIs.
 
     >>> compress("http://purl.obolibrary.org/obo/HP_0003394")
     'HP:0003394'
