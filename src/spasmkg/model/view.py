@@ -56,6 +56,30 @@ def text(graph: Graph, node: Node, predicate: URIRef) -> str:
     return str(value) if value is not None else ""
 
 
+class Properties:
+    """A node's properties read in one look-up: a record asks for a dozen of them, and one
+    look-up per field was most of the time the records took to build."""
+
+    def __init__(self, graph: Graph, node: Node) -> None:
+        self.values: dict[Node, list[Node]] = {}
+        for predicate, value in graph.predicate_objects(node):
+            self.values.setdefault(predicate, []).append(value)
+
+    def value(self, predicate: URIRef) -> Node | None:
+        """One value of a property (the shapes allow one), or None."""
+        found = self.values.get(predicate)
+        return found[0] if found else None
+
+    def text(self, predicate: URIRef) -> str:
+        """The one literal value of a property, or the empty string."""
+        found = self.values.get(predicate)
+        return str(found[0]) if found else ""
+
+    def every(self, predicate: URIRef) -> list[Node]:
+        """Every value of a property."""
+        return self.values.get(predicate, [])
+
+
 class ClassTree:
     """The ontology's class hierarchy, for a node's kind and the labels of terms."""
 
@@ -143,20 +167,21 @@ def read_entities(
     for node in sorted({n for c in allowed for n in asserted.subjects(RDF.type, c)}, key=str):
         if not isinstance(node, URIRef):
             continue
-        kind = tree.kind(asserted.objects(node, RDF.type), allowed)
+        about = Properties(asserted, node)
+        kind = tree.kind(about.every(RDF.type), allowed)
         name = curie(node)
         entities[str(node)] = Entity(
             iri=str(node),
             curie=name,
-            label=text(asserted, node, RDFS.label) or name,
+            label=about.text(RDFS.label) or name,
             kind=curie(kind).partition(":")[2],
             kind_label=tree.label(kind) if kind is not None else "",
-            definition=text(asserted, node, SKOS.definition),
-            synonyms=tuple(sorted(str(a) for a in asserted.objects(node, SKOS.altLabel))),
+            definition=about.text(SKOS.definition),
+            synonyms=tuple(sorted(str(a) for a in about.every(SKOS.altLabel))),
             identifiers=links.get(name, ()) or stated.get(str(node), ()),
             is_guidance=kind in guidance_classes,
             urgency=curie(urgency).partition(":")[2]
-            if (urgency := asserted.value(node, SKGO.urgency)) is not None
+            if (urgency := about.value(SKGO.urgency)) is not None
             else "",
             layer=layer,
         )
@@ -175,26 +200,27 @@ def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
     classes = tree.descendants(SKGO.Source) - {SKGO.Source}
     sources = {}
     for node in sorted({n for c in classes for n in asserted.subjects(RDF.type, c)}, key=str):
-        kind = tree.kind(asserted.objects(node, RDF.type), classes)
-        part_of = asserted.value(node, DCTERMS.isPartOf)
-        pmid, doi = text(asserted, node, SKGO.pmid), text(asserted, node, SKGO.doi)
+        about = Properties(asserted, node)
+        kind = tree.kind(about.every(RDF.type), classes)
+        part_of = about.value(DCTERMS.isPartOf)
+        pmid, doi = about.text(SKGO.pmid), about.text(SKGO.doi)
         sources[str(node)] = Source(
             iri=str(node),
             curie=curie(node),
             kind=curie(kind).partition(":")[2],
             kind_label=tree.label(kind) if kind is not None else "",
-            label=text(asserted, node, RDFS.label),
-            definition=text(asserted, node, SKOS.definition),
-            title=text(asserted, node, DCTERMS.title),
-            authors=text(asserted, node, DCTERMS.creator),
-            year=text(asserted, node, DCTERMS.issued),
-            journal=text(asserted, node, SKGO.publishedIn),
+            label=about.text(RDFS.label),
+            definition=about.text(SKOS.definition),
+            title=about.text(DCTERMS.title),
+            authors=about.text(DCTERMS.creator),
+            year=about.text(DCTERMS.issued),
+            journal=about.text(SKGO.publishedIn),
             pmid=pmid,
-            pmcid=text(asserted, node, SKGO.pmcid),
+            pmcid=about.text(SKGO.pmcid),
             doi=doi,
-            link=text(asserted, node, RDFS.seeAlso) or resolvable(pmid, doi),
-            read_at=text(asserted, node, SKGO.readAt),
-            confirmed=text(asserted, node, SKGO.confirmed),
+            link=about.text(RDFS.seeAlso) or resolvable(pmid, doi),
+            read_at=about.text(SKGO.readAt),
+            confirmed=about.text(SKGO.confirmed),
             part_of=str(part_of) if part_of is not None else "",
         )
     return sources
@@ -205,29 +231,30 @@ def evidence_item(
 ) -> EvidenceItem | None:
     """One evidence item, or None if it lacks its source, type or a direction of the closed
     set (SHACL and QC report it)."""
-    source = sources.get(str(asserted.value(item, PROV.wasDerivedFrom)))
-    eco = asserted.value(item, SKGO.evidenceType)
-    direction = curie(asserted.value(item, SKGO.direction)).partition(":")[2]
+    about = Properties(asserted, item)
+    source = sources.get(str(about.value(PROV.wasDerivedFrom)))
+    eco = about.value(SKGO.evidenceType)
+    direction = curie(about.value(SKGO.direction)).partition(":")[2]
     if source is None or eco is None or direction not in DIRECTION_ORDER:
         return None
-    certainty = asserted.value(item, SKGO.certainty)
+    certainty = about.value(SKGO.certainty)
     return EvidenceItem(
         iri=str(item),
         source=source,
         evidence_type=tree.term(eco),
         direction=direction,
         certainty=tree.term(certainty) if certainty is not None else None,
-        finding=text(asserted, item, SKGO.finding),
-        part=text(asserted, item, SKGO.part),
-        population=text(asserted, item, SKGO.population),
-        dose_route=text(asserted, item, SKGO.doseOrRoute),
-        jurisdiction=text(asserted, item, SKGO.jurisdiction),
-        measured=text(asserted, item, SKGO.measured),
-        frequency=text(asserted, item, SKGO.frequency),
-        onset=text(asserted, item, SKGO.onset),
-        sex=text(asserted, item, SKGO.sex),
-        modifiers=tuple(sorted(str(m) for m in asserted.objects(item, SKGO.modifier))),
-        curated_on=text(asserted, item, SKGO.curatedOn),
+        finding=about.text(SKGO.finding),
+        part=about.text(SKGO.part),
+        population=about.text(SKGO.population),
+        dose_route=about.text(SKGO.doseOrRoute),
+        jurisdiction=about.text(SKGO.jurisdiction),
+        measured=about.text(SKGO.measured),
+        frequency=about.text(SKGO.frequency),
+        onset=about.text(SKGO.onset),
+        sex=about.text(SKGO.sex),
+        modifiers=tuple(sorted(str(m) for m in about.every(SKGO.modifier))),
+        curated_on=about.text(SKGO.curatedOn),
     )
 
 
@@ -258,13 +285,14 @@ def read_claims(
     claims = {}
     hedged = dict(tree.ontology.subject_objects(SKGO.hedgedForm))
     for node in sorted(asserted.subjects(RDF.type, SKGO.Claim), key=str):
-        subject = entities.get(str(asserted.value(node, RDF.subject)))
-        obj = entities.get(str(asserted.value(node, RDF.object)))
-        predicate = asserted.value(node, RDF.predicate)
-        modality = asserted.value(node, SKGO.modality)
+        about = Properties(asserted, node)
+        subject = entities.get(str(about.value(RDF.subject)))
+        obj = entities.get(str(about.value(RDF.object)))
+        predicate = about.value(RDF.predicate)
+        modality = about.value(SKGO.modality)
         if subject is None or obj is None or predicate is None or modality is None:
             continue  # SHACL reports the malformed claim; the view leaves it out
-        context = asserted.value(node, SKGO.inContext)
+        context = about.value(SKGO.inContext)
         claims[str(node)] = Claim(
             iri=str(node),
             curie=curie(node),
@@ -272,12 +300,12 @@ def read_claims(
             predicate=tree.term(predicate),
             object=obj,
             modality=tree.term(modality),
-            note=text(asserted, node, RDFS.comment),
+            note=about.text(RDFS.comment),
             graph=str(named_graph),
             context=entities.get(str(context)) if context is not None else None,
             mechanism=tuple(
                 entities[str(m)]
-                for m in sorted(asserted.objects(node, SKGO.hasMechanism), key=str)
+                for m in sorted(about.every(SKGO.hasMechanism), key=str)
                 if str(m) in entities
             ),
             evidence=evidence_items(asserted, node, sources, tree),
