@@ -6,7 +6,7 @@ read, never written (validation works on copies), and the records are frozen.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -80,7 +80,9 @@ class KnowledgeGraph:
     #: the imported layers (empty when loaded with ``layer="core"``) and their plain triples
     imported: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
     imported_inferred: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
-    _unions: dict[tuple[bool, bool], Graph] = field(default_factory=dict, repr=False)
+    #: pyoxigraph's triples of the graphs read from files, by graph IRI, to fill the store with
+    parsed: Mapping[str, Sequence[Any]] = field(default_factory=dict, repr=False)
+    _unions: dict[bool, Graph] = field(default_factory=dict, repr=False)
 
     @property
     def root(self) -> Path:
@@ -131,24 +133,22 @@ class KnowledgeGraph:
         found = entity if isinstance(entity, Entity) else self.entity(entity)
         return self.view.claims_by_node.get(found.iri, ())
 
-    def union(self, *, inferred: bool = True, imported: bool = True) -> Graph:
-        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples,
-        ``imported=False`` the imported layers.
+    def union(self, *, inferred: bool = True) -> Graph:
+        """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.
 
         Built once per choice and shared, so callers must not change it.
         """
-        key = (inferred, imported)
-        if key not in self._unions:
+        if inferred not in self._unions:
             merged = Graph(bind_namespaces="none")
             parts = [self.ontology, self.asserted, self.mappings]
             parts += [self.inferred] if inferred else []
-            parts += [self.imported] if imported else []
-            parts += [self.imported_inferred] if inferred and imported else []
+            parts += [self.imported]
+            parts += [self.imported_inferred] if inferred else []
             for part in parts:
                 merged += part
                 bind_prefixes(merged, part)
-            self._unions[key] = merged
-        return self._unions[key]
+            self._unions[inferred] = merged
+        return self._unions[inferred]
 
     @cached_property
     def store(self) -> Any:
@@ -161,7 +161,12 @@ class KnowledgeGraph:
 
         store = ox.Store()
         for name, graph in self.named_graphs():
-            store.extend(oxigraph_quads(graph, ox.NamedNode(str(name))))
+            target = ox.NamedNode(str(name))
+            triples = self.parsed.get(str(name))
+            if triples is None:
+                store.extend(oxigraph_quads(graph, target))
+            else:
+                store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
         return store
 
     @cached_property

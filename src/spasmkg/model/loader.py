@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -31,10 +33,10 @@ from rdflib.term import Node
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm, UsageError
 from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.namespaces import SKGO
+from spasmkg.model.namespaces import ASSERTED_GRAPH, IMPORTED_GRAPH, ONTOLOGY_GRAPH, SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
-from spasmkg.model.terms import rdflib_graph
+from spasmkg.model.terms import RdflibTerms, rdflib_graph
 from spasmkg.model.wellformed import RELATIVE_BASE, check_wellformed
 
 #: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
@@ -91,8 +93,24 @@ def rdflib_parse(path: Path, shown_as: str) -> Graph:
     return graph
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """Files as parsed: the rdflib graph the records are read from, and pyoxigraph's own
+    triples, which fill the store without a second conversion."""
+
+    graph: Graph
+    triples: list[Any]
+    #: every distinct term, in the order the files first use them
+    terms: list[Node]
+
+
 def parse_turtle(path: Path, shown_as: str) -> Graph:
-    """Parse one Turtle file into an rdflib graph, fast: pyoxigraph reads it.
+    """Parse one Turtle file into an rdflib graph (see :func:`read_turtle`)."""
+    return read_turtle(path, shown_as).graph
+
+
+def read_turtle(path: Path, shown_as: str) -> Parsed:
+    """Parse one Turtle file, fast: pyoxigraph reads it and hands rdflib the terms.
 
     When pyoxigraph refuses the file, rdflib reads it again for the error message users know
     (or, where rdflib is lenient, for :func:`check_wellformed` to name the bad term).
@@ -110,7 +128,9 @@ def parse_turtle(path: Path, shown_as: str) -> Graph:
         where = f"{shown_as}:{line}" if line else shown_as
         reason = str(error.msg if isinstance(error, SyntaxError) else error)
         raise GraphSyntaxError(f"{where}: bad Turtle: {reason}") from None
-    return rdflib_graph(triples, parser.prefixes)
+    term = RdflibTerms()
+    graph = rdflib_graph(triples, parser.prefixes, term)
+    return Parsed(graph, triples, [node for node in term.seen.values() if node is not None])
 
 
 def declared_terms(ontology: Graph) -> set[URIRef]:
@@ -156,10 +176,10 @@ def line_of(path: Path, term: URIRef, graph: Graph) -> int:
     return 1
 
 
-def check_terms(graph: Graph, path: Path, shown_as: str, declared: set[URIRef]) -> None:
+def check_terms(parsed: Parsed, path: Path, shown_as: str, declared: set[URIRef]) -> None:
     """Refuse a file that uses an ontology or standard term that does not exist."""
-    terms = {term for triple in graph for term in triple if isinstance(term, URIRef)}
-    for term in sorted(undeclared(terms, declared)):
+    graph = parsed.graph
+    for term in sorted(undeclared(parsed.terms, declared)):
         curie = graph.namespace_manager.normalizeUri(term)
         raise UndeclaredTerm(
             f"{shown_as}:{line_of(path, term, graph)}: {curie} is not a declared term "
@@ -184,12 +204,12 @@ def materialise(asserted: Graph, ontology: Graph) -> Graph:
     return inferred
 
 
-def load_ontology(paths: DataPaths) -> Graph:
+def load_ontology(paths: DataPaths) -> Parsed:
     """Parse the ontology; it must itself use only the terms it declares."""
     shown_as = display_path(paths.ontology_file, paths)
-    ontology = parse_turtle(paths.ontology_file, shown_as)
-    check_wellformed(ontology, paths.ontology_file, shown_as)
-    check_terms(ontology, paths.ontology_file, shown_as, declared_terms(ontology))
+    ontology = read_turtle(paths.ontology_file, shown_as)
+    check_wellformed(ontology.graph, paths.ontology_file, shown_as, ontology.terms)
+    check_terms(ontology, paths.ontology_file, shown_as, declared_terms(ontology.graph))
     return ontology
 
 
@@ -197,22 +217,23 @@ def load_ontology(paths: DataPaths) -> Graph:
 LAYERS = ("core", "all")
 
 
-def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> Graph:
+def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> Parsed:
     """Parse Turtle files strictly into one graph, keeping their prefixes."""
     parts = []
     for path in files:
         shown_as = display_path(path, paths)
-        part = parse_turtle(path, shown_as)
-        check_wellformed(part, path, shown_as)
+        part = read_turtle(path, shown_as)
+        check_wellformed(part.graph, path, shown_as, part.terms)
         check_terms(part, path, shown_as, declared)
         parts.append(part)
     if len(parts) == 1:
         return parts[0]  # one file (an import): no copy
     merged = Graph(bind_namespaces="none")
     for part in parts:
-        merged += part
-        bind_prefixes(merged, part)
-    return merged
+        merged += part.graph
+        bind_prefixes(merged, part.graph)
+    triples = [triple for part in parts for triple in part.triples]
+    return Parsed(merged, triples, list(dict.fromkeys(t for part in parts for t in part.terms)))
 
 
 def input_files(paths: DataPaths, layer: str) -> list[Path]:
@@ -236,20 +257,24 @@ def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGrap
         raise UsageError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     paths = data_paths(root)
     ontology = load_ontology(paths)
-    declared = declared_terms(ontology)
-    files = paths.graph_files()
-    asserted = parse_files(files, paths, declared)
+    declared = declared_terms(ontology.graph)
+    asserted = parse_files(paths.graph_files(), paths, declared)
     imports = paths.import_files() if layer == "all" else []
     imported = parse_files(imports, paths, declared)
     mapping_set = read_sssom(paths.mappings_file) if paths.mappings_file.exists() else None
     return KnowledgeGraph(
         paths=paths,
-        ontology=ontology,
-        asserted=asserted,
-        inferred=materialise(asserted, ontology),
+        ontology=ontology.graph,
+        asserted=asserted.graph,
+        inferred=materialise(asserted.graph, ontology.graph),
         mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
         mapping_set=mapping_set,
         files=tuple(input_files(paths, layer)),
-        imported=imported,
-        imported_inferred=materialise(imported, ontology),
+        imported=imported.graph,
+        imported_inferred=materialise(imported.graph, ontology.graph),
+        parsed={
+            str(ONTOLOGY_GRAPH): ontology.triples,
+            str(ASSERTED_GRAPH): asserted.triples,
+            str(IMPORTED_GRAPH): imported.triples,
+        },
     )

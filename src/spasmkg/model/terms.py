@@ -57,16 +57,25 @@ def to_oxigraph(term: Node) -> Any:
     raise SpasmKGError(f"cannot pass {term!r} to pyoxigraph")
 
 
-def rdflib_graph(triples: Iterable[Any], prefixes: dict[str, str]) -> Graph:
+class RdflibTerms:
+    """pyoxigraph terms turned into rdflib terms, each distinct term once; ``seen`` keeps them
+    in the order the file first used them."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, Node | None] = {}
+
+    def __call__(self, value: Any) -> Node | None:
+        if value not in self.seen:
+            self.seen[value] = to_rdflib(value)
+        return self.seen[value]
+
+
+def rdflib_graph(
+    triples: Iterable[Any], prefixes: dict[str, str], term: RdflibTerms | None = None
+) -> Graph:
     """pyoxigraph triples as an rdflib graph with the prefixes their file declared."""
     graph = Graph(bind_namespaces="none")
-    converted: dict[Any, Node | None] = {}
-
-    def term(value: Any) -> Node | None:
-        if value not in converted:
-            converted[value] = to_rdflib(value)
-        return converted[value]
-
+    term = term or RdflibTerms()
     graph.addN(
         (term(t.subject), term(t.predicate), term(t.object), graph)  # type: ignore[misc]
         for t in triples

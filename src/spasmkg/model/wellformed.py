@@ -9,7 +9,7 @@ later writer or publish something wrong, so the loader refuses them here, naming
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -21,11 +21,12 @@ from spasmkg.model.namespaces import SPASMKG_PREFIXES
 #: Relative IRIs are resolved against this base, so they can be recognised and refused.
 RELATIVE_BASE = "https://relative-iri.invalid/"
 IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`\x7f]*")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def has_surrogate(text: str) -> bool:
     """True when a string holds a lone surrogate, which no file can encode."""
-    return any(0xD800 <= ord(character) <= 0xDFFF for character in text)
+    return SURROGATE.search(text) is not None
 
 
 def problem(term: Node) -> str | None:
@@ -45,17 +46,22 @@ def problem(term: Node) -> str | None:
     return None
 
 
-def problems(graph: Graph) -> Iterator[tuple[Node, str]]:
-    """Every bad term of a graph, once each, in a stable order."""
+def distinct_terms(graph: Graph) -> Iterator[Node]:
+    """Every term of a graph once, in the order the graph gives them."""
     seen: set[Node] = set()
     for triple in graph:
         for term in triple:
-            if term in seen:
-                continue
-            seen.add(term)
-            found = problem(term)
-            if found:
-                yield term, found
+            if term not in seen:
+                seen.add(term)
+                yield term
+
+
+def problems(terms: Iterable[Node]) -> Iterator[tuple[Node, str]]:
+    """Every bad term among distinct terms, with what is wrong with it."""
+    for term in terms:
+        found = problem(term)
+        if found:
+            yield term, found
 
 
 def line_with(path: Path, needle: str) -> int:
@@ -67,9 +73,12 @@ def line_with(path: Path, needle: str) -> int:
     return next((number for number, line in enumerate(lines, 1) if needle in line), 1)
 
 
-def check_wellformed(graph: Graph, path: Path, shown_as: str) -> None:
+def check_wellformed(
+    graph: Graph, path: Path, shown_as: str, terms: Iterable[Node] | None = None
+) -> None:
     """Refuse a parsed file with a bad term or a rebound spasmkg or W3C prefix.
 
+    :param terms: the graph's distinct terms, when the parser has them already.
     :raises GraphSyntaxError: with the file and line of the first problem.
     """
     for prefix, namespace in graph.namespaces():
@@ -80,7 +89,7 @@ def check_wellformed(graph: Graph, path: Path, shown_as: str) -> None:
                 f"{shown_as}:{line}: the prefix {prefix}: must stand for <{wanted}>, "
                 f"not <{namespace}>"
             )
-    for term, found in problems(graph):
+    for term, found in problems(distinct_terms(graph) if terms is None else terms):
         text = str(term).removeprefix(RELATIVE_BASE) if isinstance(term, URIRef) else ""
         clean = re.match(r"[^\x00-\x20<>\"{}|\\^`\x7f\ud800-\udfff]*", text)
         needle = clean.group() if clean else ""
