@@ -28,25 +28,35 @@ def triple_order(triple: Any) -> tuple[str, bool, str, str]:
 
 
 @lru_cache(maxsize=2)
+def graph_triples(kg: KnowledgeGraph) -> dict[str, list[Any]]:
+    """Each named graph's triples by graph IRI, read from the store once: reading a store's
+    quads back into Python objects is slow, and three writers need them."""
+    found: dict[str, list[Any]] = {}
+    for quad in kg.store:
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        found.setdefault(quad.graph_name.value, []).append(triple)
+    return found
+
+
+@lru_cache(maxsize=2)
 def sorted_triples(kg: KnowledgeGraph) -> tuple[Any, ...]:
     """Every triple of every named graph once, in reading order (the graph has no blank
     nodes, so every subject is an IRI)."""
-    unique = {ox.Triple(q.subject, q.predicate, q.object) for q in kg.store}
+    unique = {triple for triples in graph_triples(kg).values() for triple in triples}
     return tuple(sorted(unique, key=triple_order))
 
 
 def named_quads(kg: KnowledgeGraph) -> list[Any]:
-    """Every quad, named graph by named graph in their fixed order, each in reading order."""
+    """Every quad, named graph by named graph in their fixed order, each in reading order (the
+    order of :func:`sorted_triples`, looked up rather than worked out again)."""
+    place = {triple: index for index, triple in enumerate(sorted_triples(kg))}
     quads = []
     for name, _ in kg.named_graphs():
         graph = ox.NamedNode(str(name))
-        triples = (
-            ox.Triple(q.subject, q.predicate, q.object)
-            for q in kg.store.quads_for_pattern(None, None, None, graph)
-        )
+        triples = graph_triples(kg).get(str(name), [])
         quads += [
             ox.Quad(t.subject, t.predicate, t.object, graph)
-            for t in sorted(triples, key=triple_order)
+            for t in sorted(triples, key=place.__getitem__)
         ]
     return quads
 
