@@ -12,7 +12,7 @@ from rdflib.namespace import SKOS
 
 import spasmkg
 from spasmkg.checks.identifiers import hpo_terms, mapping_violations
-from spasmkg.checks.validate import entity_labels
+from spasmkg.checks.references import entity_labels
 from spasmkg.model.curie import compress, expand, prefix_map
 from spasmkg.model.namespaces import SKG
 from spasmkg.model.paths import data_paths

@@ -11,7 +11,8 @@ import spasmkg
 from spasmkg.ask.engines import OxigraphEngine, RdflibEngine
 from spasmkg.ask.library import quality_checks
 from spasmkg.ask.safety import inspect_query
-from spasmkg.checks.validate import passage_violations, validate
+from spasmkg.checks.references import passage_violations
+from spasmkg.checks.validate import validate
 from spasmkg.model.namespaces import SKG, SKGO
 from spasmkg.model.paths import data_paths
 from tests.helpers import ARTICLE, Listener, run_entry_point
