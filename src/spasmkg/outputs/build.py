@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from spasmkg.checks.validate import validate
+from spasmkg.checks.references import reference_checks
+from spasmkg.checks.report import ValidationReport
 from spasmkg.errors import ValidationFailed
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
@@ -22,6 +23,7 @@ from spasmkg.outputs.swap import (
     staging_folder,
     swap_into_place,
 )
+from spasmkg.system import Forked, collector_paused
 from spasmkg.version import __version__
 
 StepCallback = Callable[[str], None]
@@ -31,6 +33,8 @@ STEPS = (
     "load",
     "validate",
     *(f"write {output.file_name}" for output in OUTPUTS.values()),
+    "check references",
+    "wait for validation",
     "write manifest",
     "swap into place",
 )
@@ -63,6 +67,29 @@ def input_checksums(kg: KnowledgeGraph) -> dict[str, str]:
     return {str(path.relative_to(kg.root)): sha256(path) for path in kg.files}
 
 
+def share(kg: KnowledgeGraph) -> None:
+    """Build the records and the store before validation forks, so that the validating copy
+    and the writing process share them instead of each building its own."""
+    _ = kg.view, kg.store
+
+
+def checked_graph(kg: KnowledgeGraph) -> ValidationReport:
+    """The shapes' and quality checks' report on the graph; the checks are imported here, so
+    that the forked copy imports their libraries while the writer goes on."""
+    from spasmkg.checks.validate import graph_checks
+
+    return graph_checks(kg)
+
+
+def check_report(report: ValidationReport) -> None:
+    """Refuse a graph that breaks a shape, a QC check or an identifier rule."""
+    if not report.conforms:
+        raise ValidationFailed(
+            f"the graph has {len(report.violations)} violation(s); nothing was written. "
+            f"First: {sorted(report.violations)[0]} (run 'spasmkg validate' for all)"
+        )
+
+
 def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Counts:
     """Write every output of the registry into ``folder``."""
     for output in OUTPUTS.values():
@@ -71,6 +98,7 @@ def write_outputs(kg: KnowledgeGraph, folder: Path, step: StepCallback) -> Count
     return count(kg)
 
 
+@collector_paused()
 def build(
     out: Path | str = "dist",
     root: Path | str | None = None,
@@ -82,7 +110,10 @@ def build(
     """Load, validate and write the merged graph and its companions to ``out``.
 
     Output goes to a staging folder beside ``out`` that replaces it only when everything
-    succeeded, so a failed build leaves the previous one untouched.
+    succeeded, so a failed build leaves the previous one untouched. The SHACL shapes and
+    quality checks run in a forked copy of the process while this one writes and then checks
+    the references (each half takes about as long; see benchmarks/README.md), and a build with
+    a violation is thrown away.
 
     :param layer: ``all`` (the core and the imported layers) or ``core`` (the curated graph
         alone, under spasmkg's own licence).
@@ -94,19 +125,19 @@ def build(
     check_replaceable(out)
     step("load")
     kg = load(root, layer=layer)
+    share(kg)
     step("validate")
-    report = validate(kg, article=article)
-    if not report.conforms:
-        raise ValidationFailed(
-            f"the graph has {len(report.violations)} violation(s); nothing was written. "
-            f"First: {sorted(report.violations)[0]} (run 'spasmkg validate' for all)"
-        )
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        counts = write_outputs(kg, staging, step)
+        with Forked(lambda: checked_graph(kg)) as graph_checks:
+            counts = write_outputs(kg, staging, step)
+            step("check references")
+            references = reference_checks(kg, article=article)
+            step("wait for validation")
+            check_report(graph_checks.result() + references)
         step("write manifest")
         files = write_manifest(staging, input_checksums(kg))
         step("swap into place")
