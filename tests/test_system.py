@@ -50,15 +50,33 @@ def test_a_copy_that_dies_without_a_result_is_an_error_not_a_hang() -> None:
 
 
 def test_a_caller_that_fails_first_ends_the_copy() -> None:
-    with pytest.raises(RuntimeError, match="writer failed"), Forked(lambda: time.sleep(60)) as forked:
+    with (
+        pytest.raises(RuntimeError, match="writer failed"),
+        Forked(lambda: time.sleep(60)) as forked,
+    ):
         pid = forked.pid
         assert process_alive(pid)
         raise RuntimeError("writer failed")
     assert not process_alive(pid), "the copy was killed and reaped, not left running"
 
 
-def test_without_fork_the_work_runs_at_once_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_fork_the_work_runs_at_once_in_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delattr(os, "fork")
     with Forked(os.getpid) as forked:
         assert forked.pid == 0
         assert forked.result() == os.getpid()
+
+
+def test_while_another_thread_runs_the_work_is_done_here() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with Forked(os.getpid) as forked:
+            assert forked.pid == 0
+            assert forked.result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()

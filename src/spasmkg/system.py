@@ -6,6 +6,7 @@ import gc
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, NoReturn, TypeVar, cast
@@ -28,16 +29,17 @@ class Forked(Generic[T]):
     """Work done in a forked copy of this process while the caller goes on: the copy shares the
     caller's loaded graph without copying or pickling it, and hands back a small result.
 
-    Where the system cannot fork (Windows), the work is done at once, in this process. Use it
-    as a context manager, so that a caller who fails before asking for the result also ends
-    the copy.
+    Where the system cannot fork (Windows), or while other threads run (the copy would have
+    none of them, and a lock one of them held would stay locked in it), the work is done at
+    once, in this process. Use it as a context manager, so that a caller who fails before
+    asking for the result also ends the copy.
     """
 
     def __init__(self, work: Callable[[], T]) -> None:
         self.pid = 0
         self.reader = -1
         self.outcome: tuple[bool, Any] | None = None
-        if not hasattr(os, "fork"):
+        if not hasattr(os, "fork") or threading.active_count() > 1:
             self.outcome = run(work)
             return
         reader, writer = os.pipe()
