@@ -31,10 +31,10 @@ StepCallback = Callable[[str], None]
 #: The steps of a build, in order, as progress shows them.
 STEPS = (
     "load",
-    "validate",
+    "start the graph checks",
     *(f"write {output.file_name}" for output in OUTPUTS.values()),
     "check references",
-    "wait for validation",
+    "wait for the graph checks",
     "write manifest",
     "swap into place",
 )
@@ -126,7 +126,7 @@ def build(
     step("load")
     kg = load(root, layer=layer)
     share(kg)
-    step("validate")
+    step("start the graph checks")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
@@ -136,7 +136,7 @@ def build(
             counts = write_outputs(kg, staging, step)
             step("check references")
             references = reference_checks(kg, article=article)
-            step("wait for validation")
+            step("wait for the graph checks")
             check_report(graph_checks.result() + references)
         step("write manifest")
         files = write_manifest(staging, input_checksums(kg))
