@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 import threading
 import time
 
@@ -49,7 +51,13 @@ def test_a_copy_that_dies_without_a_result_is_an_error_not_a_hang() -> None:
         forked.result()
 
 
+def open_descriptors() -> int:
+    """How many file descriptors this process has open."""
+    return len(os.listdir("/proc/self/fd"))
+
+
 def test_a_caller_that_fails_first_ends_the_copy() -> None:
+    before = open_descriptors()
     with (
         pytest.raises(RuntimeError, match="writer failed"),
         Forked(lambda: time.sleep(60)) as forked,
@@ -58,6 +66,7 @@ def test_a_caller_that_fails_first_ends_the_copy() -> None:
         assert process_alive(pid)
         raise RuntimeError("writer failed")
     assert not process_alive(pid), "the copy was killed and reaped, not left running"
+    assert open_descriptors() == before, "the pipe is closed"
 
 
 def test_without_fork_the_work_runs_at_once_in_this_process(
@@ -80,3 +89,36 @@ def test_while_another_thread_runs_the_work_is_done_here() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_when_no_process_can_be_forked_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    with Forked(os.getpid) as forked:
+        assert forked.result() == os.getpid()
+    assert gc.get_freeze_count() == 0, "the objects frozen for the fork are thawed"
+
+
+def test_a_caller_interrupted_while_waiting_ends_the_copy_too() -> None:
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(*_: object) -> None:
+        raise Interrupted
+
+    before = open_descriptors()
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(Interrupted), Forked(lambda: time.sleep(60)) as forked:
+            pid = forked.pid
+            signal.setitimer(signal.ITIMER_REAL, 0.2)  # lands while result() waits on the pipe
+            forked.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not process_alive(pid)
+    assert open_descriptors() == before
