@@ -113,7 +113,8 @@ class Stalling:
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
         self.drip = drip
         self.closed = threading.Event()
-        threading.Thread(target=self.serve, daemon=True).start()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
 
     def serve(self) -> None:
         import threading
@@ -144,5 +145,13 @@ class Stalling:
                         return
 
     def close(self) -> None:
+        """Stop: a socket closed from another thread does not wake its accept(), a shut one
+        does, so no thread is left waiting (a build in the same process would not fork)."""
+        import contextlib
+        import socket
+
         self.closed.set()
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+        self.thread.join(timeout=5)

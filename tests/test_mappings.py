@@ -169,6 +169,10 @@ def test_curie_round_trip() -> None:
 
 
 def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
+    tqdm = pytest.importorskip("tqdm")
+    # bioregistry reads its mappings through tqdm on import; tqdm's monitor thread would stay
+    # for the rest of the session, and a build in this process would then not fork
+    tqdm.tqdm.monitor_interval = 0
     bioregistry = pytest.importorskip(
         "bioregistry", reason="bioregistry is in the test extras (Python 3.11+)"
     )

@@ -13,6 +13,17 @@ import pytest
 from spasmkg.system import Forked, process_alive
 
 
+@pytest.fixture(autouse=True)
+def alone() -> None:
+    """Forked forks only in a process with one thread: let the threads earlier tests left
+    (a browser driver's, a server's) end, and name any that do not."""
+    deadline = time.monotonic() + 10
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    others = [thread.name for thread in threading.enumerate() if thread.name != "MainThread"]
+    assert not others, f"threads left running by earlier tests: {others}"
+
+
 def test_the_work_runs_in_another_process_and_its_result_comes_back() -> None:
     parent = os.getpid()
     with Forked(lambda: (os.getpid(), {"violations": ["a", "b"]})) as forked:
