@@ -24,12 +24,13 @@ def shown(value: str | tuple[str, ...]) -> str:
 
 
 def item_lines(item: EvidenceItem, indent: str) -> list[str]:
-    """One evidence item: direction, grade and citation with its link, then what was found."""
+    """One evidence item: direction, kind of study, grade and citation with its link, then
+    what was found."""
     grade = item.certainty.label if item.certainty else "not graded"
     link = f" <{item.source.link}>" if item.source.link else ""
     head = (
-        f"{indent}{DIRECTION_SIGN.get(item.direction, '?')} {item.direction}, {grade}: "
-        f"{item.source.citation}{link}"
+        f"{indent}{DIRECTION_SIGN.get(item.direction, '?')} {item.direction}, "
+        f"{item.design.label}, {grade}: {item.source.citation}{link}"
     )
     lines = [head]
     details = [item.finding] if item.finding else []
@@ -40,15 +41,23 @@ def item_lines(item: EvidenceItem, indent: str) -> list[str]:
     return lines
 
 
+def standing_text(claim: Claim) -> str:
+    """How a claim stands, in brackets: its standing, and its hedge where the evidence backs it
+    (a claim the evidence does not back never reads as possible or stated)."""
+    hedge = f", {claim.shown_modality.name}" if claim.shown_modality else ""
+    return f"[{claim.standing.label}{hedge}]"
+
+
 def claim_lines(claim: Claim, indent: str = "  ") -> list[str]:
-    """A claim on one line with its hedge and context, its note, then every evidence item."""
+    """A claim on one line with its standing, hedge and context, its note, then every
+    evidence item."""
     context = f" (in {claim.context.label})" if claim.context else ""
     mechanism = (
         f", through {', '.join(m.label for m in claim.mechanism)}" if claim.mechanism else ""
     )
     lines = [
         f"{indent}{claim.subject.label} {claim.predicate.label} {claim.object.label}{context}"
-        f"{mechanism}   [{claim.modality.name}]"
+        f"{mechanism}   {standing_text(claim)}"
     ]
     if claim.note:
         lines.append(f"{indent}  {claim.note}")

@@ -194,12 +194,21 @@ def list_queries(data_root: Path | None) -> None:
     help="Longest chain, in steps.",
 )
 @click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    metavar="GROUP",
+    help="A group the question is about (athletes, pregnancy, multiple sclerosis ...); chains"
+    " bound to a group not named go to their own section. Repeat for several.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "mermaid"]),
     default="text",
     show_default=True,
-    help="mermaid: a flowchart of the chains to paste into Markdown (GitHub draws it).",
+    help="json: an object with chains, against and other_contexts; mermaid: a flowchart of"
+    " the chains that hold, to paste into Markdown (GitHub draws it).",
 )
 @layer_option("all")
 @data_option
@@ -207,27 +216,29 @@ def explain(
     source: str,
     target: str,
     max_length: int,
+    contexts: tuple[str, ...],
     output_format: str,
     layer: str,
     data_root: Path | None,
 ) -> None:
-    """Every causal or mechanistic chain from SOURCE to TARGET (for example furosemide and
-    'muscle cramp'), each step with its claims, modality, evidence and source."""
+    """How SOURCE can lead to TARGET (for example furosemide and 'muscle cramp'): the chains
+    the evidence supports, what it speaks against or leaves open, and what holds only in
+    other groups, each step with its claims, standing, evidence and sources."""
     import json
 
     from spasmkg.ask.explain import explain as find_chains
-    from spasmkg.ask.explain import format_chains
+    from spasmkg.ask.explain import format_explanation
     from spasmkg.model.loader import load
 
-    chains = find_chains(load(data_root, layer=layer), source, target, max_length)
+    answer = find_chains(load(data_root, layer=layer), source, target, max_length, contexts)
     if output_format == "json":
-        click.echo(json.dumps([c.as_dict() for c in chains], indent=1, ensure_ascii=False))
+        click.echo(json.dumps(answer.as_dict(), indent=1, ensure_ascii=False))
     elif output_format == "mermaid":
         from spasmkg.outputs.mermaid import chains_chart
 
-        click.echo(chains_chart(chains, source, target), nl=False)
+        click.echo(chains_chart(answer.chains, source, target), nl=False)
     else:
-        click.echo(format_chains(chains, source, target), nl=False)
+        click.echo(format_explanation(answer), nl=False)
 
 
 @cli.command()

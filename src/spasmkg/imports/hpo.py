@@ -44,6 +44,10 @@ JOINING_PHENOTYPES = {
 #: HPO's evidence codes as ECO terms (checked in eco.obo release 2024-07-19: ECO:0006017 has
 #: the synonym HPO:PCS, ECO:0000304 is GO's TAS, ECO:0000501 is GO's IEA).
 EVIDENCE_CODES = {"PCS": ECO["0006017"], "TAS": ECO["0000304"], "IEA": ECO["0000501"]}
+#: The study design of an annotation citing a published clinical study: for a rare disease
+#: that is a case report or a series, not the systematic review ECO:0006017 stands for in
+#: the curated core.
+PUBLISHED_STUDY_DESIGN = SKGO.caseSeries
 #: The HPO's terms of use: its own licence page, as hp.obo's header names it.
 LICENSE = URIRef("https://hpo.jax.org/app/license")
 ATTRIBUTION = (
@@ -248,6 +252,8 @@ class LayerBuilder:
                 (item, SKGO.finding, Literal(self.finding(row), lang="en")),
                 (item, SKGO.part, Literal(f"phenotype.hpoa line {row.line}", lang="en")),
             )
+            if row.evidence == "PCS":
+                self.add((item, SKGO.studyDesign, PUBLISHED_STUDY_DESIGN))
             self.qualifiers(item, row)
 
     def frequency(self, row: Annotation) -> str:

@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
 
+from spasmkg.model.composition import ChainRules
 from spasmkg.model.names import NameIndex
 from spasmkg.model.namespaces import (
     ASSERTED_GRAPH,
@@ -93,6 +94,11 @@ class KnowledgeGraph:
     def view(self) -> View:
         """The typed records, built on first use and then shared."""
         return build_view(self.ontology, self.asserted, self.mapping_set, self.imported)
+
+    @cached_property
+    def chain_rules(self) -> ChainRules:
+        """The ontology's rules for putting claims together into chains."""
+        return ChainRules.of(self.ontology)
 
     @property
     def entities(self) -> tuple[Entity, ...]:

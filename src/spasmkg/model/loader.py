@@ -36,6 +36,7 @@ from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.namespaces import ASSERTED_GRAPH, IMPORTED_GRAPH, ONTOLOGY_GRAPH, SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
+from spasmkg.model.standing import EvidenceRules, weighed_items
 from spasmkg.model.terms import RdflibTerms, rdflib_graph
 from spasmkg.model.wellformed import RELATIVE_BASE, check_wellformed
 
@@ -188,10 +189,15 @@ def check_terms(parsed: Parsed, path: Path, shown_as: str, declared: set[URIRef]
 
 
 def materialise(asserted: Graph, ontology: Graph) -> Graph:
-    """The plain triple of every claim that can have one, kept apart from what curators wrote."""
+    """What the loader derives, kept apart from what curators wrote: each claim's standing on
+    its evidence, and the plain triple of every claim that can have one."""
     hedged = dict(ontology.subject_objects(SKGO.hedgedForm))
+    rules = EvidenceRules.of(ontology)
     inferred = Graph(bind_namespaces="none")
     for claim in asserted.subjects(RDF.type, SKGO.Claim):
+        items = weighed_items(asserted, claim, rules)
+        if items:  # a claim without evidence is refused by SHACL
+            inferred.add((claim, SKGO.standing, URIRef(rules.standing(items))))
         subject = asserted.value(claim, RDF.subject)
         predicate = asserted.value(claim, RDF.predicate)
         obj = asserted.value(claim, RDF.object)

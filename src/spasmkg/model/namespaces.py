@@ -117,6 +117,10 @@ class SKGO(DefinedNamespace):
     TreatmentApproach: URIRef
     Urgency: URIRef
     WarningSign: URIRef
+    Standing: URIRef
+    StudyDesign: URIRef
+    ChainRole: URIRef
+    Inheritance: URIRef
 
     # relations, claim and evidence qualifiers
     causes: URIRef
@@ -165,6 +169,15 @@ class SKGO(DefinedNamespace):
     modifier: URIRef
     onset: URIRef
     sex: URIRef
+    standing: URIRef
+    studyDesign: URIRef
+    defaultDesign: URIRef
+    ifStrongestInclude: URIRef
+    ifStrongestExclude: URIRef
+    chainRole: URIRef
+    mayBeFollowedBy: URIRef
+    passesAlongClassLink: URIRef
+    classWide: URIRef
 
     # literal-valued properties
     charEnd: URIRef
@@ -185,7 +198,23 @@ class SKGO(DefinedNamespace):
     readAt: URIRef
     sha256: URIRef
 
-    # individuals: modalities, directions, urgencies
+    # individuals: modalities, directions, urgencies, standings, study designs, chain roles
+    supported: URIRef
+    mixed: URIRef
+    unsettled: URIRef
+    notSupported: URIRef
+    systematicReview: URIRef
+    randomisedTrial: URIRef
+    observationalStudy: URIRef
+    caseSeries: URIRef
+    expertStatement: URIRef
+    untracedStatement: URIRef
+    causalStep: URIRef
+    mechanismStep: URIRef
+    efficacyStep: URIRef
+    classStep: URIRef
+    passesMarked: URIRef
+    passesOnlyClassWide: URIRef
     inconclusive: URIRef
     possible: URIRef
     refutes: URIRef

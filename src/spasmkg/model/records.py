@@ -25,6 +25,8 @@ QUALIFIERS = (
 )
 #: Directions of an evidence item: does the source back the claim, find no effect, or leave it open.
 DIRECTIONS = ("supports", "refutes", "inconclusive")
+#: The standings under which the evidence backs a claim (the others: unsettled, notSupported).
+HOLDING = frozenset({"supported", "mixed"})
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class EvidenceItem:
     iri: str
     source: Source
     evidence_type: Term
+    #: the kind of study the finding comes from (its rank orders the strength of evidence)
+    design: Term
     direction: str = "supports"
     certainty: Term | None = None
     finding: str = ""
@@ -162,6 +166,11 @@ class EvidenceItem:
         """The rank of the grade the source gives, 0 when it grades nothing."""
         return self.certainty.rank if self.certainty else 0
 
+    @property
+    def weight(self) -> tuple[int, int]:
+        """How strong the item is: its study design's rank, then its certainty's."""
+        return (self.design.rank, self.certainty_rank)
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output: the source's citation inline, empty qualifiers left out."""
         record: dict[str, Any] = {
@@ -172,6 +181,8 @@ class EvidenceItem:
             "link": self.source.link,
             "evidence_type": self.evidence_type.curie,
             "evidence_type_label": self.evidence_type.label,
+            "design": self.design.name,
+            "design_label": self.design.label,
             "direction": self.direction,
             "certainty": self.certainty.name if self.certainty else None,
             "certainty_label": self.certainty.label if self.certainty else None,
@@ -193,6 +204,8 @@ class Claim:
     predicate: Term
     object: Entity
     modality: Term
+    #: how the claim stands on its evidence (supported, mixed, unsettled, not supported)
+    standing: Term
     note: str
     graph: str
     context: Entity | None = None
@@ -201,6 +214,9 @@ class Claim:
     #: the relation of the claim's plain triple (the simple view), or None when a plain triple
     #: would say more than the claim: one bound to a context, or with disputing evidence
     plain: Term | None = None
+    #: the claim's evidence covers its subject class as a whole, so its effect may pass to a
+    #: member in a chain (``skgo:classWide``)
+    class_wide: bool = False
 
     @property
     def layer(self) -> str:
@@ -228,14 +244,22 @@ class Claim:
         return tuple(item for item in self.evidence if item.direction != "supports")
 
     @property
+    def holds(self) -> bool:
+        """True when the evidence backs the claim: its standing is supported or mixed."""
+        return self.standing.name in HOLDING
+
+    @property
+    def shown_modality(self) -> Term | None:
+        """The hedge to show with the claim, or None when its evidence does not back it: a
+        claim the evidence does not support never reads as possible or stated."""
+        return self.modality if self.holds else None
+
+    @property
     def strength(self) -> tuple[int, int, int, int]:
-        """How sure the claim is, for ranking: 1 if no evidence disputes it, then its best
-        supporting item's certainty and evidence-type ranks, then its modality's rank (all 0
-        without support)."""
-        if not self.support:
-            return (0, 0, 0, 0)
-        best = max((item.certainty_rank, item.evidence_type.rank) for item in self.support)
-        return (int(not self.disputes), *best, self.modality.rank)
+        """How sure the claim is, for ranking: its standing's rank, then the study design and
+        the certainty of its strongest supporting item, then its hedge (0 where it has none)."""
+        best = max((item.weight for item in self.support), default=(0, 0))
+        return (self.standing.rank, *best, self.modality.rank if self.holds else 0)
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -252,7 +276,9 @@ class Claim:
             "predicate_label": self.predicate.label,
             "object": self.object.curie,
             "object_label": self.object.label,
-            "modality": self.modality.name,
+            "modality": self.shown_modality.name if self.shown_modality else None,
+            "standing": self.standing.name,
+            "standing_label": self.standing.label,
             "context": self.context.curie if self.context else None,
             "context_label": self.context.label if self.context else None,
             "mechanism": [entity.curie for entity in self.mechanism],

@@ -29,6 +29,7 @@ from spasmkg.model.records import (
     Term,
 )
 from spasmkg.model.sssom import MappingSet
+from spasmkg.model.standing import EvidenceRules, Weighed
 
 #: Mapping relations in the order lookups list them: closest first.
 MATCH_ORDER = {
@@ -86,6 +87,7 @@ class ClassTree:
     def __init__(self, ontology: Graph) -> None:
         self.ontology = ontology
         self.depth: dict[Node, int] = {}
+        self.rules = EvidenceRules.of(ontology)
 
     def depth_of(self, cls: Node) -> int:
         """How many subclass steps lead from a class to a root class."""
@@ -238,10 +240,12 @@ def evidence_item(
     if source is None or eco is None or direction not in DIRECTION_ORDER:
         return None
     certainty = about.value(SKGO.certainty)
+    design = URIRef(tree.rules.design(about.value(SKGO.studyDesign), eco))
     return EvidenceItem(
         iri=str(item),
         source=source,
         evidence_type=tree.term(eco),
+        design=tree.term(design),
         direction=direction,
         certainty=tree.term(certainty) if certainty is not None else None,
         finding=about.text(SKGO.finding),
@@ -269,9 +273,23 @@ def evidence_items(
     return tuple(sorted((item for item in found if item is not None), key=evidence_order))
 
 
-def evidence_order(item: EvidenceItem) -> tuple[int, int, str]:
-    """Where an item goes in its claim's list."""
-    return (DIRECTION_ORDER.index(item.direction), -item.certainty_rank, item.iri)
+def evidence_order(item: EvidenceItem) -> tuple[int, int, int, str]:
+    """Where an item goes in its claim's list: by direction, then strongest first."""
+    design, certainty = item.weight
+    return (DIRECTION_ORDER.index(item.direction), -design, -certainty, item.iri)
+
+
+def standing_of(items: tuple[EvidenceItem, ...], tree: ClassTree) -> Term:
+    """A claim's standing by the ontology's rule (see :mod:`spasmkg.model.standing`)."""
+    weighed = (
+        Weighed(
+            str(SKGO[item.direction]),
+            item.design.iri,
+            item.certainty.iri if item.certainty else None,
+        )
+        for item in items
+    )
+    return tree.term(URIRef(tree.rules.standing(weighed)))
 
 
 def read_claims(
@@ -293,6 +311,9 @@ def read_claims(
         if subject is None or obj is None or predicate is None or modality is None:
             continue  # SHACL reports the malformed claim; the view leaves it out
         context = about.value(SKGO.inContext)
+        evidence = evidence_items(asserted, node, sources, tree)
+        if not evidence:
+            continue  # SHACL reports a claim without evidence
         claims[str(node)] = Claim(
             iri=str(node),
             curie=curie(node),
@@ -300,6 +321,7 @@ def read_claims(
             predicate=tree.term(predicate),
             object=obj,
             modality=tree.term(modality),
+            standing=standing_of(evidence, tree),
             note=about.text(RDFS.comment),
             graph=str(named_graph),
             context=entities.get(str(context)) if context is not None else None,
@@ -308,8 +330,9 @@ def read_claims(
                 for m in sorted(about.every(SKGO.hasMechanism), key=str)
                 if str(m) in entities
             ),
-            evidence=evidence_items(asserted, node, sources, tree),
+            evidence=evidence,
             plain=plain_term(asserted, node, predicate, hedged, tree),
+            class_wide=about.text(SKGO.classWide) == "true",
         )
     return claims
 

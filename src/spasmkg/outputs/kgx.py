@@ -5,8 +5,11 @@ among the prefixes Biolink prefers for the node's category, frozen in ``biolink.
 their own ``spasmkg:`` CURIE. Edges are claims, one per direction of their evidence: an edge
 for the supporting items and, for a claim some source refutes, a second edge with
 ``negated: true`` that cites only the refuting items. Inconclusive items make no edge (an edge
-asserts; they do not). Hedges travel as ``spasmkg_modality`` and contexts as Biolink's
-population or disease context qualifiers (and ``spasmkg_context`` for other kinds).
+asserts; they do not). Every edge carries its claim's standing (``spasmkg_standing``:
+supported, mixed, unsettled, notSupported), so an edge of a claim the evidence does not back
+never reads as holding; hedges travel as ``spasmkg_modality`` (empty for such a claim) and
+contexts as Biolink's population or disease context qualifiers (and ``spasmkg_context`` for
+other kinds).
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ EDGE_COLUMNS = (
     "has_evidence",
     "population_context_qualifier",
     "disease_context_qualifier",
+    "spasmkg_standing",
     "spasmkg_modality",
     "spasmkg_context",
 )
 #: Columns of spasmkg's own, for what Biolink has no slot for (documented in the README).
-EXTENSION_COLUMNS = frozenset({"spasmkg_modality", "spasmkg_context"})
+EXTENSION_COLUMNS = frozenset({"spasmkg_standing", "spasmkg_modality", "spasmkg_context"})
 
 
 @cache
@@ -178,7 +182,8 @@ def edge_row(
         "aggregator_knowledge_source": [INFORES] if imported else [],
         "publications": sorted({publication(item) for item in items}),
         "has_evidence": sorted({item.evidence_type.curie for item in items}),
-        "spasmkg_modality": claim.modality.name,
+        "spasmkg_standing": claim.standing.name,
+        "spasmkg_modality": claim.shown_modality.name if claim.shown_modality else "",
         "spasmkg_context": claim.context.label if claim.context else "",
     }
     qualifier = naming.qualifiers.get(SKGO_BASE + claim.context.kind) if claim.context else None

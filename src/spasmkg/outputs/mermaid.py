@@ -27,9 +27,12 @@ def escape(text: str, limit: int = LABEL_LIMIT) -> str:
 
 
 def certainty(claim: Claim) -> str:
-    """How sure a claim is, in a few words: its modality and its best grade, if graded."""
+    """How sure a claim is, in a few words: its standing, its hedge where the evidence backs
+    it, and its best grade, if graded."""
     graded = [item.certainty.label for item in claim.support if item.certainty]
-    return f"{claim.modality.label}, {graded[0]}" if graded else claim.modality.label
+    words = [claim.standing.label]
+    words += [claim.shown_modality.label] if claim.shown_modality else []
+    return ", ".join(words + graded[:1])
 
 
 def step_link(step: Step, source: str, target: str, weakest: bool) -> str:
@@ -50,7 +53,8 @@ def chains_chart(chains: Iterable[Chain], source: str, target: str) -> str:
     """Explain's chains, each in a box of its own, surest first."""
     lines = ["flowchart LR", f"  %% spasmkg explain: {escape(source)} to {escape(target)}"]
     for number, chain in enumerate(chains, start=1):
-        title = f"{number}. {chain.modality.label}"
+        hedge = f", {chain.modality.label}" if chain.modality else ""
+        title = f"{number}. {chain.standing.label}{hedge}"
         lines.append(f'  subgraph chain{number} ["{escape(title)}"]')
         entities = [chain.steps[0].subject, *(step.object for step in chain.steps)]
         lines += [node(f"c{number}n{index}", entity) for index, entity in enumerate(entities)]
@@ -71,9 +75,6 @@ def selection_chart(selection: Selection) -> str:
         label = f"{claim.predicate.label} ({certainty(claim)})"
         if claim.context is not None:
             label += f" in {claim.context.label}"
-        if not claim.support:
-            refuted = any(item.direction == "refutes" for item in claim.evidence)
-            label += " - refuted by its evidence" if refuted else " - evidence inconclusive"
         lines.append(
             f'  {names[claim.subject.iri]} -->|"{escape(label, 120)}"| {names[claim.object.iri]}'
         )

@@ -39,8 +39,9 @@ def node_attributes(entity: Entity) -> dict[str, str]:
 
 def edge_attributes(claim: Claim) -> dict[str, str]:
     """What an edge carries: the relation, the claim's qualifiers and a summary of its evidence
-    (how many items point each way, their grades and populations), and the predicate of its
-    plain triple, empty when the claim is too hedged or too bound to a context to have one."""
+    (how many items point each way, their grades and populations), its standing, its hedge
+    (empty when its evidence does not back it), and the predicate of its plain triple, empty
+    when the claim is too hedged or too bound to a context to have one."""
     return {
         "claim": claim.curie,
         "predicate": claim.predicate.curie,
@@ -56,7 +57,8 @@ def edge_attributes(claim: Claim) -> dict[str, str]:
         "certainties": joined(item.certainty.label for item in claim.evidence if item.certainty),
         "populations": joined(item.population for item in claim.evidence if item.population),
         "simple_view": claim.plain.curie if claim.plain else "",
-        "modality": claim.modality.label,
+        "standing": claim.standing.label,
+        "modality": claim.shown_modality.label if claim.shown_modality else "",
         "context": claim.context.curie if claim.context else "",
         "context_label": claim.context.label if claim.context else "",
         "mechanism": joined(entity.curie for entity in claim.mechanism),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from spasmkg.ask.explain import chain_edges, step_of
 from spasmkg.errors import OutputError, SpasmKGError
+from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.records import Claim, Entity
 
@@ -50,6 +51,9 @@ class Selection:
     heading: str = DEFAULT_TITLE
     #: a neighbourhood is drawn whole; the whole graph opens on its core
     focused: bool = False
+    #: the ontology's rules for forming chains, which the page's explain applies (none: the
+    #: page offers no chains)
+    rules: ChainRules = field(default_factory=lambda: ChainRules({}, {}, {}))
 
     def drawn_first(self, entity: Entity) -> bool:
         """Whether the page draws an entity when it opens (others wait for search or expand)."""
@@ -96,7 +100,7 @@ def select(
     :raises UnknownEntity: ``focus`` names no entity.
     """
     if focus is None:
-        return Selection(kg.entities, kg.claims, title or DEFAULT_TITLE)
+        return Selection(kg.entities, kg.claims, title or DEFAULT_TITLE, rules=kg.chain_rules)
     centre = kg.entity(focus)
     reached = neighbourhood(kg, centre, depth)
     return Selection(
@@ -104,6 +108,7 @@ def select(
         tuple(c for c in kg.claims if c.subject.iri in reached and c.object.iri in reached),
         title or f"spasmkg: around {centre.label}",
         focused=True,
+        rules=kg.chain_rules,
     )
 
 
@@ -240,27 +245,35 @@ def legend(selection: Selection) -> dict[str, list[dict[str, Any]]]:
     return {"kinds": kinds, "relations": relations}
 
 
-def chain_steps(selection: Selection) -> dict[str, list[dict[str, Any]]]:
+def chain_steps(selection: Selection, rules: ChainRules) -> dict[str, list[dict[str, Any]]]:
     """The steps a chain may take from each node, for the page's explain: the library's own
-    (:func:`spasmkg.ask.explain.chain_edges`), with what the page needs to rank chains as
-    ``spasmkg explain`` does."""
+    (:func:`spasmkg.ask.explain.chain_edges`), with what the page needs to form, group and
+    rank chains as ``spasmkg explain`` does."""
     steps: dict[str, list[dict[str, Any]]] = {}
-    for targets in chain_edges(selection.claims).values():
-        for (relation, obj), claims in targets.items():
+    for targets in chain_edges(selection.claims, rules).values():
+        for (relation, obj, context), claims in targets.items():
             step = step_of(claims)
+            best = step.best
             steps.setdefault(step.subject.curie, []).append(
                 {
                     "relation": relation,
                     "object_iri": obj,
+                    "context": context,
+                    "context_curie": step.context.curie if step.context else "",
+                    "context_label": shown(step.context.label) if step.context else "",
                     "label": step.relation.label,
                     "from_label": shown(step.subject.label),
                     "to": step.object.curie,
                     "to_label": shown(step.object.label),
                     "strength": list(step.strength),
-                    "context": step.best.context is not None,
-                    "claim": step.best.curie,
-                    "modality": step.modality.name,
-                    "modality_rank": step.modality.rank,
+                    "weight": list(max(item.weight for item in best.evidence)),
+                    "standing": best.standing.label,
+                    "standing_rank": best.standing.rank,
+                    "holds": best.holds,
+                    "class_wide": any(claim.class_wide for claim in claims),
+                    "claim": best.curie,
+                    "modality": best.shown_modality.name if best.shown_modality else "",
+                    "modality_rank": best.shown_modality.rank if best.shown_modality else 0,
                 }
             )
     return steps
@@ -282,7 +295,8 @@ def render_selection(selection: Selection) -> str:
         vis_css=Markup(stylesheet),
         legend=legend(selection),
         sections=styles()["panel_sections"],
-        steps=chain_steps(selection),
+        steps=chain_steps(selection, selection.rules),
+        rules=selection.rules.as_dict(),
         policy=Markup(POLICY),
     )
     net.templateEnv = environment

@@ -16,6 +16,8 @@
     return el("a", text, { href: url, target: "_blank", rel: "noopener noreferrer" });
   }
   function unique(values) { return Array.from(new Set(values)); }
+  // a claim's standing, with its hedge only where its evidence backs it
+  function standingText(claim) { return claim.standing_label + (claim.modality ? ", " + claim.modality : ""); }
   function sourceNames(claim) { return unique(claim.evidence.map((item) => item.citation)).join("; "); }
   function tooltip(lines) {
     const box = el("div");
@@ -27,7 +29,7 @@
     title: tooltip([node.label, node.info.kind_label, node.info.definition]),
   })));
   const edges = new vis.DataSet(data.edges.map((edge) => Object.assign({}, edge, {
-    title: tooltip([edge.info.relation, edge.info.claims.map((c) => c.modality + " — " + sourceNames(c)).join("; ")]),
+    title: tooltip([edge.info.relation, edge.info.claims.map((c) => standingText(c) + " — " + sourceNames(c)).join("; ")]),
   })));
 
   // the page opens on the core; a node of an imported layer is drawn once search finds it or
@@ -44,7 +46,7 @@
     return !filters.sources.has(item.source_kind) && !filters.dirs.has(item.direction) && item.certainty_rank >= filters.cert;
   }
   function claimPasses(claim) {
-    if (filters.layers.has(claim.layer) || filters.mods.has(claim.modality)) return false;
+    if (filters.layers.has(claim.layer) || filters.mods.has(claim.standing)) return false;
     if (filters.curated && claim.rests_on_curators) return false;
     return claim.evidence.some(itemPasses);
   }
@@ -156,7 +158,8 @@
   if (layersPresent.length > 1) checkboxes("Layer", "layers", layersPresent.map((layer) => [layer, layer]));
   checkboxes("Direction of evidence", "dirs", ["supports", "refutes", "inconclusive"]
     .filter((d) => everyItem.some((item) => item.direction === d)).map((d) => [d, d]));
-  checkboxes("Modality", "mods", unique(everyClaim.map((claim) => claim.modality)).sort().map((m) => [m, m]));
+  checkboxes("Standing", "mods", unique(everyClaim.map((claim) => claim.standing)).sort()
+    .map((name) => [name, everyClaim.find((claim) => claim.standing === name).standing_label]));
   checkboxes("Kind of source", "sources", unique(everyItem.map((item) => item.source_kind)).sort().map((k) => [k, k]));
   const certaintyRow = el("label", "Least certainty ");
   const certainty = el("select", null, { id: "min-certainty" });
@@ -219,6 +222,7 @@
     });
     return entries;
   }
+  const STANDING_SECTION = { supported: "supports", mixed: "supports", unsettled: "inconclusive", notSupported: "refutes" };
   function sectionOf(claim, side, direction) {
     return data.sections.find((section) => section.direction === direction
       && (section.side === "either" || section.side === side)
@@ -226,14 +230,14 @@
   }
   function claimGroups(id) {
     const grouped = new Map();
+    // a claim goes where its standing puts it: what holds (supported or mixed) under its
+    // relation, with any evidence against beside the support; the rest under "does not
+    // work" or "unsettled", so no claim the evidence does not back reads as holding
     claimEntries(id).forEach(({ claim, side, other }) => {
-      ["supports", "refutes", "inconclusive"].forEach((direction) => {
-        const items = claim.evidence.filter((item) => item.direction === direction);
-        const section = items.length && sectionOf(claim, side, direction);
-        if (!section) return;
-        if (!grouped.has(section.title)) grouped.set(section.title, []);
-        grouped.get(section.title).push({ claim: claim, other: other, items: items });
-      });
+      const section = sectionOf(claim, side, STANDING_SECTION[claim.standing]);
+      if (!section) return;
+      if (!grouped.has(section.title)) grouped.set(section.title, []);
+      grouped.get(section.title).push({ claim: claim, other: other, items: claim.evidence });
     });
     return data.sections.filter((section) => grouped.has(section.title))
       .map((section) => [section.title, grouped.get(section.title)]);
@@ -249,7 +253,7 @@
         const go = el("button", target ? target.label : other, { type: "button", class: "goto", "data-node": other });
         go.addEventListener("click", () => focusNode(other));
         const context = claim.context_label ? " · in " + claim.context_label : "";
-        entry.append(go, el("span", " " + claim.predicate_label + " · " + claim.modality + context, { class: "claim-line" }));
+        entry.append(go, el("span", " " + claim.predicate_label + " · " + standingText(claim) + context, { class: "claim-line" }));
         items.forEach((item) => entry.appendChild(evidenceRow(item)));
         list.appendChild(entry);
       });
@@ -300,7 +304,7 @@
       const items = el("div");
       claim.evidence.forEach((item) => items.appendChild(evidenceRow(item)));
       box.appendChild(definitionList([
-        ["Claim", claim.claim], ["Modality", claim.modality], ["Context", claim.context_label],
+        ["Claim", claim.claim], ["Standing", claim.standing_label], ["Modality", claim.modality || ""], ["Context", claim.context_label],
         ["Mechanism", claim.mechanism_labels.join(", ")], ["Note", claim.note],
         ["Layer", claim.layer === "core" ? "" : "imported (see the licence of its named graph)"],
         ["Simple view", claim.simple_view || "none: the claim is bound to a context or its evidence disagrees"],
@@ -315,41 +319,91 @@
   });
   network.on("hoverNode", (event) => showNode(event.node));
 
-  // explain: the chains between two entities, found and ranked as `spasmkg explain` does
-  // (depth first, then surest first: the weakest step's strength on each count, fewer steps
-  // bound to a context, fewer steps, then the labels along the way)
+  // explain: the chains between two entities, formed, grouped and ranked as `spasmkg explain`
+  // does, by the ontology's composition rules (data.rules): a relation follows only the roles
+  // its role allows, efficacy never passes along a class link unless shown class-wide, a chain
+  // holds at most one context; then three groups: what holds, what the evidence speaks
+  // against or leaves open, and what holds only in a group not asked about
   const MAX_CHAIN = 4;
-  function descending(a, b) {
-    return a.relation === b.relation ? (a.object_iri < b.object_iri ? 1 : -1) : (a.relation < b.relation ? 1 : -1);
-  }
-  function chainOf(path) {
-    const steps = path.map(([, step]) => step);
-    const strength = steps[0].strength.map((_, i) => Math.min(...steps.map((step) => step.strength[i])));
-    const weakest = steps.reduce((low, step, i) => (compareLists(step.strength, steps[low].strength) < 0 ? i : low), 0);
-    const modality = steps.reduce((low, step) => (step.modality_rank < low.modality_rank ? step : low)).modality;
-    return { start: path[0][0], steps: steps, strength: strength, weakest: weakest, modality: modality,
-             contexts: steps.filter((step) => step.context).length };
-  }
+  const rules = data.rules;
   function compareLists(a, b) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
     return a.length - b.length;
   }
-  function chainOrder(a, b) {
-    return compareLists(b.strength, a.strength) || (a.contexts - b.contexts) || (a.steps.length - b.steps.length)
-      || compareLists(a.steps.map((s) => s.to_label), b.steps.map((s) => s.to_label));
+  function edgeOrder(a, b) {  // as the library's walk: (relation, object, context), descending
+    return compareLists([b.relation, b.object_iri, b.context], [a.relation, a.object_iri, a.context]);
   }
-  function chainsBetween(from, to) {
+  function mayFollow(last, relation) {
+    const role = rules.role[relation];
+    if (!role) return false;
+    if (role === rules.class_link || last === null) return true;
+    return (rules.follows[last] || []).includes(role);
+  }
+  function walks(from, to) {
     const found = [];
-    const stack = [[from, [], new Set([from])]];
+    const stack = [{ node: from, path: [], seen: new Set([from]), last: null, afterLink: false, context: "", inherited: false }];
     while (stack.length) {
-      const [node, path, seen] = stack.pop();
-      if (node === to && path.length) { found.push(path); continue; }
-      if (path.length >= MAX_CHAIN) continue;
-      (data.steps[node] || []).slice().sort(descending).forEach((step) => {
-        if (!seen.has(step.to)) stack.push([step.to, path.concat([[node, step]]), new Set([...seen, step.to])]);
+      const walk = stack.pop();
+      if (walk.node === to && walk.path.length) { found.push(walk); continue; }
+      if (walk.path.length >= MAX_CHAIN) continue;
+      (data.steps[walk.node] || []).slice().sort(edgeOrder).forEach((step) => {
+        if (walk.seen.has(step.to) || !mayFollow(walk.last, step.relation)) return;
+        if (step.context && walk.context && step.context !== walk.context) return;
+        const role = rules.role[step.relation];
+        const link = role === rules.class_link;
+        const inherits = walk.afterLink && !link;
+        if (inherits && rules.passes[role] === rules.only_class_wide && !step.class_wide) return;
+        stack.push({
+          node: step.to, path: walk.path.concat([step]), seen: new Set([...walk.seen, step.to]),
+          last: link ? walk.last : role, afterLink: link, context: step.context || walk.context,
+          inherited: walk.inherited || inherits,
+        });
       });
     }
-    return found.map(chainOf).sort(chainOrder);
+    return found;
+  }
+  function chainOf(walk, from) {
+    const steps = walk.path;
+    const weakest = steps.reduce((low, step, i) => (compareLists(step.strength, steps[low].strength) < 0 ? i : low), 0);
+    const holds = steps.every((step) => step.holds);
+    const hedged = steps.reduce((low, step) => (step.modality_rank < low.modality_rank ? step : low));
+    const bound = steps.find((step) => step.context);
+    return { start: from, steps: steps, weakest: weakest, strength: steps[weakest].strength,
+             standing: steps[weakest].standing, standingRank: steps[weakest].standing_rank, holds: holds,
+             modality: holds ? hedged.modality : "", context: bound ? bound.context : "",
+             contextCurie: bound ? bound.context_curie : "", contextLabel: bound ? bound.context_label : "",
+             inherited: walk.inherited, likeIt: [] };
+  }
+  function labelsOf(chain) { return chain.steps.map((step) => step.to_label); }
+  function chainOrder(a, b) {
+    const key = (c) => [c.inherited ? 1 : 0, ...c.strength.map((x) => -x), c.steps.length];
+    return compareLists(key(a), key(b)) || compareLists(labelsOf(a), labelsOf(b));
+  }
+  function againstOrder(a, b) {
+    const key = (c) => { const w = c.steps[c.weakest].weight; return [c.standingRank, -w[0], -w[1], c.steps.length]; };
+    return compareLists(key(a), key(b)) || compareLists(labelsOf(a), labelsOf(b));
+  }
+  function likeness(chain) {
+    const own = chain.steps.filter((step) => rules.role[step.relation] !== rules.class_link).map((step) => [step.relation, step.object_iri]);
+    return JSON.stringify([own, chain.steps[chain.steps.length - 1].object_iri, chain.context]);
+  }
+  function gathered(chains, order) {
+    const firsts = new Map();
+    chains.slice().sort(order).forEach((chain) => {
+      const key = likeness(chain);
+      if (firsts.has(key)) firsts.get(key).likeIt.push(chain); else firsts.set(key, chain);
+    });
+    return Array.from(firsts.values());
+  }
+  function explanation(from, to, asked) {
+    const groups = { chains: [], against: [], other_contexts: [] };
+    walks(from, to).map((walk) => chainOf(walk, from)).forEach((chain) => {
+      if (!chain.holds) { if (!chain.inherited) groups.against.push(chain); }
+      else if (!chain.context || asked.includes(chain.contextCurie)) groups.chains.push(chain);
+      else groups.other_contexts.push(chain);
+    });
+    return { chains: gathered(groups.chains, chainOrder), against: gathered(groups.against, againstOrder),
+             other_contexts: gathered(groups.other_contexts, chainOrder) };
   }
   function route(chain) {
     return chain.steps[0].from_label + chain.steps.map((step) => " -[" + step.label + "]-> " + step.to_label).join("");
@@ -363,38 +417,65 @@
     network.setSelection({ nodes: ids, edges: chain.steps.map((step) => step.claim) }, { highlightEdges: false });
     network.fit({ nodes: ids, animation: { duration: 300 } });
   }
+  const GROUPS = [
+    ["chains", "What the evidence supports"],
+    ["against", "What the evidence speaks against or leaves open"],
+    ["other_contexts", "Only in other groups"],
+  ];
   const chainList = document.getElementById("chains");
   const explainStatus = document.getElementById("explain-status");
-  function explainBetween(fromText, toText) {
-    const from = find(fromText), to = find(toText);
-    chainList.replaceChildren();
-    if (!from || !to) { explainStatus.textContent = "no node matches " + (from ? toText : fromText); return []; }
-    const chains = chainsBetween(from.id, to.id);
-    shownChains = chains;
-    remember({ from: fromText, to: toText, chain: "" });
-    explainStatus.textContent = chains.length + " chain" + (chains.length === 1 ? "" : "s") + " from " + from.label + " to " + to.label + ", surest first";
-    chains.forEach((chain) => {
-      const item = el("li", null, { class: "chain" });
-      const show = el("button", route(chain) + "   (" + chain.modality + ")", { type: "button", class: "chain-route" });
-      show.addEventListener("click", () => showChain(chain));
-      const steps = el("ol", null, { class: "chain-steps" });
-      chain.steps.forEach((step, index) => {
-        const weakest = index === chain.weakest && chain.steps.length > 1;
-        const row = el("li", null, weakest ? { class: "weakest" } : {});
-        const open = el("button", step.label + " (" + step.modality + ")" + (weakest ? " - weakest step" : ""), { type: "button", "data-claim": step.claim });
-        open.addEventListener("click", () => { showChain(chain); showEdge(step.claim); });
-        row.appendChild(open);
-        steps.appendChild(row);
-      });
-      item.append(show, steps);
-      chainList.appendChild(item);
+  function chainItem(chain) {
+    const item = el("li", null, { class: "chain" });
+    const standing = chain.standing + (chain.modality ? ", " + chain.modality : "")
+      + (chain.inherited ? ", inherited through a class link" : "");
+    const where = chain.contextLabel ? " (only in " + chain.contextLabel + ")" : "";
+    const show = el("button", route(chain) + where + "   [" + standing + "]", { type: "button", class: "chain-route" });
+    show.addEventListener("click", () => { showChain(chain); showEdge(chain.steps[chain.weakest].claim); });
+    const steps = el("ol", null, { class: "chain-steps" });
+    chain.steps.forEach((step, index) => {
+      const weakest = index === chain.weakest && chain.steps.length > 1;
+      const row = el("li", null, weakest ? { class: "weakest" } : {});
+      const text = step.label + " (" + step.standing + (step.modality ? ", " + step.modality : "") + ")" + (weakest ? " - weakest step" : "");
+      const open = el("button", text, { type: "button", "data-claim": step.claim });
+      open.addEventListener("click", () => { showChain(chain); showEdge(step.claim); });
+      row.appendChild(open);
+      steps.appendChild(row);
     });
-    document.body.dataset.chains = String(chains.length);
-    return chains.map(route);
+    item.append(show, steps);
+    if (chain.likeIt.length) item.appendChild(el("p", "and " + chain.likeIt.length + " more like it, through class links", { class: "hint" }));
+    return item;
   }
+  function explainBetween(fromText, toText, contextText) {
+    const from = find(fromText), to = find(toText);
+    const context = contextText && contextText.trim() ? find(contextText) : null;
+    chainList.replaceChildren();
+    const empty = { chains: [], against: [], other_contexts: [] };
+    if (!from || !to) { explainStatus.textContent = "no node matches " + (from ? toText : fromText); return empty; }
+    if (contextText && contextText.trim() && !context) { explainStatus.textContent = "no node matches " + contextText; return empty; }
+    const answer = explanation(from.id, to.id, context ? [context.id] : []);
+    shownChains = GROUPS.flatMap(([key]) => answer[key]);
+    remember({ from: fromText, to: toText, ctx: contextText || "", chain: "" });
+    explainStatus.textContent = answer.chains.length + " chain" + (answer.chains.length === 1 ? "" : "s") + " from " + from.label
+      + " to " + to.label + (context ? " in " + context.label : "") + " that the evidence supports, surest first";
+    GROUPS.forEach(([key, heading]) => {
+      if (!answer[key].length) return;
+      const group = el("li", null, { class: "chain-group", "data-group": key });
+      group.appendChild(el("h3", heading + " (" + answer[key].length + ")"));
+      const list = el("ol");
+      answer[key].forEach((chain) => list.appendChild(chainItem(chain)));
+      group.appendChild(list);
+      chainList.appendChild(group);
+    });
+    document.body.dataset.chains = String(answer.chains.length);
+    return Object.fromEntries(GROUPS.map(([key]) => [key, answer[key].map(route)]));
+  }
+  const contexts = document.getElementById("contexts");
+  unique(Object.values(data.steps).flat().filter((step) => step.context).map((step) => step.context_label)).sort()
+    .forEach((label) => contexts.appendChild(el("option", null, { value: label })));
   document.getElementById("explain").addEventListener("submit", (event) => {
     event.preventDefault();
-    explainBetween(document.getElementById("explain-from").value, document.getElementById("explain-to").value);
+    explainBetween(document.getElementById("explain-from").value, document.getElementById("explain-to").value,
+                   document.getElementById("explain-context").value);
   });
 
   // search
@@ -447,7 +528,7 @@
 
   // the view lives in the URL fragment (focus, expanded nodes, hidden kinds, explain and its
   // chosen chain): a link reopens the same view, and back / forward step through views
-  const view = { focus: "", open: [], hide: [], from: "", to: "", chain: "", layers: [], dirs: [], mods: [], sources: [], cert: "", curated: "" };
+  const view = { focus: "", open: [], hide: [], from: "", to: "", ctx: "", chain: "", layers: [], dirs: [], mods: [], sources: [], cert: "", curated: "" };
   let restoring = false;
   function remember(changes) {
     Object.assign(view, changes);
@@ -487,18 +568,19 @@
         expand(id);
       });
       Object.assign(view, {
-        focus: "", from: "", to: "", chain: "", hide: Array.from(hiddenKinds), open: Array.from(expanded),
+        focus: "", from: "", to: "", ctx: "", chain: "", hide: Array.from(hiddenKinds), open: Array.from(expanded),
         layers: Array.from(filters.layers), dirs: Array.from(filters.dirs), mods: Array.from(filters.mods),
         sources: Array.from(filters.sources), cert: filters.cert ? String(filters.cert) : "", curated: filters.curated ? "1" : "",
       });
       const focus = params.get("focus");
       if (focus && nodes.get(focus)) focusNode(focus);
-      const from = params.get("from"), to = params.get("to");
+      const from = params.get("from"), to = params.get("to"), ctx = params.get("ctx") || "";
       chainList.replaceChildren();
       if (from && to) {
         document.getElementById("explain-from").value = from;
         document.getElementById("explain-to").value = to;
-        explainBetween(from, to);
+        document.getElementById("explain-context").value = ctx;
+        explainBetween(from, to, ctx);
         const chosen = shownChains[Number(params.get("chain")) - 1];
         if (chosen) showChain(chosen);
       }
