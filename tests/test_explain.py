@@ -1,13 +1,17 @@
-"""``spasmkg explain``: causal chains with the claim, source and evidence of every step."""
+"""``spasmkg explain``: chains formed by the ontology's rules, in three groups (what holds, what
+the evidence speaks against or leaves open, what holds only in another group), each step with
+its claims, standing, evidence and sources."""
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 import spasmkg
-from spasmkg.ask.explain import Chain, Explainer
+from spasmkg.ask.explain import Chain, Explainer, format_explanation
 from spasmkg.errors import UnknownEntity
 from tests.helpers import run_entry_point
 
@@ -17,144 +21,242 @@ def explainer() -> Explainer:
     return Explainer(spasmkg.load())
 
 
-def routes(chains: list[Chain]) -> list[list[str]]:
+def routes(chains: tuple[Chain, ...]) -> list[list[str]]:
     """Each chain as the list of entities it passes."""
     return [[c.steps[0].subject.curie] + [s.object.curie for s in c.steps] for c in chains]
 
 
-def test_furosemide_reaches_cramp_through_low_potassium(explainer: Explainer) -> None:
-    chains = explainer.explain("furosemide", "muscle cramp")
-    assert routes(chains)[0] == ["skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"]
-    first = chains[0]
-    assert [s.relation.curie for s in first.steps] == ["skgo:hasAdverseEffect", "skgo:causes"]
-    assert [s.kind for s in first.steps[0].claims[0].sources] == ["ProductInformation"]
-    assert first.modality.iri.endswith("/possible")
+def every_chain(explainer: Explainer, source: str, target: str, **options: object) -> list[Chain]:
+    """The chains of all three groups, and the ones gathered under them."""
+    answer = explainer.explain(source, target, **options)  # type: ignore[arg-type]
+    shown = [*answer.chains, *answer.against, *answer.other_contexts]
+    return shown + [other for chain in shown for other in chain.like_it]
 
 
-def test_a_disputed_step_ranks_its_chain_below_undisputed_ones(explainer: Explainer) -> None:
-    """Whether diuretics deplete magnesium is left open by a review, so the route through low
-    magnesium comes after the one through low potassium."""
-    chains = explainer.explain("furosemide", "muscle cramp", max_length=2)
-    assert routes(chains)[:2] == [
-        ["skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"],
-        ["skg:furosemide", "skg:hypomagnesemia", "skg:muscle-cramp"],
-    ]
-    magnesium = chains[1]
-    assert magnesium.weakest == 0
-    assert "inconclusive" in {i.direction for c in magnesium.steps[0].claims for i in c.evidence}
-    strengths = [chain.strength for chain in chains]
-    assert strengths == sorted(strengths, reverse=True)
-
-
-def test_a_chain_is_no_surer_than_any_of_its_steps(explainer: Explainer) -> None:
-    for chain in explainer.explain("furosemide", "muscle spasm"):
-        for count in range(4):  # undisputed, grade, evidence type, modality
-            assert chain.strength[count] == min(step.strength[count] for step in chain.steps)
-        assert chain.steps[chain.weakest].strength == min(step.strength for step in chain.steps)
-        assert chain.modality.rank == min(step.modality.rank for step in chain.steps)
-
-
-def test_a_chain_bound_to_a_context_ranks_below_an_equal_one_that_is_not(
-    kg_all: spasmkg.KnowledgeGraph,
-) -> None:
-    chains = Explainer(kg_all).explain("Gitelman syndrome", "muscle cramp", max_length=2)
-    pregnancy = [c for c in chains if c.contexts]
-    assert pregnancy and chains.index(pregnancy[0]) == len(chains) - 1
-    assert pregnancy[0].modality.name == "possible", "the chain is as hedged as its hedged step"
-
-
-def test_furosemide_reaches_spasm_through_its_class_citing_the_article(
+def test_furosemide_reaches_cramp_through_low_potassium_citing_its_label(
     explainer: Explainer,
 ) -> None:
-    chains = explainer.explain("furosemide", "muscle spasm")
-    by_class = [
-        c
-        for c in chains
-        if [s.object.curie for s in c.steps]
-        == ["skg:loop-diuretic", "skg:diuretic", "skg:muscle-spasm"]
+    answer = explainer.explain("furosemide", "muscle cramp")
+    first = answer.chains[0]
+    assert routes(answer.chains)[0] == ["skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"]
+    assert [s.relation.curie for s in first.steps] == ["skgo:hasAdverseEffect", "skgo:causes"]
+    assert [s.kind for s in first.steps[0].claims[0].sources] == ["ProductInformation"]
+    assert first.standing.name == "supported" and first.modality is not None
+    assert first.modality.name == "possible" and not first.inherited
+
+
+def test_the_magnesium_question_shows_the_cochrane_finding_beside_the_pregnancy_claim(
+    explainer: Explainer,
+) -> None:
+    """Magnesium does not prevent ordinary night cramps in older adults (Cochrane, GRADE high):
+    that finding leads the evidence against, next to the unsettled pregnancy claim; nothing
+    about magnesium and cramp holds."""
+    answer = explainer.explain("magnesium", "muscle cramp")
+    assert answer.chains == () and answer.other_contexts == ()
+    older, pregnancy = answer.against[0], answer.against[1]
+    assert older.context is not None and older.context.name == "older-adults"
+    assert older.standing.name == "notSupported" and older.modality is None
+    refuting = [i for i in older.steps[0].claims[0].evidence if i.direction == "refutes"]
+    assert {i.certainty.name for i in refuting if i.certainty} == {"grade-high", "grade-moderate"}
+    assert all("CD009402" in i.source.doi for i in refuting)
+    assert pregnancy.context is not None and pregnancy.context.name == "pregnant-people"
+    assert pregnancy.standing.name == "unsettled"
+
+
+def test_a_disputed_step_moves_its_chain_to_the_evidence_against(explainer: Explainer) -> None:
+    """Whether diuretics deplete magnesium is left open by Davies and Fraser's review, as strong
+    as the reviews that say they do: the route through low magnesium is unsettled."""
+    answer = explainer.explain("furosemide", "muscle cramp", max_length=2)
+    assert ["skg:furosemide", "skg:hypomagnesemia", "skg:muscle-cramp"] not in routes(
+        answer.chains
+    )
+    [magnesium] = [
+        c for c in answer.against if c.steps[0].object.name == "hypomagnesemia" and not c.context
     ]
-    assert len(by_class) == 1
-    last = by_class[0].steps[-1]
-    assert last.relation.label == "has adverse effect"
-    assert "source:article-causes-medications" in [s.curie for s in last.claims[0].sources]
-    assert "source:chebi-47426" in [s.curie for s in by_class[0].steps[0].claims[0].sources]
+    assert magnesium.standing.name == "unsettled" and magnesium.weakest == 0
+    sources = {i.source.authors for i in magnesium.steps[0].claims[0].evidence}
+    assert "Davies DL, Fraser R" in sources
 
 
-def test_cannabis_chain_keeps_its_context(explainer: Explainer) -> None:
-    [chain] = explainer.explain("medical cannabis", "muscle spasm", max_length=1)
-    contexts = {claim.context.label for claim in chain.steps[0].claims if claim.context}
-    assert contexts == {"multiple sclerosis", "spinal cord injury"}
-    article = {
-        e.evidence_type.curie
-        for claim in chain.steps[0].claims
-        for e in claim.evidence
-        if e.source.curie == "source:article-cannabis-studies"
-    }
-    assert article == {"ECO:0000303"}
+def test_a_chain_is_no_surer_than_its_weakest_step(explainer: Explainer) -> None:
+    for chain in every_chain(explainer, "furosemide", "muscle spasm"):
+        assert chain.strength == min(step.strength for step in chain.steps)
+        assert chain.standing == chain.steps[chain.weakest].standing
+        if chain.modality is not None:
+            assert chain.modality.rank == min(
+                step.best.modality.rank for step in chain.steps
+            )
 
 
-def test_only_supported_claims_are_steps(explainer: Explainer) -> None:
-    """A trial found nabiximols no help after stroke: that claim is never a step."""
-    [chain] = explainer.explain("nabiximols", "spasticity", max_length=1)
-    assert {claim.context.name for claim in chain.steps[0].claims if claim.context} == {
-        "multiple-sclerosis"
-    }
-    # magnesium for ordinary cramps in older adults is refuted, so it is no step either
-    [magnesium] = explainer.explain("magnesium", "muscle cramp", max_length=1)
-    assert "older-adults" not in {
-        claim.context.name for claim in magnesium.steps[0].claims if claim.context
-    }
+def test_efficacy_never_passes_from_a_class_or_an_ingredient(explainer: Explainer) -> None:
+    """Nabiximols does not inherit what medical cannabis, THC or cannabinoids relieve: the
+    only chains are its own claims (in MS, in stroke)."""
+    for chain in every_chain(explainer, "nabiximols", "spasticity"):
+        assert len(chain.steps) == 1, chain.route
+    answer = explainer.explain("nabiximols", "spasticity")
+    assert answer.chains == (), "the MS claim holds only in MS"
+    [ms] = answer.other_contexts
+    assert ms.context is not None and ms.context.name == "multiple-sclerosis"
+    [stroke] = answer.against
+    assert stroke.context is not None and stroke.context.name == "stroke"
+    assert stroke.standing.name == "notSupported"
 
 
-def test_dehydration_reaches_spasm_directly_and_through_electrolytes(explainer: Explainer) -> None:
-    """The article's direct claim comes first; the route through cramps in athletes is
-    disputed by studies of runners and triathletes, so it comes last."""
-    assert routes(explainer.explain("dehydration", "muscle spasm", max_length=2)) == [
-        ["skg:dehydration", "skg:muscle-spasm"],
-        ["skg:dehydration", "skg:electrolyte-imbalance", "skg:muscle-spasm"],
-        ["skg:dehydration", "skg:muscle-cramp", "skg:muscle-spasm"],
+def test_asking_about_a_group_brings_its_chains_in(explainer: Explainer) -> None:
+    answer = explainer.explain("nabiximols", "spasticity", contexts=["multiple sclerosis"])
+    [ms] = answer.chains
+    assert ms.standing.name == "mixed", "patient-reported measures improve, clinicians' do not"
+    refuting = [i for c in ms.steps[0].claims for i in c.evidence if i.direction == "refutes"]
+    assert refuting, "the evidence against travels with the chain"
+
+
+def test_a_class_wide_claim_passes_to_a_member_marked_inherited(data_copy: Path) -> None:
+    """Marked as shown for the class as a whole, medical cannabis's MS claim reaches
+    nabiximols, inherited, and is gathered under nabiximols's own claim as one like it."""
+    path = data_copy / "graph" / "endocannabinoid.ttl"
+    text = path.read_text(encoding="utf-8")
+    claim = "claim:medical-cannabis--relieves--spasticity--in--multiple-sclerosis a skgo:Claim ;"
+    assert claim in text
+    path.write_text(text.replace(claim, claim + "\n    skgo:classWide true ;"), "utf-8")
+    answer = Explainer(spasmkg.load(data_copy, layer="core")).explain(
+        "nabiximols", "spasticity", contexts=["multiple sclerosis"]
+    )
+    [own] = answer.chains
+    assert not own.inherited and len(own.steps) == 1
+    [inherited] = own.like_it
+    assert inherited.inherited and inherited.steps[0].relation.curie == "skos:broader"
+    assert inherited.steps[1].subject.name == "medical-cannabis"
+
+
+def test_an_adverse_effect_of_a_class_reaches_a_member_marked_and_below_direct_chains(
+    explainer: Explainer,
+) -> None:
+    answer = explainer.explain("hydrochlorothiazide", "muscle cramp")
+    inherited = [c for c in answer.chains if c.inherited]
+    assert inherited, "diuretics list cramps: hydrochlorothiazide reaches it through its class"
+    first_inherited = answer.chains.index(inherited[0])
+    assert all(not c.inherited for c in answer.chains[:first_inherited])
+    assert all(c.inherited for c in answer.chains[first_inherited:])
+
+
+def test_chains_that_differ_only_by_a_class_hop_are_shown_once(explainer: Explainer) -> None:
+    """Hydrochlorothiazide lowers sodium, and so (its labels say) do thiazides and diuretics:
+    one chain, with the two routes through its classes gathered under it."""
+    answer = explainer.explain("hydrochlorothiazide", "muscle cramp")
+    [sodium] = [
+        c for c in answer.chains if [s.object.name for s in c.steps] == ["hyponatremia", "muscle-cramp"]
     ]
+    assert len(sodium.like_it) == 2
+    assert all(c.inherited for c in sodium.like_it)
+    assert len(answer.chains) < 10, "the nineteen permutations of the old explain are gone"
+
+
+def test_no_main_chain_crosses_a_context_nobody_asked_about(explainer: Explainer) -> None:
+    for source, target in [
+        ("hydrochlorothiazide", "muscle cramp"),
+        ("dehydration", "muscle spasm"),
+        ("furosemide", "muscle cramp"),
+        ("magnesium", "muscle cramp"),
+    ]:
+        answer = explainer.explain(source, target)
+        assert all(c.context is None for c in answer.chains), source
+        for chain in every_chain(explainer, source, target):
+            contexts = {s.context.iri for s in chain.steps if s.context}
+            assert len(contexts) <= 1, f"{chain.route} mixes {contexts}"
+
+
+def test_dehydration_in_athletes_is_not_offered_as_a_cause(explainer: Explainer) -> None:
+    """Cohorts of triathletes and ultra-runners found no link between dehydration and cramps:
+    the athletes' claim is evidence against, never a chain that holds."""
+    answer = explainer.explain("dehydration", "muscle cramp", max_length=1)
+    assert answer.chains == ()
+    [athletes] = answer.against
+    assert athletes.context is not None and athletes.context.name == "athletes"
+    assert athletes.standing.name == "notSupported"
+
+
+def test_a_single_uncontrolled_study_never_outranks_a_graded_recommendation(
+    kg: spasmkg.KnowledgeGraph,
+) -> None:
+    """Quinine (AAN level A) ranks above gabapentin's open-label study of 30 people, and the
+    seed article ranks below a trial."""
+    claims = {c.curie: c for c in kg.claims}
+    quinine = claims["claim:quinine--relieves--muscle-cramp"]
+    gabapentin = claims["claim:gabapentin--relieves--muscle-cramp"]
+    assert gabapentin.support[0].design.name == "caseSeries"
+    assert quinine.strength > gabapentin.strength
+    article_only = claims["claim:calcium-deficiency--causes--muscle-spasm"]
+    trial_backed = claims["claim:vitamin-e--relieves--muscle-cramp--in--haemodialysis-patients"]
+    assert article_only.support[0].design.name == "untracedStatement"
+    assert trial_backed.strength > article_only.strength
 
 
 def test_no_chain_against_the_direction_of_cause(explainer: Explainer) -> None:
-    assert explainer.explain("muscle spasm", "dehydration") == []
+    answer = explainer.explain("muscle spasm", "dehydration")
+    assert (answer.chains, answer.against, answer.other_contexts) == ((), (), ())
 
 
 def test_max_length_limits_chains(explainer: Explainer) -> None:
-    assert explainer.explain("furosemide", "muscle cramp", max_length=1) == []
-    assert len(explainer.explain("furosemide", "muscle cramp", max_length=3)) > len(
-        explainer.explain("furosemide", "muscle cramp", max_length=2)
+    assert explainer.explain("furosemide", "muscle cramp", max_length=1).chains == ()
+    assert len(every_chain(explainer, "furosemide", "muscle cramp", max_length=3)) > len(
+        every_chain(explainer, "furosemide", "muscle cramp", max_length=2)
     )
 
 
 def test_unknown_entity(explainer: Explainer) -> None:
     with pytest.raises(UnknownEntity, match="did you mean"):
         explainer.explain("furosemid", "muscle cramp")
+    with pytest.raises(UnknownEntity):
+        explainer.explain("furosemide", "muscle cramp", contexts=["no such group"])
+
+
+def test_the_text_answer_reads_in_three_groups(explainer: Explainer) -> None:
+    text = format_explanation(explainer.explain("magnesium", "muscle cramp"))
+    assert text.startswith("From magnesium to muscle cramp")
+    assert "== What the evidence supports, surest first: 0 ==" in text
+    against = text.split("== What the evidence speaks against or leaves open: 3 ==", 1)[1]
+    assert against.lstrip().startswith(
+        "1. magnesium -[relieves]-> muscle cramp   only in older adults   (not supported)"
+    )
+    assert "[not supported]" in against and "[possible" not in against
+    assert "- refutes, systematic review or guideline, GRADE: high certainty: Garrison SR" in against
 
 
 def test_explain_command_text_and_json() -> None:
     text = run_entry_point("explain", "furosemide", "muscle cramp", "--max-length", "2")
     assert text.returncode == 0, text.stderr
-    assert text.stdout.startswith("3 chains from furosemide to muscle cramp, surest first")
     assert (
-        "1. furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp   (possible)"
-        in text.stdout
+        "1. furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp   "
+        "(supported, possible)" in text.stdout
     )
-    # the weakest step is marked, and refuting or open items show beside supporting ones
-    second = text.stdout.split("\n2. ", 1)[1].split("\n3. ", 1)[0]
-    assert "step 1 (core layer)   <- weakest step" in second
-    assert "\n       ? inconclusive, not graded: Davies DL, Fraser R (1993)." in second
+    assert re.search(r"\? inconclusive, expert statement.*: Davies DL, Fraser R \(1993\)", text.stdout)
     data = json.loads(
         run_entry_point(
             "explain", "furosemide", "muscle cramp", "--max-length", "2", "--format", "json"
         ).stdout
     )
-    assert data[0]["steps"][1]["object"] == "skg:muscle-cramp"
-    assert data[0]["modality"] == "skgo:possible"
-    assert data[1]["weakest_step"] == 0
-    item = data[0]["steps"][0]["claims"][0]["evidence"][0]
+    assert set(data) == {"chains", "against", "other_contexts"}
+    first = data["chains"][0]
+    assert first["standing"] == "supported" and first["steps"][1]["object"] == "skg:muscle-cramp"
+    assert first["steps"][0]["relation"] == "skgo:hasAdverseEffect"
+    claim = first["steps"][0]["claims"][0]
+    assert claim["context"] is None and claim["standing"] == "supported"
+    item = claim["evidence"][0]
     assert item["direction"] == "supports" and item["source_kind"] == "ProductInformation"
     assert item["link"].startswith("https://") and item["finding"]
+    assert data["against"][0]["standing"] == "unsettled"
+    assert data["against"][0]["modality"] is None
+
+
+def test_explain_command_takes_contexts() -> None:
+    data = json.loads(
+        run_entry_point(
+            "explain", "nabiximols", "spasticity", "--context", "multiple sclerosis",
+            "--format", "json",
+        ).stdout
+    )
+    assert [c["context"] for c in data["chains"]] == ["skg:multiple-sclerosis"]
+    assert data["other_contexts"] == []
 
 
 def test_explain_command_unknown_entity_exits_3() -> None:

@@ -189,11 +189,15 @@ def check_terms(parsed: Parsed, path: Path, shown_as: str, declared: set[URIRef]
 
 
 def materialise(asserted: Graph, ontology: Graph) -> Graph:
-    """What the loader derives, kept apart from what curators wrote: each claim's standing on
-    its evidence, and the plain triple of every claim that can have one."""
+    """What the loader derives, kept apart from what curators wrote: the study design of each
+    evidence item that takes its evidence type's default, each claim's standing on its
+    evidence, and the plain triple of every claim that can have one."""
     hedged = dict(ontology.subject_objects(SKGO.hedgedForm))
     rules = EvidenceRules.of(ontology)
     inferred = Graph(bind_namespaces="none")
+    for item, eco in asserted.subject_objects(SKGO.evidenceType):
+        if asserted.value(item, SKGO.studyDesign) is None and str(eco) in rules.default_design:
+            inferred.add((item, SKGO.studyDesign, URIRef(rules.default_design[str(eco)])))
     for claim in asserted.subjects(RDF.type, SKGO.Claim):
         items = weighed_items(asserted, claim, rules)
         if items:  # a claim without evidence is refused by SHACL

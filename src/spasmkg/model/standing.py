@@ -84,20 +84,12 @@ class EvidenceRules:
             standings=standings,
         )
 
-    def design(self, stated: Node | None, evidence_type: Node | None) -> str:
-        """An item's design: the one it states, else its evidence type's default.
-
-        :raises SpasmKGError: neither gives one (the ontology lacks a default for that type).
-        """
+    def design(self, stated: Node | None, evidence_type: Node | None) -> str | None:
+        """An item's design: the one it states, else its evidence type's default, else None
+        (an evidence type the ontology does not declare: SHACL and a quality check report it)."""
         if stated is not None:
             return str(stated)
-        found = self.default_design.get(str(evidence_type))
-        if found is None:
-            raise SpasmKGError(
-                f"evidence type {evidence_type} has no skgo:defaultDesign in the ontology;"
-                " declare one, or give the item a skgo:studyDesign"
-            )
-        return found
+        return self.default_design.get(str(evidence_type))
 
     def weight(self, item: Weighed) -> tuple[int, int]:
         """How strong an item is: its design's rank, then its certainty's rank."""
@@ -133,14 +125,9 @@ def weighed_items(graph: Graph, claim: Node, rules: EvidenceRules) -> list[Weigh
     found = []
     for item in graph.objects(claim, SKGO.hasEvidence):
         direction = graph.value(item, SKGO.direction)
-        if direction is None:
+        design = rules.design(graph.value(item, SKGO.studyDesign), graph.value(item, SKGO.evidenceType))
+        if direction is None or design is None:
             continue  # SHACL reports it
         certainty = graph.value(item, SKGO.certainty)
-        found.append(
-            Weighed(
-                str(direction),
-                rules.design(graph.value(item, SKGO.studyDesign), graph.value(item, SKGO.evidenceType)),
-                str(certainty) if certainty is not None else None,
-            )
-        )
+        found.append(Weighed(str(direction), design, str(certainty) if certainty else None))
     return found

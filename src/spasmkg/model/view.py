@@ -239,13 +239,15 @@ def evidence_item(
     direction = curie(about.value(SKGO.direction)).partition(":")[2]
     if source is None or eco is None or direction not in DIRECTION_ORDER:
         return None
+    design = tree.rules.design(about.value(SKGO.studyDesign), eco)
+    if design is None:
+        return None
     certainty = about.value(SKGO.certainty)
-    design = URIRef(tree.rules.design(about.value(SKGO.studyDesign), eco))
     return EvidenceItem(
         iri=str(item),
         source=source,
         evidence_type=tree.term(eco),
-        design=tree.term(design),
+        design=tree.term(URIRef(design)),
         direction=direction,
         certainty=tree.term(certainty) if certainty is not None else None,
         finding=about.text(SKGO.finding),
