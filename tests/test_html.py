@@ -218,28 +218,59 @@ def test_a_search_moves_the_view_once(shipped: Visit) -> None:
     assert shipped.evaluate("document.body.dataset.focused") == "skg:baclofen"
 
 
+def groups_of(answer: Any) -> dict[str, list[str]]:
+    """The routes of an explain answer, by group, as the page reports them."""
+    return {
+        key: [chain.route for chain in getattr(answer, key)]
+        for key in ("chains", "against", "other_contexts")
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "context"),
+    [
+        ("furosemide", "muscle cramp", ""),
+        ("hydrochlorothiazide", "muscle cramp", ""),
+        ("magnesium", "muscle cramp", ""),
+        ("nabiximols", "spasticity", ""),
+        ("nabiximols", "spasticity", "multiple sclerosis"),
+        ("dehydration", "muscle spasm", "athletes"),
+    ],
+)
 def test_explain_in_the_page_gives_the_answer_of_spasmkg_explain(
-    shipped: Visit, kg: spasmkg.KnowledgeGraph
+    shipped: Visit, kg: spasmkg.KnowledgeGraph, source: str, target: str, context: str
 ) -> None:
-    """furosemide to muscle cramp: the same chains in the same order as the library, the
-    low-potassium one first, its weakest step marked, each step's evidence one click away."""
-    expected = [chain.route for chain in explain(kg, "furosemide", "muscle cramp")]
-    assert expected[0] == "furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp"
+    """The page forms, groups and ranks chains by the ontology's rules as the library does:
+    the same routes in the same three groups, in the same order."""
+    expected = groups_of(explain(kg, source, target, 4, [context] if context else []))
+    answer = shipped.evaluate(f"window.spasmkg.explain({source!r}, {target!r}, {context!r})")
+    assert answer == expected
+
+
+def test_the_explain_list_shows_the_groups_and_opens_a_chain_in_the_panel(
+    shipped: Visit,
+) -> None:
+    """furosemide to muscle cramp: the low-potassium chain first, its weakest step marked;
+    choosing it opens the weakest step's evidence; the low-magnesium route sits under what the
+    evidence leaves open."""
     shipped.page.fill("#explain-from", "furosemide")
     shipped.page.fill("#explain-to", "muscle cramp")
     shipped.page.click("#explain button[type=submit]")
-    routes = shipped.evaluate(
-        "Array.from(document.querySelectorAll('#chains button.chain-route')).map((b) => b.textContent)"
+    groups = shipped.evaluate(
+        "Array.from(document.querySelectorAll('#chains > li.chain-group')).map((g) => g.dataset.group)"
     )
-    assert [route.rsplit("   (", 1)[0] for route in routes] == expected
-    first = shipped.page.locator("#chains > li").first
+    assert groups == ["chains", "against", "other_contexts"]
+    first = shipped.page.locator("#chains li.chain").first
+    assert first.inner_text().startswith(
+        "furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp"
+    )
     assert "weakest step" in first.inner_text()
-    first.locator("button[data-claim]").first.click()
-    assert "hypokalemia" in shipped.page.inner_text("#info") and "mims.com" in (
-        shipped.page.get_attribute("#info a[href*='mims.com']", "href") or ""
-    )
+    first.locator("button.chain-route").click()
+    assert "mims.com" in (shipped.page.get_attribute("#info a[href*='mims.com']", "href") or "")
     selected = shipped.evaluate("window.spasmkg.network.getSelectedNodes()")
     assert {"skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"} <= set(selected)
+    against = shipped.page.locator("#chains li[data-group='against']").inner_text()
+    assert "hypomagnesemia" in against and "unsettled" in against
 
 
 def test_explain_in_the_page_crosses_into_the_imported_layer(
@@ -247,12 +278,9 @@ def test_explain_in_the_page_crosses_into_the_imported_layer(
 ) -> None:
     """Gitelman syndrome to muscle cramp: the chains run through the HPO layer, as the
     library's do, and showing one draws its imported nodes."""
-    expected = [c.route for c in explain(kg_all, "Gitelman syndrome", "muscle cramp")]
-    assert (
-        expected
-        and layered.evaluate("window.spasmkg.explain('Gitelman syndrome', 'muscle cramp')")
-        == expected
-    )
+    expected = groups_of(explain(kg_all, "Gitelman syndrome", "muscle cramp"))
+    assert expected["chains"]
+    assert layered.evaluate("window.spasmkg.explain('Gitelman syndrome', 'muscle cramp', '')") == expected
     layered.page.locator("#chains button.chain-route").first.click()
     assert kg_all.entity("Gitelman syndrome").curie in drawn(layered)
 
@@ -264,7 +292,7 @@ def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_p
     first.evaluate("window.spasmkg.focusOn('magnesium')")
     first.page.check("input[data-kind='Population']")  # already shown: no change
     first.page.uncheck("input[data-kind='Population']")
-    first.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp')")
+    first.evaluate("window.spasmkg.explain('hydrochlorothiazide', 'muscle cramp', '')")
     first.page.locator("#chains button.chain-route").nth(1).click()
     fragment = first.evaluate("location.hash")
     assert (
@@ -279,7 +307,7 @@ def test_a_link_reopens_the_view(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_p
     routes = again.evaluate(
         "Array.from(document.querySelectorAll('#chains button.chain-route')).map((b) => b.textContent)"
     )
-    second = explain(kg, "furosemide", "muscle cramp")[1]
+    second = explain(kg, "hydrochlorothiazide", "muscle cramp").chains[1]
     assert routes[1].startswith(second.route + "   (")
     on_the_way = {step.object.curie for step in second.steps}
     assert on_the_way <= set(again.evaluate("window.spasmkg.network.getSelectedNodes()"))
@@ -370,7 +398,7 @@ def test_axe_finds_nothing_serious(fresh_page: Visit) -> None:
     assert serious_violations(fresh_page) == []
     fresh_page.evaluate("window.spasmkg.focusOn('magnesium')")
     assert serious_violations(fresh_page) == []
-    fresh_page.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp')")
+    fresh_page.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp', '')")
     assert serious_violations(fresh_page) == []
     assert fresh_page.outside_requests == []
 
