@@ -42,6 +42,8 @@ WITH_EVIDENCE = (
 #: Where a query's WHERE clause opens: the editor's examples bind parameters there.
 WHERE_OPENS = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 Record = Entity | Claim | Source | EvidenceItem
+#: The longest name a 404 looks for close names of.
+MAX_SUGGESTED = 100
 STATIC = ("site.css", "editor.js", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
 
 
@@ -112,15 +114,21 @@ class Site:
         """The path of the one entity a label, synonym or outside identifier names, if any."""
         if kind != "entity":
             return None
+        if not self.kg.names.candidates(name):
+            return None  # asked first, so no close names are looked for here
         try:
-            return path_of(self.kg.entity(name).iri)
+            return path_of(self.kg.names.resolve(name).iri)
         except UnknownEntity:
             return None
 
     def suggestions(self, kind: str, name: str, limit: int = 5) -> list[tuple[str, str]]:
         """Close names of the same kind, with their labels, for a 404 page; an entity's come
-        from the name index ``lookup`` uses, so labels and synonyms count too."""
+        from the name index ``lookup`` uses, so labels and synonyms count too. A name longer
+        than :data:`MAX_SUGGESTED` gets none: nobody mistypes that much, and matching it
+        against every name would cost more than a 404 is worth."""
         names = self.records.get(kind, {})
+        if len(name) > MAX_SUGGESTED:
+            return []
         if kind == "entity":
             index = self.kg.names
             found = [
