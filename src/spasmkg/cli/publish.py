@@ -226,8 +226,8 @@ def push(
     replacing GRAPH atomically, and verify the store holds exactly what was sent.
 
     One push at a time per graph: a second push waits for the first. A push drops no graph but
-    its own staging graph (and that of a push that died, once its lock expires). A bearer token
-    can be given in $SPASMKG_TOKEN."""
+    its own staging graph, named by a token it drew (a push that died elsewhere leaves its
+    staging graph, and the next push names it). A bearer token can be given in $SPASMKG_TOKEN."""
     import os
 
     from spasmkg.remote.push import connect
