@@ -1,8 +1,9 @@
 """The public front of ``spasmkg serve``: it routes every request and sends every answer.
 
 It is a plain ASGI application (the SPARQL endpoint is the hot path and needs no framework).
-What a request asks is read and checked by :mod:`spasmkg.serve.request` in a thread beside the
-event loop, so a long body cannot hold up other clients; the site's pages are made there too.
+What a request asks is read and checked by :mod:`spasmkg.serve.request`, in a thread beside the
+event loop when it is longer than :data:`INLINE` bytes, so a long body cannot hold up other
+clients; the site's pages (and a 404's close names) are made in that thread too.
 Queries wait for a slot (:mod:`spasmkg.serve.admission`), are answered from memory when they
 were asked before (:mod:`spasmkg.serve.cache`) or else by a worker of the pool
 (:mod:`spasmkg.serve.pool`). Every answer carries the security headers and is sent in pieces,

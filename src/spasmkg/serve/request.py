@@ -4,7 +4,7 @@ protocol parameters, and the read-only check of its query.
 The check reads the query with :func:`spasmkg.ask.lexer.outline`, which normalises codepoint
 escapes once and refuses any text that spells SERVICE anywhere; the normalised text is the
 text the worker runs, so no reader can see another query than the one that is checked.
-Parsing a body is linear, and the front runs it off its event loop.
+Parsing a body is linear, and the front runs a long one off its event loop.
 """
 
 from __future__ import annotations
