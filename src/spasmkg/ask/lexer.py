@@ -38,14 +38,14 @@ PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 NAME_START = r"A-Za-z\u00c0-\U000effff"
 NAME_CHARS = r"\w\u00b7\u00c0-\U000effff"
 #: A string's escapes, as the grammar has them (ECHAR; codepoint escapes are decoded already).
-ECHAR = r"""\\[tbnrf"'\\]"""
+ECHARS = frozenset("tbnrf\"'\\")
+#: What ends the scan of a string's content: an escape, or its closing (or, short, a newline).
+LONG_STOPS = {q: re.compile(rf"\\(.)|{q * 3}", re.DOTALL) for q in "'\""}
+SHORT_STOPS = {q: re.compile(rf"\\(.)|{q}|[\n\r]", re.DOTALL) for q in "'\""}
 TOKEN = re.compile(
     rf"""
     (?P<space>\s+)
     |(?P<comment>\#[^\n\r]*)
-    |(?P<string>'''(?:'{{0,2}}(?:[^'\\]|{ECHAR}))*'''|\"\"\"(?:"{{0,2}}(?:[^"\\]|{ECHAR}))*\"\"\"
-              |'(?:[^'\\\n\r]|{ECHAR})*'|"(?:[^"\\\n\r]|{ECHAR})*")
-    |(?P<quote>['"])
     |(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
     |(?P<var>[?$][{NAME_CHARS}]+)
     |(?P<bnode>_:[{NAME_CHARS}.\-]*)
@@ -149,6 +149,31 @@ def plain(text: str) -> bool:
     )
 
 
+def scan(stops: re.Pattern[str], text: str, start: int, closing: str) -> int | None:
+    """Where a string's content that starts at ``start`` is closed, past its closing; None if
+    an escape SPARQL lacks, a newline (short strings) or the end of the text comes first."""
+    for stop in stops.finditer(text, start):
+        escaped = stop.group(1)
+        if escaped is None:
+            return stop.end() if stop.group() == closing else None
+        if escaped not in ECHARS:
+            return None
+    return None
+
+
+def string_end(text: str, start: int) -> int | None:
+    """Where the string that opens at ``start`` ends, read as Oxigraph reads it: a long string
+    if one closes before an invalid escape, else a short one (so ``''' ' ...`` with a bad
+    escape later is ``''`` and ``' ...``). Each character is looked at once or twice, never
+    more: linear, with no backtracking."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):
+        end = scan(LONG_STOPS[quote], text, start + 3, quote * 3)
+        if end is not None:
+            return end
+    return scan(SHORT_STOPS[quote], text, start + 1, quote)
+
+
 def words(text: str, start: int, end: int) -> list[str]:
     """The tokens of a run of name characters that no colon follows (``a.b`` is ``a . b``)."""
     return [piece.group() for piece in PIECE.finditer(text, start, end)]
@@ -177,18 +202,22 @@ def outline(text: str) -> Outline:
     tokens = depth = deepest = 0
     position = 0
     while position < len(normal):
+        if normal[position] in "'\"":
+            end = string_end(normal, position)
+            if end is None:
+                line = normal.count("\n", 0, position) + 1
+                raise QueryRefused(
+                    f"a string at line {line} is not closed, or holds an escape SPARQL does not "
+                    "have (only \\t \\b \\n \\r \\f \\\" \\' \\\\ and codepoint escapes)"
+                )
+            tokens, position = tokens + 1, end
+            continue
         match = TOKEN.match(normal, position)
         if match is None:  # never: "other" matches any character
             break
         kind, position = match.lastgroup, match.end()
         if kind in ("space", "comment"):
             continue
-        if kind == "quote":
-            line = normal.count("\n", 0, match.start()) + 1
-            raise QueryRefused(
-                f"a string at line {line} is not closed, or holds an escape SPARQL does not "
-                "have (only \\t \\b \\n \\r \\f \\\" \\' \\\\ and codepoint escapes)"
-            )
         found = [match.group()]
         if kind == "name" and normal.startswith(":", position):
             local = LOCAL.match(normal, position + 1)
