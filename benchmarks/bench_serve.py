@@ -144,7 +144,8 @@ def in_process_front(nquads: bytes, config: object) -> Iterator[str]:
     import pyoxigraph as ox
 
     from spasmkg.serve import server as serving
-    from spasmkg.serve.pool import WorkerPool, answer
+    from spasmkg.serve.pool import WorkerPool
+    from spasmkg.serve.worker import answer
 
     class InProcess(WorkerPool):
         async def start(self) -> None:

@@ -209,10 +209,36 @@ def test_a_build_with_files_added_is_not_replaced(tmp_path: Path) -> None:
     out = build(tmp_path / "dist", layer="core").out
     (out / "my-notes.txt").write_text("keep me")
     with pytest.raises(
-        SpasmKGError, match=r"holds files that are not part of its build \(my-notes.txt\)"
+        SpasmKGError, match=r"holds what its build did not write, or changed since \(my-notes.txt\)"
     ):
         build(out, layer="core")
     assert (out / "my-notes.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("planted", ["a folder", "a link", "an edited file"])
+def test_only_files_the_build_wrote_are_replaced(tmp_path: Path, planted: str) -> None:
+    """Defect: a manifest that listed a folder's name made that folder replaceable, and a
+    user's src/ was deleted. Only plain files with the checksums their build recorded go."""
+    out = tmp_path / "project"
+    out.mkdir()
+    if planted == "an edited file":
+        build(out, layer="core")
+        (out / "report.md").write_text("my own report, written over the built one")
+        name, keep = "report.md", out / "report.md"
+    else:
+        (out / "src").mkdir()
+        (out / "src" / "main.py").write_text("print('mine')")
+        if planted == "a link":
+            (out / "src").rename(tmp_path / "src")
+            (out / "src").symlink_to(tmp_path / "src")
+        digest = hashlib.sha256(b"anything").hexdigest()
+        manifest = {"spasmkg": "0.1.0", "files": {"src": digest}, "inputs": {}}
+        (out / "manifest.json").write_text(json.dumps(manifest))
+        name, keep = "src", out / "src" / "main.py"
+    before = keep.read_text()
+    with pytest.raises(SpasmKGError, match=rf"did not write, or changed since \({name}\)"):
+        build(out, layer="core")
+    assert keep.read_text() == before
 
 
 DEAD_PID = 2**22 + 17  # above Linux's largest process ID

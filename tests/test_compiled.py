@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,74 @@ def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -
     assert not cache.exists()
     run("query", "risk-groups", "--layer", "core", "-f", "csv")  # type: ignore[operator]
     assert len(entries(cache)) == 1
+
+
+def test_nothing_but_its_own_entries_is_ever_deleted(cache: Path, data_copy: Path) -> None:
+    """Defect: with the cache pointed at a folder of eight projects, one query deleted five of
+    them (it kept the four newest folders and looked for no marker)."""
+    cache.mkdir()
+    projects = []
+    for number in range(8):
+        project = cache / f"project-{number}"
+        (project / "src").mkdir(parents=True)
+        (project / "src" / "main.py").write_text("print('mine')\n", "utf-8")
+        os.utime(project, (number, number))  # older than any entry
+        projects.append(project)
+    path = data_copy / "graph" / "advice.ttl"
+    for number in range(KEEP + 2):
+        path.write_text(path.read_text("utf-8") + f"\n# edit {number}\n", "utf-8")
+        query_graph(data_copy, layer="core")
+    assert all((project / "src" / "main.py").is_file() for project in projects)
+    ours = [entry for entry in entries(cache) if (entry / compiled.MARKER).is_file()]
+    assert len(ours) == KEEP and len(entries(cache)) == KEEP + 8
+
+
+def test_a_folder_without_the_marker_is_neither_used_nor_deleted(
+    cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    query_graph(data_copy, layer="core")
+    (entry,) = entries(cache)
+    (entry / compiled.MARKER).unlink()
+    (entry / "notes.txt").write_text("someone's notes\n", "utf-8")
+    with caplog.at_level(logging.WARNING):
+        graph = query_graph(data_copy, layer="core")
+    assert not graph.from_cache and "not an entry of this cache" in caplog.text
+    assert (entry / "notes.txt").is_file()
+
+
+def test_an_edited_entry_is_refused_by_its_digest(cache: Path, data_copy: Path) -> None:
+    """Defect: an edited entry silently changed the answers."""
+    query_graph(data_copy, layer="core")
+    (entry,) = entries(cache)
+    store = entry / compiled.STORE_FILE
+    planted = '<https://w3id.org/spasmkg/entity/muscle-cramp> <http://www.w3.org/2000/01/rdf-schema#label> "planted"@en <https://w3id.org/spasmkg/graph/asserted> .\n'
+    store.write_text(store.read_text("utf-8") + planted, "utf-8")
+    graph = query_graph(data_copy, layer="core")
+    assert not graph.from_cache
+    labels = query(
+        sparql="SELECT ?l WHERE { <https://w3id.org/spasmkg/entity/muscle-cramp> <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+        kg=graph,
+    )
+    assert "planted" not in {str(row["l"]) for row in labels.dicts()}
+    assert query_graph(data_copy, layer="core").from_cache, "compiled again, whole"
+
+
+@pytest.mark.parametrize("fault", ["writable by others", "another owner"])
+def test_an_entry_others_could_have_written_is_refused(
+    cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture, fault: str
+) -> None:
+    """Defect: an entry planted by another user was used by root."""
+    query_graph(data_copy, layer="core")
+    (entry,) = entries(cache)
+    if fault == "writable by others":
+        (entry / compiled.STORE_FILE).chmod(0o666)
+    elif os.getuid() == 0:
+        os.chown(entry / compiled.NAMES_FILE, 65534, 65534)
+    else:
+        pytest.skip("only root can give a file to another user")
+    with caplog.at_level(logging.WARNING):
+        graph = query_graph(data_copy, layer="core")
+    assert not graph.from_cache
+    assert "written by other users" in caplog.text or "belongs to another user" in caplog.text
+    assert (entry / compiled.STORE_FILE).is_file(), "refused, not deleted"
+    assert graph.entity("cramp").curie == "skg:muscle-cramp"

@@ -253,3 +253,54 @@ def test_a_build_carries_the_layer_in_its_own_graphs_with_its_licence(tmp_path: 
     assert report["licences"]["https://w3id.org/spasmkg/graph/imported"] == str(LICENSE)
     assert report["licences"]["https://w3id.org/spasmkg/graph/asserted"].endswith("/by/4.0/")
     assert report["claims_by_layer"] == {"core": 250, "imported": report["claims"] - 250}
+
+
+GOOD_ROW = "OMIM:619340\tDevelopmental and epileptic encephalopathy 96\t\tHP:0011097\tPMID:31675180\tPCS\t\t1/2\t\t\tP\tHPO:probinson[2021-06-21]"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            GOOD_ROW.replace("OMIM:619340", "OMIM:619 340>"),
+            r"line 7: disease 'OMIM:619 340>' is not a valid identifier",
+        ),
+        (
+            GOOD_ROW.replace("HP:0011097", "HP:11097"),
+            r"line 7: phenotype 'HP:11097' is not a valid identifier",
+        ),
+        (
+            GOOD_ROW.replace("PMID:31675180", "<http://x/> {}"),
+            r"line 7: reference .* is not a valid identifier",
+        ),
+        ("\t".join(GOOD_ROW.split("\t")[:8]), r"line 7 has 8 fields where the header has 12"),
+        (
+            GOOD_ROW.replace("2021-06-21", "2021-13-45"),
+            r"line 7: biocuration 'HPO:probinson\[2021-13-45\]' holds no valid date",
+        ),
+        (
+            GOOD_ROW.replace("96", "9\udcff6"),
+            r"line 7 is not UTF-8 \(byte 57: invalid start byte\)",
+        ),
+    ],
+    ids=[
+        "bad disease IRI",
+        "bad phenotype",
+        "bad reference IRI",
+        "short row",
+        "bad date",
+        "not UTF-8",
+    ],
+)
+def test_a_malformed_row_is_one_line_naming_the_file_and_row(
+    tmp_path: Path, release: HpoRelease, kg: spasmkg.KnowledgeGraph, row: str, message: str
+) -> None:
+    """Defect: a malformed row of phenotype.hpoa ended ``spasmkg import hpo`` in a traceback."""
+    for name in (ONTOLOGY, GENES):
+        shutil.copy(release.path(name), tmp_path / name)
+    head = release.path(ANNOTATIONS).read_text("utf-8").splitlines()[:6]  # comments, header, a row
+    text = "\n".join([*head, row]) + "\n"
+    (tmp_path / ANNOTATIONS).write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(ImportSourceError, match=rf"phenotype\.hpoa: {message}") as refused:
+        import_hpo(kg, check=True, release=HpoRelease(tmp_path))
+    assert "\n" not in str(refused.value)

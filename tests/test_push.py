@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 import spasmkg
+import spasmkg.remote.push
 from spasmkg.ask.answer import query
 from spasmkg.errors import EndpointError, SpasmKGError
 from spasmkg.outputs.build import build
@@ -262,8 +263,10 @@ def test_a_dead_push_is_taken_over_and_a_live_one_waited_for(tmp_path: Path, ntr
             f'<{lock.TERMS}since> "2000-01-01T00:00:00+00:00" ; <{lock.TERMS}by> "elsewhere:1" }} }}',
             "a lock from long ago",
         )
-        push(ntriples, store)
-        assert graphs(store) == {GRAPH: SHIPPED}, "the dead push's staging graph went with its lock"
+        said: list[str] = []
+        push(ntriples, store, on_progress=said.append)
+        assert graphs(store) == {GRAPH: SHIPPED, stale: 1}, "taken over; its graph is left"
+        assert any(f"left <{stale}> in the store" in line for line in said)
         live = f"{GRAPH}/staging-live"
         store.update(
             f"INSERT DATA {{ GRAPH <{lock.PUSHES}> {{ <{live}> <{lock.TERMS}locks> <{GRAPH}> ; "
@@ -273,3 +276,35 @@ def test_a_dead_push_is_taken_over_and_a_live_one_waited_for(tmp_path: Path, ntr
         with pytest.raises(EndpointError, match=r"another push to .* has been running since"):
             push(ntriples, store, wait=1.0)
         assert graphs(store)[GRAPH] == SHIPPED
+
+
+def test_a_forged_lock_record_cannot_make_a_push_drop_a_foreign_graph(
+    tmp_path: Path, ntriples: str
+) -> None:
+    """Defect: a lock record written into the pushes graph by anyone made push drop the graph
+    it named, a foreign one included. Only graphs named by a token this process drew go."""
+    with oxigraph_store(tmp_path / "store") as base:
+        store = client(base)
+        theirs = "https://w3id.org/spasmkg/their-data"
+        store.add(theirs, "<urn:their> <urn:precious> <urn:data> .\n", "a foreign graph")
+        store.update(
+            f"INSERT DATA {{ GRAPH <{lock.PUSHES}> {{ <{theirs}> <{lock.TERMS}locks> <{GRAPH}> ; "
+            f'<{lock.TERMS}since> "2000-01-01T00:00:00+00:00" ; <{lock.TERMS}by> "forger:1" }} }}',
+            "a forged lock record",
+        )
+        push(ntriples, store)
+        assert graphs(store) == {GRAPH: SHIPPED, theirs: 1}
+
+
+def test_push_reads_no_more_than_it_can_need_from_a_hostile_store(ntriples: str) -> None:
+    """Defect: push read up to 512 MB from a store before refusing its answer."""
+    flood = b'{"head": {"vars": ["n"]}, "results": {"bindings": [' + b" " * 20_000_000 + b"]}}"
+    listener = Listener(body=flood)
+    try:
+        base = listener.url.removesuffix("/sparql")
+        started = time.monotonic()
+        with pytest.raises(EndpointError, match="larger than 1048576 bytes"):
+            push(ntriples, spasmkg.remote.push.connect(base, timeout=30))
+        assert time.monotonic() - started < 10
+    finally:
+        listener.close()

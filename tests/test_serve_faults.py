@@ -303,7 +303,7 @@ def test_frames_are_reassembled_from_any_pieces() -> None:
     import threading
     from multiprocessing.connection import Pipe
 
-    from spasmkg.serve.pool import Frames
+    from spasmkg.serve.protocol import Frames
 
     reader, writer = Pipe(duplex=False)
     sender = threading.Thread(

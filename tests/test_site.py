@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from spasmkg.serve.app import site_server
 from spasmkg.serve.front import FrontConfig
 from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
-from spasmkg.serve.site import Site, check_build, static_files
+from spasmkg.serve.site import Site, build_downloads, check_build, static_files
 from tests.browsing import Tab, serious_violations
 from tests.test_serve import http
 
@@ -497,3 +498,48 @@ def test_a_description_counts_against_the_same_limits_as_queries(site: Site) -> 
         assert status == 429 and "more than 1 queries at once" in body
         assert fetch(server, "/entity/furosemide")[0] == 200
         busy.join()
+
+
+@pytest.fixture(scope="module")
+def core_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return spasmkg.build(tmp_path_factory.mktemp("from") / "dist", layer="core").out
+
+
+def test_serve_from_refuses_links_that_leave_the_build(
+    tmp_path: Path, core_build: Path, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """Defect: a link in the build folder published a file from elsewhere on the disk."""
+    dist = tmp_path / "dist"
+    shutil.copytree(core_build, dist)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web\n")
+    (dist / "report.md").unlink()
+    (dist / "report.md").symlink_to(secret)
+    with pytest.raises(SpasmKGError, match=r"report\.md is a link to .*secret\.txt, outside"):
+        build_downloads(kg, dist)
+    (dist / "report.md").unlink()
+    (dist / "report.md").symlink_to(
+        dist / ".." / "dist" / "void.ttl"
+    )  # stays inside: checked by its sum
+    with pytest.raises(SpasmKGError, match=r"report\.md differs from its checksum"):
+        build_downloads(kg, dist)
+
+
+@pytest.mark.parametrize("name", ["spasmkg.nq", "spasmkg.html"])
+def test_serve_from_refuses_a_file_changed_after_the_build(
+    tmp_path: Path, core_build: Path, kg: spasmkg.KnowledgeGraph, name: str
+) -> None:
+    """Defect: a tampered N-Quads file fed the endpoint, and a tampered page ran its script."""
+    dist = tmp_path / "dist"
+    shutil.copytree(core_build, dist)
+    assert {d.name for d in build_downloads(kg, dist)} >= {name}  # untouched: served
+    with (dist / name).open("ab") as file:
+        file.write(
+            b"\n<script>alert(1)</script>\n"
+            if name.endswith("html")
+            else b"<urn:x> <urn:y> <urn:z> .\n"
+        )
+    with pytest.raises(
+        SpasmKGError, match=rf"{re.escape(name)} differs from its checksum in the build's manifest"
+    ):
+        build_downloads(kg, dist)

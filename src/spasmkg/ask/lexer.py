@@ -5,12 +5,25 @@ Parsers disagree on codepoint escapes: the SPARQL grammar (section 19.2) decodes
 them only inside strings and IRIs. A check by one parser of a text executed by the other can
 be fooled (``"A\\u0022 . SERVICE <...>``). So every query is first *normalised* by the grammar's
 own rule — escapes decoded once, an escape that spells another escape refused — and only the
-normalised text is checked and run, by every engine. The lexer then reads that text as
-Oxigraph does (strings, IRIs and comments first) and reports what it would do, conservatively:
-any bare word or prefix that contains ``service`` counts as a SERVICE clause.
+normalised text is checked and run, by every engine.
 
-It is linear in the size of the text, so the server can check a query on its event loop
-without a parser that a long query could stall.
+**SERVICE: refused in any spelling, anywhere.** A lexer that reads tokens can still read a text
+otherwise than the engine does: ``ex:.SERVICE <...>`` was one prefixed name to this lexer and a
+name, a dot and a SERVICE clause to Oxigraph; a long string with an invalid escape is re-read
+by Oxigraph as short strings, which let a SERVICE out of what this lexer took for a string.
+pyoxigraph offers no parser to ask instead (only ``Store.query``, which runs what it parses),
+so the check does not depend on tokens at all: a normalised text in which the letters of
+``service`` appear anywhere, in any case — in a keyword, a name, a string, an IRI or a
+comment, also behind percent escapes or backslashes — is refused. Oxigraph reads SERVICE only
+as those seven ASCII letters in a row, and the text it runs is the text checked, so no reading
+of it can hold a SERVICE clause that this check missed. The price is a rare false refusal (a
+label or a comment that says "service"); such a value can be matched as
+``CONCAT("serv", "ice")``. A fuzzer in the tests compares this decision with what Oxigraph
+does on generated queries.
+
+The tokens are still read, for the bounds (terms, nesting), updates and FROM, in time linear in
+the text: every token is either consumed whole or ends the reading, and a string that is not
+closed, or holds an escape SPARQL does not have, is refused (the engine would refuse it too).
 """
 
 from __future__ import annotations
@@ -21,25 +34,37 @@ from dataclasses import dataclass
 from spasmkg.errors import QueryRefused
 
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+NAME_START = r"A-Za-z\u00c0-\U000effff"
+NAME_CHARS = r"\w\u00b7\u00c0-\U000effff"
+#: A string's escapes, as the grammar has them (ECHAR; codepoint escapes are decoded already).
+ECHARS = frozenset("tbnrf\"'\\")
+#: What ends the scan of a string's content: an escape, or its closing (or, short, a newline).
+LONG_STOPS = {q: re.compile(rf"\\(.)|{q * 3}", re.DOTALL) for q in "'\""}
+SHORT_STOPS = {q: re.compile(rf"\\(.)|{q}|[\n\r]", re.DOTALL) for q in "'\""}
 TOKEN = re.compile(
-    r"""
-    (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    rf"""
+    (?P<space>\s+)
     |(?P<comment>\#[^\n\r]*)
-    |(?P<var>[?$][\w\u00b7\u00c0-\U000effff]+)
-    |(?P<bnode>_:[\w.\-\u00b7\u00c0-\U000effff]*)
-    |(?P<pname>(?:[A-Za-z\u00c0-\U000effff][\w.\-\u00b7\u00c0-\U000effff]*)?:
-              (?:[\w\-:\u00b7\u00c0-\U000effff]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]
-                 |\.(?=[\w\-:%\\\u00b7\u00c0-\U000effff]))*)
+    |(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+    |(?P<var>[?$][{NAME_CHARS}]+)
+    |(?P<bnode>_:[{NAME_CHARS}.\-]*)
+    |(?P<name>[{NAME_START}][{NAME_CHARS}.\-]*)
     |(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     |(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-    |(?P<word>[A-Za-z\u00c0-\U000effff][\w\u00b7\u00c0-\U000effff]*)
-    |(?P<space>\s+)
     |(?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+#: The local part of a prefixed name after its colon (PN_LOCAL): never starts with a dot.
+LOCAL = re.compile(
+    rf"""(?:(?:[{NAME_CHARS}:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?\#@%])
+         (?:[{NAME_CHARS}\-:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?\#@%]
+            |\.(?=[{NAME_CHARS}\-:%\\]))*)?""",
+    re.VERBOSE,
+)
+#: The pieces of a run of name characters not followed by a colon: words, numbers, the rest.
+PIECE = re.compile(rf"[{NAME_START}][{NAME_CHARS}]*|[0-9]+|.", re.DOTALL)
 #: Bare words that only SPARQL Update uses.
 UPDATE_WORDS = frozenset(
     {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
@@ -50,6 +75,12 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 #: Bounds on the work a query may ask of a parser: terms, and depth of nested groups.
 MAX_TOKENS = 20_000
 MAX_DEPTH = 48
+#: Why a text that spells SERVICE is refused, and what to do about it.
+SERVICE_REFUSED = (
+    "the query spells SERVICE, which would send it to another server: any text holding the "
+    "word, in any case or escape, even in a string, IRI or comment, is refused (to match such "
+    'a value, write it as CONCAT("serv", "ice"))'
+)
 
 
 @dataclass(frozen=True)
@@ -91,17 +122,61 @@ def normalise(text: str) -> str:
     return decoded
 
 
+def spelled_services(text: str) -> tuple[str, ...]:
+    """Every place a normalised text spells ``service``, in any case, also with backslashes
+    taken out and percent escapes decoded (as a prefixed name may carry them).
+
+    >>> spelled_services('SELECT * { ?s ?p ex:.SeRvIcE }')
+    ('SeRvIcE',)
+    >>> spelled_services('SELECT * { ?s ?p ex:%53ERV\\\\ICE }')
+    ('SERVICE',)
+    """
+    found = tuple(m.group() for m in re.finditer("service", text, re.IGNORECASE))
+    if found or ("%" not in text and "\\" not in text):
+        return found
+    bare = PERCENT.sub(lambda m: chr(int(m.group(1), 16)), text.replace("\\", ""))
+    return tuple(m.group() for m in re.finditer("service", bare, re.IGNORECASE))
+
+
 def plain(text: str) -> bool:
-    """True when a text cannot hold a SERVICE, an update or FROM, nor exceed the bounds, so it
-    needs no tokens read: no word that could be one anywhere in it (strings included), fewer
+    """True when a text cannot hold an update or FROM, nor exceed the bounds, so it needs no
+    tokens read: no word that could be one anywhere in it (strings included), fewer
     characters than the term limit, and fewer opening brackets than the depth limit."""
-    folded = text.casefold()
     return (
         len(text) <= MAX_TOKENS
-        and "service" not in folded
-        and not KEYWORDS.search(folded)
+        and not KEYWORDS.search(text.casefold())
         and text.count("{") + text.count("(") + text.count("[") <= MAX_DEPTH
     )
+
+
+def scan(stops: re.Pattern[str], text: str, start: int, closing: str) -> int | None:
+    """Where a string's content that starts at ``start`` is closed, past its closing; None if
+    an escape SPARQL lacks, a newline (short strings) or the end of the text comes first."""
+    for stop in stops.finditer(text, start):
+        escaped = stop.group(1)
+        if escaped is None:
+            return stop.end() if stop.group() == closing else None
+        if escaped not in ECHARS:
+            return None
+    return None
+
+
+def string_end(text: str, start: int) -> int | None:
+    """Where the string that opens at ``start`` ends, read as Oxigraph reads it: a long string
+    if one closes before an invalid escape, else a short one (so ``''' ' ...`` with a bad
+    escape later is ``''`` and ``' ...``). Each character is looked at once or twice, never
+    more: linear, with no backtracking."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):
+        end = scan(LONG_STOPS[quote], text, start + 3, quote * 3)
+        if end is not None:
+            return end
+    return scan(SHORT_STOPS[quote], text, start + 1, quote)
+
+
+def words(text: str, start: int, end: int) -> list[str]:
+    """The tokens of a run of name characters that no colon follows (``a.b`` is ``a . b``)."""
+    return [piece.group() for piece in PIECE.finditer(text, start, end)]
 
 
 def outline(text: str) -> Outline:
@@ -109,42 +184,65 @@ def outline(text: str) -> Outline:
 
     >>> outline('SELECT * { SERVICE <http://x/> { ?s ?p ?o } }').services
     ('SERVICE',)
-    >>> outline('SELECT * { ?s ?p "SERVICE" }').services
+    >>> outline('SELECT * { ?s ?p "a service" }').services
+    ('service',)
+    >>> outline('SELECT * { ?s ?p "A" }').services
     ()
 
-    :raises QueryRefused: escapes that are refused (see :func:`normalise`), more than
-        ``MAX_TOKENS`` terms, or groups nested deeper than ``MAX_DEPTH``.
+    :raises QueryRefused: escapes that are refused (see :func:`normalise`), a string that is
+        not closed or holds an escape SPARQL lacks, more than ``MAX_TOKENS`` terms, or groups
+        nested deeper than ``MAX_DEPTH``.
     """
     normal = normalise(text)
-    if plain(normal):
-        return Outline(normal, (), (), False, 0, 0)
-    services: list[str] = []
+    services = spelled_services(normal)
+    if services or plain(normal):
+        return Outline(normal, services, (), False, 0, 0)
     updates: list[str] = []
     datasets = False
     tokens = depth = deepest = 0
-    for match in TOKEN.finditer(normal):
-        kind = match.lastgroup
+    position = 0
+    while position < len(normal):
+        if normal[position] in "'\"":
+            end = string_end(normal, position)
+            if end is None:
+                line = normal.count("\n", 0, position) + 1
+                raise QueryRefused(
+                    f"a string at line {line} is not closed, or holds an escape SPARQL does not "
+                    "have (only \\t \\b \\n \\r \\f \\\" \\' \\\\ and codepoint escapes)"
+                )
+            tokens, position = tokens + 1, end
+            continue
+        match = TOKEN.match(normal, position)
+        if match is None:  # never: "other" matches any character
+            break
+        kind, position = match.lastgroup, match.end()
         if kind in ("space", "comment"):
             continue
-        tokens += 1
-        if tokens > MAX_TOKENS:
-            raise QueryRefused(f"the query has more than {MAX_TOKENS} terms; split it up")
-        value = match.group()
-        if kind == "word":
+        found = [match.group()]
+        if kind == "name" and normal.startswith(":", position):
+            local = LOCAL.match(normal, position + 1)
+            position = local.end() if local else position + 1
+            kind = "pname"
+        elif kind == "name":
+            found = words(normal, match.start(), position)
+        elif kind == "other" and found[0] == ":":
+            local = LOCAL.match(normal, position)
+            position = local.end() if local else position
+            kind = "pname"
+        for value in found:
+            tokens += 1
+            if tokens > MAX_TOKENS:
+                raise QueryRefused(f"the query has more than {MAX_TOKENS} terms; split it up")
             folded = value.casefold()
-            if "service" in folded:
-                services.append(value)
-            elif folded in UPDATE_WORDS:
+            if kind == "name" and folded in UPDATE_WORDS:
                 updates.append(value)
-            elif folded == "from":
+            elif kind == "name" and folded == "from":
                 datasets = True
-        elif kind == "pname" and "service" in value.partition(":")[0].casefold():
-            services.append(value)
-        elif kind == "other" and value in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-            if depth > MAX_DEPTH:
-                raise QueryRefused(f"the query nests groups deeper than {MAX_DEPTH} levels")
-        elif kind == "other" and value in "})]":
-            depth = max(0, depth - 1)
-    return Outline(normal, tuple(services), tuple(updates), datasets, tokens, deepest)
+            elif value in ("{", "(", "["):
+                depth += 1
+                deepest = max(deepest, depth)
+                if depth > MAX_DEPTH:
+                    raise QueryRefused(f"the query nests groups deeper than {MAX_DEPTH} levels")
+            elif value in ("}", ")", "]"):
+                depth = max(0, depth - 1)
+    return Outline(normal, (), tuple(updates), datasets, tokens, deepest)

@@ -132,7 +132,7 @@ def check_read_only(
     The text is normalised first (see :mod:`spasmkg.ask.lexer`); the normalised text is what
     the lexer reads, what rdflib parses, and what every engine runs (``shape.text``), so no
     two readers can disagree about it. rdflib's engine sends SERVICE clauses as HTTP requests
-    and pyoxigraph does too, so both readers must find none.
+    and pyoxigraph does too, so a text that spells SERVICE anywhere is refused unless allowed.
 
     :raises QueryRefused: an update, SERVICE or FROM (unless allowed), or a query past the
         bounds on terms and nesting.
@@ -149,13 +149,14 @@ def check_read_only(
         )
     shape = inspect_query(seen.text, source)
     if (shape.services or seen.services) and not allow_service:
-        where = f" <{shape.services[0]}>" if shape.services else ""
-        raise refused(
-            source,
-            f"SERVICE{where} would send the query to another server",
-            "--allow-service",
-            hints,
+        what = (
+            f"SERVICE <{shape.services[0]}> would send the query to another server"
+            if shape.services
+            else f"the query spells SERVICE ({seen.services[0]!r}), which would send it to "
+            "another server: a text that holds the word anywhere, even in a string, IRI or "
+            "comment, is refused"
         )
+        raise refused(source, what, "--allow-service", hints)
     if shape.datasets and not allow_remote:
         raise refused(
             source,

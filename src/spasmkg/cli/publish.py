@@ -69,6 +69,22 @@ def graph_bytes(dist: Path | None, name: str, data_root: Path | None, layer: str
     help="Queries one client address may have in flight; more get 429.",
 )
 @click.option(
+    "--max-answer",
+    type=click.IntRange(1),
+    default=32,
+    show_default=True,
+    metavar="MB",
+    help="Megabytes one answer may hold; a larger one gets 422 saying how to page.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(64),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Megabytes of memory a query worker may hold; a query past it gets 503.",
+)
+@click.option(
     "--cors",
     "cors_origin",
     metavar="ORIGIN",
@@ -85,6 +101,8 @@ def serve(
     workers: int,
     queue_size: int,
     max_per_client: int,
+    max_answer: int,
+    max_memory: int,
     cors_origin: str | None,
     dist: Path | None,
     layer: str,
@@ -95,13 +113,15 @@ def serve(
     every entity, claim, source and evidence item (/entity/NAME ...) that also answers in
     Turtle, JSON-LD and N-Triples to an Accept header.
 
-    Every query is checked before it runs: SPARQL Update in any form and SERVICE clauses are
-    refused, and request size, terms, nesting, queue and per-client load are capped. Queries
-    run in worker processes that hold the graph in memory, have no network where the system
-    allows it, and are stopped at the time-out or when the client hangs up. No other port is
-    opened and nothing is written to disk. SIGINT (Ctrl-C), SIGTERM and SIGHUP stop it cleanly.
-    With --from, the files of that build are served (it must have been built from the same
-    data); without it, they are rendered in memory at start.
+    Every query is checked before it runs: SPARQL Update in any form and any text that spells
+    SERVICE are refused, and request size, headers, terms, nesting, queue and per-client load
+    are capped. Queries run in worker processes that hold the graph in memory behind a network
+    namespace or a seccomp filter (serve stops at start where neither is possible), within a
+    memory ceiling and an answer cap, and are stopped at the time-out or when the client hangs
+    up. No other port is opened and nothing is written to disk. SIGINT (Ctrl-C), SIGTERM and
+    SIGHUP stop it cleanly. With --from, the files of that build are served (it must have been
+    built from the same data, and each file must match its manifest); without it, they are
+    rendered in memory at start.
     """
     from spasmkg.model.loader import load
     from spasmkg.serve.app import site_server
@@ -116,6 +136,8 @@ def serve(
         max_waiting=queue_size,
         max_per_client=max_per_client,
         cors_origin=cors_origin,
+        max_answer=max_answer * 1024 * 1024,
+        max_memory=max_memory * 1024 * 1024,
     )
     require_extra()  # a missing extra or a taken port is an error now, not after the loading
     sock = bind(host, port)
@@ -131,10 +153,9 @@ def serve(
     click.echo(f"loading the graph into {workers} query worker(s) ...", err=True)
 
     def ready(running: Server) -> None:
-        network = "no network" if running.isolated else "network not isolated"
         click.echo(
-            f"ready: {running.base}/  (endpoint {running.url}; read-only; workers: {network}; "
-            "Ctrl-C to stop)"
+            f"ready: {running.base}/  (endpoint {running.url}; read-only; workers: no network "
+            f"({running.walls}); Ctrl-C to stop)"
         )
 
     server.run(ready)
@@ -205,8 +226,8 @@ def push(
     replacing GRAPH atomically, and verify the store holds exactly what was sent.
 
     One push at a time per graph: a second push waits for the first. A push drops no graph but
-    its own staging graph (and that of a push that died, once its lock expires). A bearer token
-    can be given in $SPASMKG_TOKEN."""
+    its own staging graph, named by a token it drew (a push that died elsewhere leaves its
+    staging graph, and the next push names it). A bearer token can be given in $SPASMKG_TOKEN."""
     import os
 
     from spasmkg.remote.push import connect

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +21,88 @@ from spasmkg.errors import ImportSourceError
 ANNOTATIONS = "phenotype.hpoa"
 GENES = "genes_to_phenotype.txt"
 ONTOLOGY = "hp.obo"
+#: What the identifiers of a row must look like before they become IRIs.
+CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[A-Za-z0-9_.:-]+")
+#: A reference may be a CURIE or a web address; either becomes part of an IRI.
+REFERENCE = re.compile(r"[A-Za-z][A-Za-z0-9_.+-]*:[^\s<>\"{}|\\^`]+")
+HPO_TERM = re.compile(r"HP:[0-9]{7}")
+NCBI_GENE = re.compile(r"[0-9]+")
+#: A biocuration entry: ``HPO:name[YYYY-MM-DD]``.
+CURATION = re.compile(r"[^\[\]]+(?:\[(?P<date>[^\]]*)\])?")
+
+
+class RowError(ImportSourceError):
+    """A row of an input file that cannot be imported."""
+
+
+def decoded_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The lines of a text file with their numbers, each checked to be UTF-8.
+
+    :raises ImportSourceError: a line is not UTF-8 (the message names the file and line).
+    """
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise ImportSourceError(
+                    f"{path}: line {number} is not UTF-8 (byte {error.start + 1}: {error.reason})"
+                ) from None
+
+
+def table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a tab-separated table below its ``#`` comment lines, with their line
+    numbers, each as long as the header.
+
+    :raises ImportSourceError: a line is not UTF-8, or a row has fewer or more fields.
+    """
+    header: list[str] | None = None
+    for number, line in decoded_lines(path):
+        text = line.rstrip("\r\n")
+        if header is None and text.startswith("#"):
+            continue
+        fields = next(csv.reader([text], delimiter="\t")) if text else []
+        if header is None:
+            header = fields
+            continue
+        if not text:
+            continue
+        if len(fields) != len(header):
+            raise ImportSourceError(
+                f"{path}: line {number} has {len(fields)} fields where the header has {len(header)}"
+            )
+        yield number, dict(zip(header, fields, strict=True))
+
+
+def require(path: Path, line: int, value: str, pattern: re.Pattern[str], what: str) -> str:
+    """A field that must match a pattern, as it is.
+
+    :raises RowError: it does not (the message names the file and line).
+    """
+    if not pattern.fullmatch(value):
+        raise RowError(f"{path}: line {line}: {what} {value[:80]!r} is not a valid identifier")
+    return value
+
+
+def curation_dates(path: Path, line: int, entries: tuple[str, ...]) -> None:
+    """Check that every biocuration date of a row is a date.
+
+    :raises RowError: one is not.
+    """
+    for entry in entries:
+        found = CURATION.fullmatch(entry)
+        day = found["date"] if found else None
+        if found is None or (day is not None and not valid_date(day)):
+            raise RowError(f"{path}: line {line}: biocuration {entry[:80]!r} holds no valid date")
+
+
+def valid_date(text: str) -> bool:
+    """True for an ISO date (YYYY-MM-DD)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 @dataclass(frozen=True)
@@ -142,44 +225,57 @@ class HpoRelease:
         return found
 
     def annotations(self) -> Iterator[Annotation]:
-        """The rows of ``phenotype.hpoa``, in file order.
+        """The rows of ``phenotype.hpoa``, in file order, each checked.
 
-        :raises ImportSourceError: the header row is not the one this reader knows.
+        :raises ImportSourceError: the header row is not the one this reader knows, or a row is
+            malformed (not UTF-8, too short, an identifier or a date that is not one); the
+            message names the file and the line.
         """
-        with self.path(ANNOTATIONS).open(encoding="utf-8", newline="") as handle:
-            comments, header = 0, ""
-            for header in handle:  # the "#" lines above the table; the first other is its header
-                if not header.startswith("#"):
-                    break
-                comments += 1
-            rows = csv.DictReader(itertools.chain([header], handle), delimiter="\t")
-            expected = {"database_id", "qualifier", "hpo_id", "reference", "evidence"}
-            if not expected <= set(rows.fieldnames or ()):
+        path = self.path(ANNOTATIONS)
+        expected = {"database_id", "qualifier", "hpo_id", "reference", "evidence"}
+        for line, row in table(path):
+            if not expected <= set(row):
                 raise ImportSourceError(f"{ANNOTATIONS}: header lacks {sorted(expected)}")
-            for row in rows:
-                yield Annotation(
-                    line=comments + rows.line_num,
-                    disease=row["database_id"],
-                    disease_name=row["disease_name"],
-                    negated=row["qualifier"] == "NOT",
-                    phenotype=row["hpo_id"],
-                    references=split(row["reference"]),
-                    evidence=row["evidence"],
-                    onset=row["onset"],
-                    frequency=row["frequency"],
-                    sex=row["sex"].lower(),
-                    modifiers=split(row["modifier"]),
-                    aspect=row["aspect"],
-                    biocuration=split(row["biocuration"]),
-                )
+            biocuration = split(row.get("biocuration", ""))
+            curation_dates(path, line, biocuration)
+            references = split(row["reference"])
+            for reference in references:
+                require(path, line, reference, REFERENCE, "reference")
+            modifiers = split(row.get("modifier", ""))
+            for term in (*modifiers, *(t for t in (row.get("onset", ""),) if t)):
+                require(path, line, term, HPO_TERM, "HPO term")
+            yield Annotation(
+                line=line,
+                disease=require(path, line, row["database_id"], CURIE, "disease"),
+                disease_name=row.get("disease_name", ""),
+                negated=row["qualifier"] == "NOT",
+                phenotype=require(path, line, row["hpo_id"], HPO_TERM, "phenotype"),
+                references=references,
+                evidence=row["evidence"],
+                onset=row.get("onset", ""),
+                frequency=row.get("frequency", ""),
+                sex=row.get("sex", "").lower(),
+                modifiers=modifiers,
+                aspect=row.get("aspect", ""),
+                biocuration=biocuration,
+            )
 
     def gene_links(self) -> Iterator[GeneLink]:
-        """The rows of ``genes_to_phenotype.txt``."""
-        with self.path(GENES).open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
+        """The rows of ``genes_to_phenotype.txt``, each checked.
+
+        :raises ImportSourceError: a row is malformed; the message names the file and line.
+        """
+        path = self.path(GENES)
+        for line, row in table(path):
+            try:
                 yield GeneLink(
-                    row["ncbi_gene_id"], row["gene_symbol"], row["hpo_id"], row["disease_id"]
+                    require(path, line, row["ncbi_gene_id"], NCBI_GENE, "NCBI Gene ID"),
+                    row["gene_symbol"],
+                    require(path, line, row["hpo_id"], HPO_TERM, "phenotype"),
+                    require(path, line, row["disease_id"], CURIE, "disease"),
                 )
+            except KeyError as missing:
+                raise ImportSourceError(f"{path}: header lacks the column {missing}") from None
 
 
 def commented_table(path: Path, writer: str) -> list[dict[str, str]]:

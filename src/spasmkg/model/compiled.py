@@ -6,6 +6,12 @@ entry holds what a query needs and nothing else, under a key made of the input f
 the layer and the code that reads them: any change makes a new entry, so an answer never
 comes from stale data. Entries live in ``$SPASMKG_CACHE_DIR`` (default
 ``$XDG_CACHE_HOME/spasmkg``, else ``~/.cache/spasmkg``); the last few are kept.
+
+The folder may hold other things (a user once pointed it at a folder of projects): an entry
+is a folder that carries the cache's own marker file, and nothing else is ever read, replaced
+or deleted. The marker records the SHA-256 of each file of the entry, checked before the entry
+is used, and an entry is used only if it and its files belong to the user and no one else may
+write them: an edited or planted entry is refused, never trusted.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +44,13 @@ CACHE_ENV = "SPASMKG_CACHE_DIR"
 KEEP = 4
 STORE_FILE = "graph.nq"
 NAMES_FILE = "names.json"
+#: The file that makes a folder an entry of this cache, with the digests of its other files.
+MARKER = "spasmkg-compiled.json"
+MARKER_KIND = "spasmkg compiled graph"
+
+
+class ForeignEntry(ValueError):
+    """A folder where an entry would be that the cache must not use (and does not delete)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,14 +107,24 @@ def compile_graph(kg: KnowledgeGraph) -> QueryGraph:
     return QueryGraph(kg.paths, kg.layer, kg.store, kg.names, kg.labels)
 
 
+def digest(data: bytes) -> str:
+    """The hex SHA-256 of an entry's file."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def save(graph: QueryGraph, entities: list[Entity], entry: Path) -> None:
-    """Write a compiled entry next to the others, whole or not at all."""
+    """Write a compiled entry next to the others, whole or not at all, with its marker."""
     entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=entry.parent))
     try:
         graph.store.dump(str(staging / STORE_FILE), format=ox.RdfFormat.N_QUADS)
         names = {"entities": [asdict(e) for e in entities], "labels": graph.labels}
         (staging / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+        sums = {name: digest((staging / name).read_bytes()) for name in (STORE_FILE, NAMES_FILE)}
+        marker = {"kind": MARKER_KIND, "key": entry.name, "files": sums}
+        (staging / MARKER).write_text(json.dumps(marker, sort_keys=True), "utf-8")
+        for name in (STORE_FILE, NAMES_FILE, MARKER):
+            (staging / name).chmod(0o600)
         staging.rename(entry)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -109,10 +133,25 @@ def save(graph: QueryGraph, entities: list[Entity], entry: Path) -> None:
     prune(entry.parent)
 
 
+def marker_of(folder: Path) -> dict[str, Any] | None:
+    """The cache's marker in a folder, or None if the folder is not one of its entries."""
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return None
+        found = json.loads((folder / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or found.get("kind") != MARKER_KIND:
+        return None
+    if found.get("key") != folder.name or not isinstance(found.get("files"), dict):
+        return None
+    return found
+
+
 def prune(folder: Path) -> None:
-    """Keep the most recently used entries only."""
+    """Keep the most recently used entries only; touch nothing that is not an entry."""
     entries = sorted(
-        (path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")),
+        (path for path in folder.iterdir() if marker_of(path) is not None),
         key=lambda path: path.stat().st_mtime,
         reverse=True,
     )
@@ -120,15 +159,40 @@ def prune(folder: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
-    """A compiled entry, as it was saved.
+def check_owner(path: Path) -> None:
+    """Refuse a path of an entry that is a link, not the user's, or writable by others.
 
-    :raises ValueError: the entry is damaged (the caller compiles a fresh one).
+    :raises ForeignEntry: it is.
     """
-    names = json.loads((entry / NAMES_FILE).read_text("utf-8"))
+    found = path.lstat()
+    if stat.S_ISLNK(found.st_mode):
+        raise ForeignEntry(f"{path} is a symbolic link")
+    if hasattr(os, "getuid") and found.st_uid != os.getuid():
+        raise ForeignEntry(f"{path} belongs to another user (uid {found.st_uid})")
+    if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise ForeignEntry(f"{path} may be written by other users")
+
+
+def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
+    """A compiled entry, as it was saved, once its marker, owner and digests are checked.
+
+    :raises ForeignEntry: the folder is not an entry of this cache, or not the user's alone.
+    :raises ValueError: the entry is damaged or was edited (the caller compiles a fresh one).
+    """
+    marker = marker_of(entry)
+    if marker is None:
+        raise ForeignEntry(f"{entry} is not an entry of this cache (no {MARKER})")
+    for path in (entry, *(entry / name for name in (MARKER, STORE_FILE, NAMES_FILE))):
+        check_owner(path)
+    contents: dict[str, bytes] = {}
+    for name in (STORE_FILE, NAMES_FILE):
+        contents[name] = (entry / name).read_bytes()
+        if digest(contents[name]) != marker["files"].get(name):
+            raise ValueError(f"{name} does not match its digest: it was changed")
+    names = json.loads(contents[NAMES_FILE].decode("utf-8"))
     store = ox.Store()
     try:
-        store.bulk_load(path=str(entry / STORE_FILE), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(contents[STORE_FILE], format=ox.RdfFormat.N_QUADS)
     except SyntaxError as error:
         raise ValueError(f"damaged store: {error}") from None
     entities = [entity_from(record) for record in names["entities"]]
@@ -150,16 +214,21 @@ def query_graph(
     if not cache:
         return compile_graph(load(root, layer=layer))
     entry = cache_folder() / entry_key(paths, layer)
-    if entry.is_dir():
+    keep = True
+    if entry.exists() or entry.is_symlink():
         try:
             return read(entry, paths, layer)
+        except ForeignEntry as error:
+            log.warning("not using %s: %s; the graph is loaded from its files", entry, error)
+            keep = False
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("compiled graph %s is damaged (%s); compiling it again", entry, error)
             shutil.rmtree(entry, ignore_errors=True)
     kg = load(root, layer=layer)
     graph = compile_graph(kg)
-    try:
-        save(graph, list(kg.entities), entry)
-    except OSError as error:
-        log.warning("cannot keep the compiled graph in %s: %s", entry.parent, error.strerror)
+    if keep:
+        try:
+            save(graph, list(kg.entities), entry)
+        except OSError as error:
+            log.warning("cannot keep the compiled graph in %s: %s", entry.parent, error.strerror)
     return graph

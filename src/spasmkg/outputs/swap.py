@@ -4,13 +4,16 @@ A build is written into a staging folder beside the output and then exchanged wi
 ``renameat2(RENAME_EXCHANGE)`` call, so a reader polling the output always finds a whole build,
 old or new. Where the kernel or file system cannot exchange, two renames are used, and a build
 that was killed between them is restored by the next. Staging folders of killed builds are
-removed. A folder is replaced only if it is provably a spasmkg build and holds nothing else.
+removed. A folder is replaced only if it is provably a spasmkg build and holds nothing else: each
+entry a plain file that its manifest lists with the checksum it has (a manifest that lists a
+folder, such as ``src``, makes nothing replaceable).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import re
@@ -51,8 +54,9 @@ def recover(out: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def listed_files(folder: Path) -> set[str] | None:
-    """The files a build's manifest lists, or None when the folder holds no valid manifest."""
+def listed_files(folder: Path) -> dict[str, str] | None:
+    """The files a build's manifest lists, with their checksums, or None when the folder
+    holds no valid manifest."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -60,13 +64,24 @@ def listed_files(folder: Path) -> set[str] | None:
     if not isinstance(manifest, dict) or "spasmkg" not in manifest:
         return None
     files = manifest.get("files")
-    if not isinstance(files, dict) or not all(isinstance(n, str) and "/" not in n for n in files):
+    if not isinstance(files, dict) or not all(
+        isinstance(n, str) and "/" not in n and isinstance(d, str) for n, d in files.items()
+    ):
         return None
-    return set(files)
+    return dict(files)
+
+
+def written_by_the_build(path: Path, digest: str) -> bool:
+    """True when a path is a plain file with the checksum its build recorded: not a folder or
+    a link that a manifest names, not a file changed since."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    return hashlib.sha256(path.read_bytes()).hexdigest() == digest
 
 
 def check_replaceable(out: Path) -> None:
-    """Refuse to replace anything but an empty folder or an earlier build holding nothing else.
+    """Refuse to replace anything but an empty folder or an earlier build holding only the
+    files that build wrote.
 
     :raises OutputError: the path is a file, or a folder that is not (only) a spasmkg build.
     """
@@ -78,16 +93,20 @@ def check_replaceable(out: Path) -> None:
     if not present:
         return
     listed = listed_files(out)
-    if listed is None:
+    if listed is None or (out / MANIFEST).is_symlink():
         raise OutputError(
             f"{out}: is not a spasmkg build (no valid {MANIFEST}); choose another --out or remove it"
         )
-    extra = sorted(present - listed - {MANIFEST})
-    if extra:
-        shown = ", ".join(extra[:5]) + (" ..." if len(extra) > 5 else "")
+    foreign = sorted(
+        name
+        for name in present - {MANIFEST}
+        if name not in listed or not written_by_the_build(out / name, listed[name])
+    )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (" ..." if len(foreign) > 5 else "")
         raise OutputError(
-            f"{out}: holds files that are not part of its build ({shown}); "
-            "remove them or choose another --out"
+            f"{out}: holds what its build did not write, or changed since ({shown}); "
+            "remove it or choose another --out"
         )
 
 

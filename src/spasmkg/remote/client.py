@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 TRANSIENT = frozenset({429, 500, 502, 503, 504})
 FORM = "application/x-www-form-urlencoded"
 JSON_RESULTS = "application/sparql-results+json"
-#: The most of an answer kept in memory; a larger one is refused rather than read on.
+#: The most of an answer kept in memory unless a client is given less; a larger one is
+#: refused rather than read on.
 MAX_ANSWER = 512 * 1024 * 1024
 
 
@@ -80,12 +81,14 @@ class SparqlClient:
         retries: int = 3,
         backoff: float = 0.5,
         on_retry: Callable[[str], None] | None = None,
+        max_answer: int = MAX_ANSWER,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(auth=auth, headers=headers, follow_redirects=False)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
+        self.max_answer = max_answer
         self.on_retry = on_retry or (lambda message: log.info("%s", message))
 
     def close(self) -> None:
@@ -139,8 +142,11 @@ class SparqlClient:
                 size += len(chunk)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("deadline passed while reading the answer")
-                if size > MAX_ANSWER:
-                    raise EndpointError(f"{url}: the answer is larger than {MAX_ANSWER} bytes")
+                if size > self.max_answer:
+                    raise EndpointError(
+                        f"{url}: the answer is larger than {self.max_answer} bytes, more than "
+                        "this request can need; is it the store you meant?"
+                    )
                 chunks.append(chunk)
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return response.status_code, kind, b"".join(chunks)

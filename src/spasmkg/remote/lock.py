@@ -3,14 +3,18 @@
 Each push records its staging graph and the target it replaces in a small named graph,
 :data:`PUSHES`; that record is the lock. Taking it is one SPARQL Update that inserts only when
 no other push holds the target, which the stores ``push`` supports run atomically. A lock
-older than its lease belongs to a push that died: the next push takes it over and drops that
-push's staging graph — besides its own, the only graph a push ever drops, because the record
-proves a push created it.
+older than its lease belongs to a push that died: the next push takes it over.
+
+A record in the store proves nothing (anyone who may write the store may write one, naming any
+graph), so a push drops only staging graphs whose name carries a token this process made:
+its own, and those of pushes of this process that died. The staging graph of a push that died
+elsewhere is left in the store and named in a message.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import time
 from collections.abc import Callable
@@ -27,6 +31,24 @@ TERMS = "https://w3id.org/spasmkg/push/"
 LEASE = 900.0
 #: The staging graphs of the pushes this process is running now.
 ACTIVE: set[str] = set()
+#: The staging graphs this process made (each named by a token it drew) and has not dropped.
+CREATED: set[str] = set()
+
+
+def staging_graph(target: str) -> str:
+    """A new staging graph for a target, named by a random token this process keeps."""
+    name = f"{target.rstrip('/')}/staging-{secrets.token_hex(16)}"
+    CREATED.add(name)
+    return name
+
+
+def drop(store: Store, staging: str, what: str) -> bool:
+    """Drop a staging graph this process made; refuse any other. True if it was dropped."""
+    if staging not in CREATED:
+        return False
+    store.update(f"DROP SILENT GRAPH <{staging}>", what)
+    CREATED.discard(staging)
+    return True
 
 
 class Store(Protocol):
@@ -116,10 +138,11 @@ def acquire(
         if held is not None and held.dead(lease):
             on_wait(f"taking over from a push that stopped ({held.by}, {held.since})")
             release(store, held.staging)
-            store.update(
-                f"DROP SILENT GRAPH <{held.staging}>",
-                "dropping the staging graph of a push that died",
-            )
+            if not drop(store, held.staging, "dropping the staging graph of a push that died"):
+                on_wait(
+                    f"left <{held.staging}> in the store: no push of this process made it; "
+                    "drop it yourself if it is a leftover"
+                )
             continue
         if time.monotonic() > deadline:
             if held is None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,9 @@ from spasmkg.remote.client import SparqlClient, basic_or_digest
 log = logging.getLogger(__name__)
 
 DEFAULT_GRAPH = "https://w3id.org/spasmkg/graph/all"
+#: The most push reads of any answer: its queries (a lock's row, a count, an ASK) and the
+#: store's acknowledgements are small, so a store that sends more is not one to trust.
+MAX_ANSWER = 1024 * 1024
 IRI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
@@ -130,7 +132,8 @@ def push(
 
     The push takes the target's lock (waiting up to ``wait`` seconds for another push), fills
     a staging graph of its own, checks it, moves it onto the target and checks again. It drops
-    nothing but its own staging graph, and that of a push whose lock has expired.
+    no graph but staging graphs named by a token this process drew: its own, and those of its
+    pushes that died; a forged lock record cannot make it drop anything else.
 
     :param ntriples: the triples, one N-Triples statement per line.
     :param on_progress: called with a line for each step and batch.
@@ -143,7 +146,7 @@ def push(
         raise DataError("nothing to push: the graph is empty")
     say = on_progress or (lambda _: None)
     batches = [lines[i : i + batch_size] for i in range(0, len(lines), batch_size)]
-    staging = f"{graph.rstrip('/')}/staging-{uuid.uuid4().hex}"
+    staging = lock.staging_graph(graph)
     say(f"locking <{graph}>")
     lock.acquire(store, graph, staging, wait=wait, on_wait=say)
     try:
@@ -156,11 +159,12 @@ def push(
         verify(store, staging, lines, sample_size, "staging graph")
         say("moving it onto the target")
         move_into_place(store, staging, graph)
+        lock.CREATED.discard(staging)  # moved onto the target: it is no staging graph any more
         say("verifying the target graph")
         checked = verify(store, graph, lines, sample_size, "target graph")
     except BaseException:
         try:
-            store.update(f"DROP SILENT GRAPH <{staging}>", "removing this push's staging graph")
+            lock.drop(store, staging, "removing this push's staging graph")
         except EndpointError as cleanup:
             log.warning("could not remove the staging graph %s: %s", staging, cleanup)
         raise
@@ -208,5 +212,7 @@ def connect(
     """A store of a known kind at a base URL, with the authentication that kind expects."""
     endpoints = StoreEndpoints.from_base(base, kind)
     auth = basic_or_digest(user, password, digest=LAYOUTS[kind].digest_auth)
-    client = SparqlClient(auth=auth, token=token, timeout=timeout, on_retry=on_retry)
+    client = SparqlClient(
+        auth=auth, token=token, timeout=timeout, on_retry=on_retry, max_answer=MAX_ANSWER
+    )
     return GraphStore(endpoints, client)

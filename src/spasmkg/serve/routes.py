@@ -14,7 +14,7 @@ from functools import cached_property
 
 from spasmkg.outputs.page import POLICY as PAGE_POLICY
 from spasmkg.serve import html
-from spasmkg.serve.pool import Job, choose
+from spasmkg.serve.protocol import Job, choose
 from spasmkg.serve.site import KINDS, Site
 
 #: What a response that is not HTML may load: nothing.
@@ -40,6 +40,9 @@ FORMATS = {
     "jsonld": "application/ld+json",
     "nt": "application/n-triples",
 }
+#: What a Location header keeps as it is: the characters an IRI's path may hold in ASCII (any
+#: other, such as a name in Greek, is sent percent-encoded as UTF-8, as RFC 3987 maps IRIs to URIs).
+LOCATION_SAFE = "/:@!$&'()*+,;=-._~%"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -144,7 +147,8 @@ class Routes:
         close names."""
         canonical = self.site.canonical(kind, name)
         if canonical is not None:
-            return text(303, f"see {canonical}", location=canonical, vary="Accept")
+            location = urllib.parse.quote(canonical, safe=LOCATION_SAFE)
+            return text(303, f"see {location}", location=location, vary="Accept")
         close = self.site.suggestions(kind, name)
         if media_type == "text/html":
             return Reply(404, HTML, html.missing(kind, name, close), PAGES)

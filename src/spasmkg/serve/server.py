@@ -4,7 +4,7 @@ The socket is bound first, so a port that is taken is an error before anything s
 answered by some other program can never be mistaken for ours). The workers are children of
 this process and die with it; nothing is written to disk. SIGINT, SIGTERM and SIGHUP stop the
 server cleanly; after SIGKILL the workers are killed by the kernel. Connections that send their
-headers too slowly, or sit idle, are closed.
+headers too slowly, send too much of them, sit idle, or leave an answer unread are closed.
 """
 
 from __future__ import annotations
@@ -72,17 +72,38 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def guarded_protocol(header_timeout: float) -> type:
-    """uvicorn's HTTP protocol with a deadline for each request's headers (slow-loris guard)."""
+#: The most a request line's target and its headers may hold: longer is 414 or 431.
+MAX_TARGET = 512 * 1024
+MAX_HEADERS = 16 * 1024
+
+
+def rejection(status: int, reason: str, message: str) -> bytes:
+    """A whole response the protocol sends itself, before any application sees the request."""
+    body = f"{message}\n".encode()
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+def guarded_protocol(header_timeout: float, send_timeout: float = 10.0) -> type:
+    """uvicorn's HTTP protocol with the guards a public server needs: a deadline for each
+    request's headers (slow-loris), caps on the request target and the headers (414, 431, read
+    no further), a deadline for a client that leaves an answer unread (its connection is
+    dropped, and with it what was waiting to be sent)."""
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     except ImportError:
         raise missing_extra() from None
 
     class GuardedHttp(HttpToolsProtocol):
-        """Closes a connection whose request headers do not arrive in time."""
+        """Closes connections that send too slowly, too much, or read too slowly."""
 
         header_timer: asyncio.TimerHandle | None = None
+        write_timer: asyncio.TimerHandle | None = None
+        header_bytes = 0
+        oversize: bytes | None = None
 
         def arm(self) -> None:
             self.disarm()
@@ -101,17 +122,69 @@ def guarded_protocol(header_timeout: float) -> type:
             super().connection_made(transport)
             self.arm()
 
+        def data_received(self, data: bytes) -> None:
+            if not self.transport.is_closing():
+                super().data_received(data)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self.header_bytes, self.oversize = 0, None
+
+        def on_url(self, url: bytes) -> None:
+            if len(self.url) + len(url) > MAX_TARGET:
+                self.oversize = rejection(
+                    414, "URI Too Long", f"the request target is longer than {MAX_TARGET} bytes"
+                )
+            else:
+                super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self.header_bytes += len(name) + len(value)
+            if self.header_bytes > MAX_HEADERS:
+                self.oversize = self.oversize or rejection(
+                    431,
+                    "Request Header Fields Too Large",
+                    f"the request headers are larger than {MAX_HEADERS} bytes",
+                )
+            else:
+                super().on_header(name, value)
+
         def on_headers_complete(self) -> None:
             self.disarm()
+            if self.oversize is not None:
+                self.transport.write(self.oversize)
+                self.transport.close()
+                return
             super().on_headers_complete()
+
+        def on_body(self, body: bytes) -> None:
+            if self.oversize is None:
+                super().on_body(body)
+
+        def on_message_complete(self) -> None:
+            if self.oversize is None:
+                super().on_message_complete()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
             if not self.transport.is_closing():
                 self.arm()
 
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self.write_timer is None:
+                self.write_timer = self.loop.call_later(send_timeout, self.transport.abort)
+
+        def resume_writing(self) -> None:
+            if self.write_timer is not None:
+                self.write_timer.cancel()
+                self.write_timer = None
+            super().resume_writing()
+
         def connection_lost(self, exc: Exception | None) -> None:
             self.disarm()
+            if self.write_timer is not None:
+                self.write_timer.cancel()
             super().connection_lost(exc)
 
     return GuardedHttp
@@ -141,6 +214,8 @@ class Server:
     config: FrontConfig = field(default_factory=FrontConfig)
     workers: int = 2
     isolated: bool = False
+    #: the walls around the workers once started ("network namespace and seccomp")
+    walls: str = "none"
     #: the site's pages (none: the endpoint alone, with a one-line home)
     routes: Routes | None = None
     #: the prefixes of Turtle answers
@@ -172,13 +247,19 @@ class Server:
             raise missing_extra() from None
         sock = self.sock or bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
-        pool = self._pool = WorkerPool(self.nquads, self.workers, prefixes=self.prefixes)
+        pool = self._pool = WorkerPool(
+            self.nquads,
+            self.workers,
+            prefixes=self.prefixes,
+            max_answer=self.config.max_answer,
+            max_memory=self.config.max_memory,
+        )
         front = self._front = Front(pool, self.config, self.routes)
         config = uvicorn.Config(
             front,
             log_level="warning",
             lifespan="on",
-            http=guarded_protocol(self.config.header_timeout),
+            http=guarded_protocol(self.config.header_timeout, self.config.send_timeout),
             timeout_keep_alive=self.config.keep_alive,
         )
 
@@ -193,9 +274,11 @@ class Server:
 
         async def serve() -> None:
             try:
-                await self._uvicorn.serve(sockets=[sock])
+                await front.start()  # workers hold the graph before the socket serves a request
+                if not front.startup_error:
+                    await self._uvicorn.serve(sockets=[sock])
             finally:
-                pool.close()
+                front.close()
                 sock.close()
 
         return sock, serve()
@@ -215,6 +298,7 @@ class Server:
             loop.run_until_complete(serving)
         finally:
             watcher.cancel()
+            loop.run_until_complete(asyncio.gather(watcher, return_exceptions=True))
             for number in signals:
                 loop.remove_signal_handler(number)
             loop.close()
@@ -229,6 +313,7 @@ class Server:
                 return
             await asyncio.sleep(0.01)
         self.isolated = bool(self._pool and self._pool.isolated)
+        self.walls = self._pool.walls.describe() if self._pool else "none"
         on_ready(self)
 
     def request_stop(self) -> None:

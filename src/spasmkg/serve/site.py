@@ -42,6 +42,8 @@ WITH_EVIDENCE = (
 #: Where a query's WHERE clause opens: the editor's examples bind parameters there.
 WHERE_OPENS = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 Record = Entity | Claim | Source | EvidenceItem
+#: The longest name a 404 looks for close names of.
+MAX_SUGGESTED = 100
 STATIC = ("site.css", "editor.js", "yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
 
 
@@ -112,15 +114,21 @@ class Site:
         """The path of the one entity a label, synonym or outside identifier names, if any."""
         if kind != "entity":
             return None
+        if not self.kg.names.candidates(name):
+            return None  # asked first, so no close names are looked for here
         try:
-            return path_of(self.kg.entity(name).iri)
+            return path_of(self.kg.names.resolve(name).iri)
         except UnknownEntity:
             return None
 
     def suggestions(self, kind: str, name: str, limit: int = 5) -> list[tuple[str, str]]:
         """Close names of the same kind, with their labels, for a 404 page; an entity's come
-        from the name index ``lookup`` uses, so labels and synonyms count too."""
+        from the name index ``lookup`` uses, so labels and synonyms count too. A name longer
+        than :data:`MAX_SUGGESTED` gets none: nobody mistypes that much, and matching it
+        against every name would cost more than a 404 is worth."""
         names = self.records.get(kind, {})
+        if len(name) > MAX_SUGGESTED:
+            return []
         if kind == "entity":
             index = self.kg.names
             found = [
@@ -198,41 +206,75 @@ def build_downloads(
     kg: KnowledgeGraph, dist: Path | None, step: Callable[[str], None] = lambda _: None
 ) -> list[Download]:
     """The files of the build: read from an earlier build's folder (checked against the data
-    the pages describe), or rendered now in memory."""
+    the pages describe, and each file against the build's manifest), or rendered now in memory.
+
+    :raises SpasmKGError: ``dist`` is not a build of this data, or a file of it was changed,
+        is missing, or is a link to a file outside it.
+    """
     from spasmkg.outputs.registry import OUTPUTS
     from spasmkg.outputs.swap import MANIFEST
 
+    sums: dict[str, str] = {}
     if dist is not None:
-        check_build(dist, kg, MANIFEST)
+        sums = check_build(dist, kg, MANIFEST)
     found = []
     for output in OUTPUTS.values():
         if dist is None:
             step(f"render {output.file_name}")
             body = output.write(kg)
-        elif (dist / output.file_name).is_file():
-            body = (dist / output.file_name).read_bytes()
         else:
-            raise SpasmKGError(
-                f"{dist} has no {output.file_name}; run 'spasmkg build --out {dist}' again"
-            )
+            body = built_file(dist, output.file_name, sums)
         found.append(Download(output.file_name, output.media_type, body, output.description))
     if dist is not None:
-        manifest = (dist / MANIFEST).read_bytes()
+        manifest = inside(dist, MANIFEST).read_bytes()
         found.append(Download(MANIFEST, "application/json", manifest, "checksums of the build"))
     return found
 
 
-def check_build(folder: Path, kg: KnowledgeGraph, manifest_name: str) -> None:
-    """Refuse a build folder made from other data than the graph the pages describe.
+def inside(folder: Path, name: str) -> Path:
+    """A file of a build folder, refused if it is a link that leads out of the folder.
+
+    :raises SpasmKGError: it leads elsewhere.
+    """
+    path = folder / name
+    real, home = path.resolve(), folder.resolve()
+    if real != home and home not in real.parents:
+        raise SpasmKGError(
+            f"{path} is a link to {real}, outside {folder}; serve publishes only the build's own files"
+        )
+    return path
+
+
+def built_file(folder: Path, name: str, sums: dict[str, str]) -> bytes:
+    """A file of a build, as its manifest says the build wrote it.
+
+    :raises SpasmKGError: it is missing, leads out of the folder, or differs from the manifest.
+    """
+    path = inside(folder, name)
+    if not path.is_file():
+        raise SpasmKGError(f"{folder} has no {name}; run 'spasmkg build --out {folder}' again")
+    body = path.read_bytes()
+    if hashlib.sha256(body).hexdigest() != sums.get(name):
+        raise SpasmKGError(
+            f"{path} differs from its checksum in the build's manifest (it was changed after the "
+            f"build); run 'spasmkg build --out {folder}' again"
+        )
+    return body
+
+
+def check_build(folder: Path, kg: KnowledgeGraph, manifest_name: str) -> dict[str, str]:
+    """Refuse a build folder made from other data than the graph the pages describe; return
+    the checksums of its files.
 
     :raises SpasmKGError: no manifest, or an input file whose checksum differs.
     """
     from spasmkg.outputs.build import input_checksums
 
-    manifest = folder / manifest_name
+    manifest = inside(folder, manifest_name)
     if not manifest.is_file():
         raise SpasmKGError(f"{folder} holds no {manifest_name}; run 'spasmkg build' into it")
-    built = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {})
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    built = recorded.get("inputs", {})
     ours = input_checksums(kg)
     changed = sorted(
         name for name in ours.keys() | built.keys() if ours.get(name) != built.get(name)
@@ -243,3 +285,5 @@ def check_build(folder: Path, kg: KnowledgeGraph, manifest_name: str) -> None:
             f"differ, first {changed[0]}); run 'spasmkg build --out {folder}' again, or serve "
             "without --from"
         )
+    files = recorded.get("files", {})
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
