@@ -19,11 +19,12 @@ from rdflib import URIRef
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import spasmkg  # noqa: E402
-from spasmkg.ask.answer import query  # noqa: E402
-from spasmkg.ask.explain import explain  # noqa: E402
-from spasmkg.model.curie import compress  # noqa: E402
-from tests.answers import judge_explain, judge_rows, questions  # noqa: E402
+from tests.answers import judge_explain, judge_rows, questions
+
+import spasmkg
+from spasmkg.ask.answer import query
+from spasmkg.ask.explain import explain
+from spasmkg.model.curie import compress
 
 
 def explain_answer(kg: Any, ask: dict[str, Any]) -> dict[str, Any]:

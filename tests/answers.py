@@ -62,8 +62,11 @@ def judge_explain(expect: dict[str, Any], answer: dict[str, Any], asked: list[st
         faults.append(f"first chain's standing is not {expect['standing_of_first']}")
     if "design_of_first" in expect:
         designs = {
-            i.get("design") for s in first.get("steps", []) for c in s["claims"]
-            for i in c["evidence"] if i["direction"] == "supports"
+            i.get("design")
+            for s in first.get("steps", [])
+            for c in s["claims"]
+            for i in c["evidence"]
+            if i["direction"] == "supports"
         }
         if expect["design_of_first"] not in designs:
             faults.append(f"first chain's evidence is not shown as {expect['design_of_first']}")
@@ -84,7 +87,8 @@ def judge_explain(expect: dict[str, Any], answer: dict[str, Any], asked: list[st
     for group in ("against", "other_contexts"):
         for spec in expect.get(group, []):
             matching = [
-                c for c in answer.get(group, [])
+                c
+                for c in answer.get(group, [])
                 if route(c) == spec["route"]
                 and ("standing" not in spec or c.get("standing") == spec["standing"])
                 and ("context" not in spec or context_of(c) == spec["context"])
@@ -102,9 +106,17 @@ def matches(row: dict[str, str], wanted: dict[str, Any]) -> bool:
 
 def judge_rows(expect: dict[str, Any], rows: list[dict[str, str]]) -> list[str]:
     """What a named query's rows get wrong (empty: answered well)."""
-    faults = [f"no row {w}" for w in expect.get("rows_include", []) if not any(matches(r, w) for r in rows)]
-    faults += [f"a row {w}" for w in expect.get("rows_exclude", []) if any(matches(r, w) for r in rows)]
-    positions = [next((i for i, r in enumerate(rows) if matches(r, w)), -1) for w in expect.get("order", [])]
+    faults = [
+        f"no row {w}"
+        for w in expect.get("rows_include", [])
+        if not any(matches(r, w) for r in rows)
+    ]
+    faults += [
+        f"a row {w}" for w in expect.get("rows_exclude", []) if any(matches(r, w) for r in rows)
+    ]
+    positions = [
+        next((i for i, r in enumerate(rows) if matches(r, w)), -1) for w in expect.get("order", [])
+    ]
     if positions and (-1 in positions or positions != sorted(positions)):
         faults.append(f"rows not in the order {expect['order']}")
     return faults

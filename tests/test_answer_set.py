@@ -19,7 +19,10 @@ QUESTIONS = questions()
 def rows_of(kg: spasmkg.KnowledgeGraph, name: str, params: dict[str, str]) -> list[dict[str, str]]:
     """A named query's rows with IRIs as CURIEs and every value as text."""
     return [
-        {k: (compress(str(v)) or str(v)) if isinstance(v, URIRef) else str(v) for k, v in row.items()}
+        {
+            k: (compress(str(v)) or str(v)) if isinstance(v, URIRef) else str(v)
+            for k, v in row.items()
+        }
         for row in query(name, params, kg=kg, engine="oxigraph").dicts()
     ]
 

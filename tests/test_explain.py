@@ -67,9 +67,7 @@ def test_a_disputed_step_moves_its_chain_to_the_evidence_against(explainer: Expl
     """Whether diuretics deplete magnesium is left open by Davies and Fraser's review, as strong
     as the reviews that say they do: the route through low magnesium is unsettled."""
     answer = explainer.explain("furosemide", "muscle cramp", max_length=2)
-    assert ["skg:furosemide", "skg:hypomagnesemia", "skg:muscle-cramp"] not in routes(
-        answer.chains
-    )
+    assert ["skg:furosemide", "skg:hypomagnesemia", "skg:muscle-cramp"] not in routes(answer.chains)
     [magnesium] = [
         c for c in answer.against if c.steps[0].object.name == "hypomagnesemia" and not c.context
     ]
@@ -83,9 +81,7 @@ def test_a_chain_is_no_surer_than_its_weakest_step(explainer: Explainer) -> None
         assert chain.strength == min(step.strength for step in chain.steps)
         assert chain.standing == chain.steps[chain.weakest].standing
         if chain.modality is not None:
-            assert chain.modality.rank == min(
-                step.best.modality.rank for step in chain.steps
-            )
+            assert chain.modality.rank == min(step.best.modality.rank for step in chain.steps)
 
 
 def test_efficacy_never_passes_from_a_class_or_an_ingredient(explainer: Explainer) -> None:
@@ -144,7 +140,9 @@ def test_chains_that_differ_only_by_a_class_hop_are_shown_once(explainer: Explai
     one chain, with the two routes through its classes gathered under it."""
     answer = explainer.explain("hydrochlorothiazide", "muscle cramp")
     [sodium] = [
-        c for c in answer.chains if [s.object.name for s in c.steps] == ["hyponatremia", "muscle-cramp"]
+        c
+        for c in answer.chains
+        if [s.object.name for s in c.steps] == ["hyponatremia", "muscle-cramp"]
     ]
     assert len(sodium.like_it) == 2
     assert all(c.inherited for c in sodium.like_it)
@@ -219,7 +217,9 @@ def test_the_text_answer_reads_in_three_groups(explainer: Explainer) -> None:
         "1. magnesium -[relieves]-> muscle cramp   only in older adults   (not supported)"
     )
     assert "[not supported]" in against and "[possible" not in against
-    assert "- refutes, systematic review or guideline, GRADE: high certainty: Garrison SR" in against
+    assert (
+        "- refutes, systematic review or guideline, GRADE: high certainty: Garrison SR" in against
+    )
 
 
 def test_explain_command_text_and_json() -> None:
@@ -229,7 +229,9 @@ def test_explain_command_text_and_json() -> None:
         "1. furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp   "
         "(supported, possible)" in text.stdout
     )
-    assert re.search(r"\? inconclusive, expert statement.*: Davies DL, Fraser R \(1993\)", text.stdout)
+    assert re.search(
+        r"\? inconclusive, expert statement.*: Davies DL, Fraser R \(1993\)", text.stdout
+    )
     data = json.loads(
         run_entry_point(
             "explain", "furosemide", "muscle cramp", "--max-length", "2", "--format", "json"
@@ -251,8 +253,13 @@ def test_explain_command_text_and_json() -> None:
 def test_explain_command_takes_contexts() -> None:
     data = json.loads(
         run_entry_point(
-            "explain", "nabiximols", "spasticity", "--context", "multiple sclerosis",
-            "--format", "json",
+            "explain",
+            "nabiximols",
+            "spasticity",
+            "--context",
+            "multiple sclerosis",
+            "--format",
+            "json",
         ).stdout
     )
     assert [c["context"] for c in data["chains"]] == ["skg:multiple-sclerosis"]

@@ -280,7 +280,10 @@ def test_explain_in_the_page_crosses_into_the_imported_layer(
     library's do, and showing one draws its imported nodes."""
     expected = groups_of(explain(kg_all, "Gitelman syndrome", "muscle cramp"))
     assert expected["chains"]
-    assert layered.evaluate("window.spasmkg.explain('Gitelman syndrome', 'muscle cramp', '')") == expected
+    assert (
+        layered.evaluate("window.spasmkg.explain('Gitelman syndrome', 'muscle cramp', '')")
+        == expected
+    )
     layered.page.locator("#chains button.chain-route").first.click()
     assert kg_all.entity("Gitelman syndrome").curie in drawn(layered)
 

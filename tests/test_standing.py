@@ -70,8 +70,12 @@ def test_a_rule_that_fits_twice_is_refused(kg: spasmkg.KnowledgeGraph) -> None:
     ontology.remove((URIRef(SKGO + "supported"), URIRef(SKGO + "ifStrongestExclude"), None))
     broken = EvidenceRules.of(ontology)
     with pytest.raises(SpasmKGError, match="exactly one must fit"):
-        broken.standing([Weighed(SKGO + "supports", SKGO + "systematicReview"),
-                         Weighed(SKGO + "refutes", SKGO + "systematicReview")])
+        broken.standing(
+            [
+                Weighed(SKGO + "supports", SKGO + "systematicReview"),
+                Weighed(SKGO + "refutes", SKGO + "systematicReview"),
+            ]
+        )
 
 
 def test_a_graded_review_outweighs_an_ungraded_one_and_a_trial_outweighs_the_article(
@@ -144,7 +148,10 @@ def test_a_claim_the_evidence_does_not_back_never_reads_as_possible(
         assert claim.as_dict()["modality"] is None
         assert standing_text(claim) == f"[{claim.standing.label}]"
         assert edge_attributes(claim)["modality"] == ""
-        for edge_id in (f"spasmkg.claim:{claim.curie[6:]}", f"spasmkg.claim:{claim.curie[6:]}-refuted"):
+        for edge_id in (
+            f"spasmkg.claim:{claim.curie[6:]}",
+            f"spasmkg.claim:{claim.curie[6:]}-refuted",
+        ):
             if edge_id in edges:
                 assert edges[edge_id]["spasmkg_modality"] == ""
                 assert edges[edge_id]["spasmkg_standing"] == claim.standing.name

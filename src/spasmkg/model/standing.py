@@ -125,7 +125,9 @@ def weighed_items(graph: Graph, claim: Node, rules: EvidenceRules) -> list[Weigh
     found = []
     for item in graph.objects(claim, SKGO.hasEvidence):
         direction = graph.value(item, SKGO.direction)
-        design = rules.design(graph.value(item, SKGO.studyDesign), graph.value(item, SKGO.evidenceType))
+        design = rules.design(
+            graph.value(item, SKGO.studyDesign), graph.value(item, SKGO.evidenceType)
+        )
         if direction is None or design is None:
             continue  # SHACL reports it
         certainty = graph.value(item, SKGO.certainty)
