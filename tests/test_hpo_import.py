@@ -16,7 +16,7 @@ from spasmkg.imports.hpo import EVIDENCE_CODES, LICENSE, Scope
 from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
 from spasmkg.imports.hpo_genes import HGNC_FILE, hgnc_genes
 from spasmkg.imports.layer_file import import_hpo
-from spasmkg.model.namespaces import IMPORTED_GRAPH
+from spasmkg.model.layers import LAYERS
 from spasmkg.model.paths import data_paths
 from spasmkg.outputs.build import build
 from tests.helpers import run_entry_point
@@ -33,7 +33,7 @@ def scope(release: HpoRelease) -> Scope:
 
 
 def imported_claims(kg: spasmkg.KnowledgeGraph) -> list[spasmkg.Claim]:
-    return [claim for claim in kg.claims if claim.layer == "imported"]
+    return [claim for claim in kg.claims if claim.layer == "hpo"]
 
 
 def test_the_committed_layer_is_what_a_fresh_import_writes() -> None:
@@ -70,8 +70,9 @@ def test_the_header_records_versions_checksums_and_licence(
 def test_the_imported_graph_carries_its_licence_and_attribution(
     kg_all: spasmkg.KnowledgeGraph,
 ) -> None:
-    assert kg_all.imported.value(IMPORTED_GRAPH, DCTERMS.license) == LICENSE
-    citation = str(kg_all.imported.value(IMPORTED_GRAPH, DCTERMS.bibliographicCitation))
+    [hpo] = kg_all.imports
+    assert hpo.asserted.value(LAYERS["hpo"].graph, DCTERMS.license) == LICENSE
+    citation = str(hpo.asserted.value(LAYERS["hpo"].graph, DCTERMS.bibliographicCitation))
     assert "Human Phenotype Ontology (release 2025-01-16)" in citation
     assert "doi:10.1093/nar/gkad1005" in citation
 
@@ -88,7 +89,7 @@ def test_glycogen_storage_disease_v_presents_with_exercise_cramps_citing_a_pmid(
         if c.object.name == "exercise-associated-muscle-cramp"
     )
     assert claim.predicate.curie == "skgo:hasPhenotype"
-    assert claim.layer == "imported"
+    assert claim.layer == "hpo"
     pcs = [item for item in claim.evidence if item.source.pmid == "8316268"]
     assert pcs and pcs[0].evidence_type.curie == "ECO:0006017"
     assert pcs[0].source.link == "https://pubmed.ncbi.nlm.nih.gov/8316268/"
@@ -141,7 +142,7 @@ def test_a_disease_the_core_holds_takes_its_annotations_without_a_twin(
 ) -> None:
     tetanus = kg_all.entity("tetanus")
     assert tetanus.curie == "skg:tetanus"
-    assert any(c.layer == "imported" for c in kg_all.claims_about(tetanus))
+    assert any(c.layer == "hpo" for c in kg_all.claims_about(tetanus))
 
 
 def test_the_core_layer_leaves_the_import_out(kg: spasmkg.KnowledgeGraph) -> None:
@@ -172,7 +173,7 @@ def test_explain_crosses_from_a_salt_wasting_disorder_through_low_magnesium_to_c
         tuple(step["object_label"] for step in chain["steps"]): [s["layer"] for s in chain["steps"]]
         for chain in json.loads(result.stdout)
     }
-    assert routes[("hypomagnesemia", "muscle cramp")] == ["imported", "core"]
+    assert routes[("hypomagnesemia", "muscle cramp")] == ["hpo", "core"]
 
 
 def test_a_malformed_annotation_file_is_refused(tmp_path: Path, release: HpoRelease) -> None:
@@ -248,11 +249,11 @@ def test_a_build_carries_the_layer_in_its_own_graphs_with_its_licence(tmp_path: 
     dist = build(tmp_path / "dist").out
     quads = (dist / "spasmkg.nq").read_text(encoding="utf-8")
     assert "<https://w3id.org/spasmkg/entity/mondo-0009293> " in quads
-    assert quads.count(" <https://w3id.org/spasmkg/graph/imported> .\n") > 20_000
+    assert quads.count(" <https://w3id.org/spasmkg/graph/hpo> .\n") > 20_000
     report = json.loads((dist / "report.json").read_text(encoding="utf-8"))
-    assert report["licences"]["https://w3id.org/spasmkg/graph/imported"] == str(LICENSE)
+    assert report["licences"]["https://w3id.org/spasmkg/graph/hpo"] == str(LICENSE)
     assert report["licences"]["https://w3id.org/spasmkg/graph/asserted"].endswith("/by/4.0/")
-    assert report["claims_by_layer"] == {"core": 250, "imported": report["claims"] - 250}
+    assert report["claims_by_layer"] == {"core": 250, "hpo": report["claims"] - 250}
 
 
 GOOD_ROW = "OMIM:619340\tDevelopmental and epileptic encephalopathy 96\t\tHP:0011097\tPMID:31675180\tPCS\t\t1/2\t\t\tP\tHPO:probinson[2021-06-21]"

@@ -97,14 +97,14 @@ def test_a_rare_disease_is_found_by_search_and_expands_and_collapses(
     """McArdle disease (glycogen storage disease V) is not drawn until searched for; found, it
     opens with its phenotypes; double-clicking it collapses them and expands them again."""
     disease = kg_all.entity("glycogen storage disease V")
-    assert disease.layer == "imported" and disease.curie not in drawn(layered)
+    assert disease.layer == "hpo" and disease.curie not in drawn(layered)
     neighbours = {
         other.curie
         for claim in kg_all.claims_about(disease)
         for other in (claim.subject, claim.object)
         if other != disease
     }
-    imported_neighbours = {c for c in neighbours if kg_all.entity(c).layer == "imported"}
+    imported_neighbours = {c for c in neighbours if kg_all.entity(c).layer == "hpo"}
     assert "skg:exercise-associated-muscle-cramp" in neighbours
     assert imported_neighbours == {
         "skg:hp-0003738",
@@ -385,14 +385,14 @@ def test_the_layer_filter_keeps_the_imported_layer_out(
     browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
 ) -> None:
     visit = open_page(browser, kg_all, tmp_path)
-    visit.page.uncheck("input[data-filter='layers'][value='imported']")
+    visit.page.uncheck("input[data-filter='layers'][value='hpo']")
     visit.evaluate("window.spasmkg.focusOn('glycogen storage disease V')")
     assert "skg:mondo-0009293" not in drawn(visit)
     assert (
         visit.page.inner_text("#search-status")
         == "glycogen storage disease V is hidden by a filter"
     )
-    assert not {c.curie for c in kg_all.claims if c.layer == "imported"} & drawn_edges(visit)
+    assert not {c.curie for c in kg_all.claims if c.layer == "hpo"} & drawn_edges(visit)
     assert visit.errors == []
 
 

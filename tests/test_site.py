@@ -119,7 +119,7 @@ def test_the_magnesium_page_keeps_what_does_not_work_apart(served_site: Server) 
 
 def test_a_rare_disease_page_cites_the_pmid_of_its_annotation(served_site: Server) -> None:
     _, page, _ = fetch(served_site, "/entity/mondo-0009293")
-    assert "glycogen storage disease V" in page and "from the imported HPO annotations" in page
+    assert "glycogen storage disease V" in page and "from the imported layer hpo" in page
     presents = sections(page)["What it presents with"]
     assert "exercise-associated muscle cramp" in presents or "exercise" in presents
     assert 'href="/source/hpo-pmid-8316268"' in page
@@ -464,7 +464,7 @@ def redirected(path: str) -> tuple[str, str]:
         "https://w3id.org/spasmkg/source/hpo-pmid-8316268",
         "https://w3id.org/spasmkg/evidence/furosemide--has-adverse-effect--hypokalemia--furose-adverse-reactions",
         "https://w3id.org/spasmkg/ontology/hasEvidence",
-        "https://w3id.org/spasmkg/graph/imported",
+        "https://w3id.org/spasmkg/graph/hpo",
         "https://w3id.org/spasmkg/",
     ],
 )

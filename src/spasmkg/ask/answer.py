@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -16,6 +16,7 @@ from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import QueryTimeout, UsageError
 from spasmkg.model.compiled import query_graph
 from spasmkg.model.graph import Queryable
+from spasmkg.model.loader import load
 
 T = TypeVar("T")
 
@@ -83,11 +84,16 @@ def query(
     allow_service: bool = False,
     allow_remote: bool = False,
     root: Path | str | None = None,
+    layer: str | Sequence[str] = "all",
+    cache: bool = True,
     timeout: float | None = None,
 ) -> QueryResult:
     """Answer a named query (or ``.rq`` file), or SPARQL text given as ``sparql``.
 
     :param params: parameter values as the user would type them (``{"condition": "cramp"}``).
+    :param kg: the graph to ask; by default the data folder ``root``'s, with ``layer`` (see
+        :func:`spasmkg.load`), compiled for questions (``cache``) or, for rdflib's engine,
+        loaded.
     :param engine: ``rdflib``, ``oxigraph`` or ``auto``; ignored with ``endpoint``.
     :param timeout: seconds the answer may take (a remote endpoint's whole answer included).
     :raises QueryRefused: the query would write, or reach outside the graph, unasked.
@@ -95,10 +101,15 @@ def query(
     """
     if (name is None) == (sparql is None):
         raise UsageError("give either a query name (or file) or SPARQL text, not both")
-    graph_data = kg or query_graph(root)
+    # rdflib's engine needs the graph itself; every other engine answers from the store
+    graph_data = kg or (
+        load(root, layer=layer)
+        if engine == "rdflib" and not endpoint
+        else query_graph(root, layer=layer, cache=cache)
+    )
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
     runner = make_engine(engine, None if endpoint else graph_data, endpoint, timeout=timeout)
-    return run_query(
+    result = run_query(
         named,
         runner,
         params or {},
@@ -107,3 +118,5 @@ def query(
         allow_remote=allow_remote,
         timeout=None if endpoint else timeout,
     )
+    result.labels = graph_data.labels
+    return result

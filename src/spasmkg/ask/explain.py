@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from spasmkg.ask.citing import claim_lines
 from spasmkg.errors import UsageError
 from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.loader import load
 from spasmkg.model.records import Claim, Entity, Term
 
 #: An edge a chain may follow from a node: relation, object and context IRIs ("" for none).
@@ -63,7 +65,7 @@ class Step:
 
     @property
     def layer(self) -> str:
-        """Where the step's claims come from: ``core``, ``imported`` or ``core+imported``."""
+        """The layers the step's claims come from (``core``, ``hpo``, ``core+hpo``)."""
         return "+".join(sorted({claim.layer for claim in self.claims}))
 
     def as_dict(self) -> dict[str, Any]:
@@ -293,20 +295,25 @@ class Explainer:
 
 
 def explain(
-    kg: KnowledgeGraph,
+    kg: KnowledgeGraph | None,
     source: str,
     target: str,
     max_length: int = 4,
     contexts: Sequence[str] = (),
+    *,
+    root: Path | str | None = None,
+    layer: str | Sequence[str] = "all",
 ) -> Explanation:
-    """Every causal or mechanistic chain from ``source`` to ``target`` (see :class:`Explainer`).
+    """Every causal or mechanistic chain from ``source`` to ``target`` (see :class:`Explainer`),
+    in ``kg`` or, when it is None, in the data folder ``root`` loaded with ``layer``.
 
     >>> import spasmkg
     >>> answer = explain(spasmkg.load(), "furosemide", "muscle cramp", max_length=2)
     >>> answer.chains[0].route
     'furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp'
     """
-    return Explainer(kg).explain(source, target, max_length, contexts)
+    graph = kg if kg is not None else load(root, layer=layer)
+    return Explainer(graph).explain(source, target, max_length, contexts)
 
 
 def chain_order(chain: Chain) -> tuple[Any, ...]:

@@ -3,6 +3,7 @@ the claims it takes part in, each with its evidence."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from spasmkg.ask.citing import claim_lines
@@ -12,9 +13,14 @@ from spasmkg.model.records import Claim, Entity
 
 
 def lookup(
-    term: str, *, kg: KnowledgeGraph | None = None, root: Path | str | None = None
+    term: str,
+    *,
+    kg: KnowledgeGraph | None = None,
+    root: Path | str | None = None,
+    layer: str | Sequence[str] = "all",
 ) -> list[Entity]:
-    """Every entity a label, synonym, IRI or outside identifier names, closest first.
+    """Every entity a label, synonym, IRI or outside identifier names, closest first (in
+    ``kg``, or in the data folder ``root`` loaded with ``layer``).
 
     >>> import spasmkg
     >>> [entity.curie for entity in lookup("G35", kg=spasmkg.load())]
@@ -22,7 +28,18 @@ def lookup(
 
     :raises UnknownEntity: nothing matches; the message suggests close names.
     """
-    return (kg or load(root)).find(term)
+    return (kg or load(root, layer=layer)).find(term)
+
+
+def lookup_with_claims(
+    term: str, *, root: Path | str | None = None, layer: str | Sequence[str] = "all"
+) -> list[tuple[Entity, tuple[Claim, ...]]]:
+    """Every entity a name names, each with the claims it takes part in (``spasmkg lookup``).
+
+    :raises UnknownEntity: nothing matches; the message suggests close names.
+    """
+    kg = load(root, layer=layer)
+    return [(entity, kg.claims_about(entity)) for entity in kg.find(term)]
 
 
 def format_entity(entity: Entity) -> str:

@@ -24,6 +24,8 @@ class QueryResult:
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
+    #: the label of every node the graph knows, by IRI, for showing rows to people
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dictionaries, leaving out unbound variables."""

@@ -18,11 +18,8 @@ from spasmkg.errors import QueryError
 from spasmkg.model.curie import curie
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import display_path, rdflib_parse
-from spasmkg.model.namespaces import IMPORTED_GRAPH, IMPORTED_INFERRED_GRAPH, SH
+from spasmkg.model.namespaces import SH
 from spasmkg.model.paths import DataPaths
-
-#: The generated layers, which the quality checks cover instead of SHACL.
-IMPORTED_GRAPHS = (IMPORTED_GRAPH, IMPORTED_INFERRED_GRAPH)
 
 
 def shacl_violations(data: Iterable[Graph], shapes: Graph) -> Iterator[Violation]:
@@ -83,7 +80,10 @@ def graph_checks(kg: KnowledgeGraph) -> ValidationReport:
     shapes = rdflib_parse(paths.shapes_file, display_path(paths.shapes_file, paths))
     report = ValidationReport()
     # SHACL checks what curators write; the generated layers get the quality checks below
-    curated = (graph for name, graph in kg.named_graphs() if name not in IMPORTED_GRAPHS)
+    generated = {
+        str(g) for row in kg.layers if row.imported for g in (row.graph, row.inferred_graph)
+    }
+    curated = (graph for name, graph in kg.named_graphs() if str(name) not in generated)
     report.violations.extend(shacl_violations(curated, shapes))
     report.checks["SHACL shapes"] = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
     report.violations.extend(qc_violations(kg.store, paths))

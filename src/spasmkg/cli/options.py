@@ -24,15 +24,35 @@ article_option = click.option(
 )
 
 
+class LayerList(click.ParamType):  # type: ignore[type-arg]
+    """``all``, ``core``, or registered layer names joined by commas, checked against the
+    registry of layers when the option is used."""
+
+    name = "layers"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        """The value as given, once every name in it is a registered layer."""
+        from spasmkg.errors import UsageError
+        from spasmkg.model.layers import names_of
+
+        try:
+            names_of(str(value))
+        except UsageError as error:
+            self.fail(str(error), param, ctx)
+        return str(value)
+
+
 def layer_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """``--layer core|all``: the curated core alone, or with the imported layers."""
+    """``--layer``: the layers to load, from the registry of layers."""
     return click.option(
         "--layer",
-        type=click.Choice(["core", "all"]),
+        type=LayerList(),
         default=default,
         show_default=True,
-        help="core: the curated graph alone; all: with the imported layers "
-        "(the HPO's rare diseases, graph/imports/).",
+        metavar="LAYERS",
+        help="all: the curated core with every imported layer (graph/imports/); core: the "
+        "curated graph alone; or layer names joined by commas (core,hpo). The core is "
+        "always loaded.",
     )
 
 
@@ -45,9 +65,10 @@ class RegistryChoice(click.Choice):  # type: ignore[type-arg]
 
     @property  # type: ignore[override]
     def choices(self) -> list[str]:
-        """The registry's names."""
+        """The registry's names (a registry may be a function that lists them)."""
         module, registry = self.source
-        return list(getattr(importlib.import_module(module), registry))
+        found = getattr(importlib.import_module(module), registry)
+        return list(found() if callable(found) else found)
 
     @choices.setter
     def choices(self, value: Any) -> None:

@@ -20,7 +20,8 @@ from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease, c
 from spasmkg.imports.hpo_genes import HGNC_FILE, gene_links, hgnc_genes
 from spasmkg.model.curie import prefix_map
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, IMPORTED_GRAPH, SKG, SKGO, SOURCE
+from spasmkg.model.layers import LAYERS
+from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, SKG, SKGO, SOURCE
 
 #: The spasm phenotypes that bring a disease into the layer (with every term below them).
 SPASM_PHENOTYPES = {
@@ -48,14 +49,10 @@ EVIDENCE_CODES = {"PCS": ECO["0006017"], "TAS": ECO["0000304"], "IEA": ECO["0000
 #: that is a case report or a series, not the systematic review ECO:0006017 stands for in
 #: the curated core.
 PUBLISHED_STUDY_DESIGN = SKGO.caseSeries
-#: The HPO's terms of use: its own licence page, as hp.obo's header names it.
-LICENSE = URIRef("https://hpo.jax.org/app/license")
-ATTRIBUTION = (
-    "This product uses the Human Phenotype Ontology (release {version}); find out more at "
-    "http://www.human-phenotype-ontology.org. Cite: Gargano MA et al. The Human Phenotype "
-    "Ontology in 2024: phenotypes around the world. Nucleic Acids Res 2024;52(D1):D1333-D1346. "
-    "doi:10.1093/nar/gkad1005"
-)
+#: The layer's row in the registry: its named graph, licence (the HPO's terms of use, its own
+#: licence page, as hp.obo's header names it) and attribution.
+LAYER = LAYERS["hpo"]
+LICENSE = URIRef(LAYER.licence)
 SEX = {"female": "female", "male": "male"}
 #: The disease databases the layer takes (DECIPHER's copy-number syndromes are left out: MONDO's
 #: mapping sets used here cover OMIM and Orphanet).
@@ -429,19 +426,15 @@ def build_layer(release: HpoRelease, core: KnowledgeGraph, scope: Scope) -> Grap
     for link in gene_links(release, scope.diseases, scope.spasm_terms):
         builder.gene(link, hgnc)
     builder.add(
-        (IMPORTED_GRAPH, RDF.type, PROV.Entity),
+        (LAYER.graph, RDF.type, PROV.Entity),
+        (LAYER.graph, DCTERMS.title, Literal(LAYER.title, lang="en")),
+        (LAYER.graph, DCTERMS.license, LICENSE),
+        (LAYER.graph, DCTERMS.hasVersion, Literal(release.version)),
         (
-            IMPORTED_GRAPH,
-            DCTERMS.title,
-            Literal("HPO disease annotations: spasm phenotypes", lang="en"),
-        ),
-        (IMPORTED_GRAPH, DCTERMS.license, LICENSE),
-        (IMPORTED_GRAPH, DCTERMS.hasVersion, Literal(release.version)),
-        (
-            IMPORTED_GRAPH,
+            LAYER.graph,
             DCTERMS.bibliographicCitation,
-            Literal(ATTRIBUTION.format(version=release.version), lang="en"),
+            Literal(f"{LAYER.attribution} (HPO release {release.version})", lang="en"),
         ),
-        (IMPORTED_GRAPH, PROV.wasDerivedFrom, builder.release_source()),
+        (LAYER.graph, PROV.wasDerivedFrom, builder.release_source()),
     )
     return builder.graph

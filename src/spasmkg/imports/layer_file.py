@@ -14,21 +14,22 @@ from rdflib import Graph
 
 from spasmkg.checks.canonical import write_atomically
 from spasmkg.errors import StaleImport
-from spasmkg.imports.hpo import LICENSE, Scope, build_layer
+from spasmkg.imports.hpo import LAYER, LICENSE, Scope, build_layer
 from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
 from spasmkg.model.graph import KnowledgeGraph
 
-LAYER_FILE = "hpo.ttl"
+#: The file the layer is written to, as its row in the registry names it.
+LAYER_FILE = Path(LAYER.files[0]).name
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import wrote or checked."""
+    """What an import wrote or checked (every layer's builder returns one)."""
 
     path: Path
     triples: int
-    diseases: int
-    annotations: int
+    #: what the layer holds, in a few words (``535 diseases, 923 annotation rows``)
+    summary: str
     changed: bool
 
 
@@ -82,4 +83,5 @@ def import_hpo(
     if changed and not check:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, text)
-    return ImportReport(path, len(layer), len(scope.diseases), len(scope.rows), changed)
+    summary = f"{len(scope.diseases)} diseases, {len(scope.rows)} annotation rows"
+    return ImportReport(path, len(layer), summary, changed)

@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,7 @@ def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
 
 
 def query_graph(
-    root: Path | str | None = None, *, layer: str = "all", cache: bool = True
+    root: Path | str | None = None, *, layer: str | Sequence[str] = "all", cache: bool = True
 ) -> QueryGraph:
     """The graph ready for questions: from its compiled entry when one matches the files,
     else loaded strictly (see :func:`spasmkg.load`) and compiled for the next time.
@@ -211,6 +212,7 @@ def query_graph(
     A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
     """
     paths = data_paths(root)
+    layer = layer if isinstance(layer, str) else ",".join(layer)
     if not cache:
         return compile_graph(load(root, layer=layer))
     entry = cache_folder() / entry_key(paths, layer)

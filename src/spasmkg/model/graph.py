@@ -17,11 +17,10 @@ from rdflib.namespace import RDFS
 from rdflib.term import Node
 
 from spasmkg.model.composition import ChainRules
+from spasmkg.model.layers import CORE, LAYERS, Layer
 from spasmkg.model.names import NameIndex
 from spasmkg.model.namespaces import (
     ASSERTED_GRAPH,
-    IMPORTED_GRAPH,
-    IMPORTED_INFERRED_GRAPH,
     INFERRED_GRAPH,
     MAPPINGS_GRAPH,
     ONTOLOGY_GRAPH,
@@ -68,6 +67,16 @@ class Queryable(Protocol):
 
 
 @dataclass(frozen=True, eq=False)
+class LayerGraphs:
+    """An imported layer as loaded: its registry row, its triples, and what the loader derived
+    from them (standings, plain triples)."""
+
+    layer: Layer
+    asserted: Graph
+    inferred: Graph
+
+
+@dataclass(frozen=True, eq=False)
 class KnowledgeGraph:
     """The graph as loaded from one data folder: named RDF graphs and the records they hold."""
 
@@ -78,9 +87,8 @@ class KnowledgeGraph:
     mappings: Graph
     mapping_set: MappingSet | None = None
     files: tuple[Path, ...] = ()
-    #: the imported layers (empty when loaded with ``layer="core"``) and their plain triples
-    imported: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
-    imported_inferred: Graph = field(default_factory=lambda: Graph(bind_namespaces="none"))
+    #: the imported layers loaded beside the core, in registry order (none with ``layer="core"``)
+    imports: tuple[LayerGraphs, ...] = ()
     #: pyoxigraph's triples of the graphs read from files, by graph IRI, to fill the store with
     parsed: Mapping[str, Sequence[Any]] = field(default_factory=dict, repr=False)
     _unions: dict[bool, Graph] = field(default_factory=dict, repr=False)
@@ -93,7 +101,12 @@ class KnowledgeGraph:
     @cached_property
     def view(self) -> View:
         """The typed records, built on first use and then shared."""
-        return build_view(self.ontology, self.asserted, self.mapping_set, self.imported)
+        return build_view(
+            self.ontology,
+            self.asserted,
+            self.mapping_set,
+            [(loaded.layer, loaded.asserted) for loaded in self.imports],
+        )
 
     @cached_property
     def chain_rules(self) -> ChainRules:
@@ -148,8 +161,8 @@ class KnowledgeGraph:
             merged = Graph(bind_namespaces="none")
             parts = [self.ontology, self.asserted, self.mappings]
             parts += [self.inferred] if inferred else []
-            parts += [self.imported]
-            parts += [self.imported_inferred] if inferred else []
+            for loaded in self.imports:
+                parts += [loaded.asserted, loaded.inferred] if inferred else [loaded.asserted]
             for part in parts:
                 merged += part
                 bind_prefixes(merged, part)
@@ -189,14 +202,19 @@ class KnowledgeGraph:
         yield ASSERTED_GRAPH, self.asserted
         yield INFERRED_GRAPH, self.inferred
         yield MAPPINGS_GRAPH, self.mappings
-        if len(self.imported):
-            yield IMPORTED_GRAPH, self.imported
-            yield IMPORTED_INFERRED_GRAPH, self.imported_inferred
+        for loaded in self.imports:
+            yield loaded.layer.graph, loaded.asserted
+            yield loaded.layer.inferred_graph, loaded.inferred
+
+    @property
+    def layers(self) -> tuple[Layer, ...]:
+        """The layers loaded: the core, then the imported ones."""
+        return (LAYERS[CORE], *(loaded.layer for loaded in self.imports))
 
     @property
     def layer(self) -> str:
-        """``all`` when the imported layers are loaded, ``core`` when they are not."""
-        return "all" if len(self.imported) else "core"
+        """The layers loaded, as a ``--layer`` choice names them (``core``, ``core,hpo``)."""
+        return ",".join(row.name for row in self.layers)
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -214,4 +232,6 @@ class KnowledgeGraph:
         """True when a triple was derived from a claim rather than written by a curator."""
         if triple in self.inferred:
             return triple not in self.asserted
-        return triple in self.imported_inferred and triple not in self.imported
+        return any(
+            triple in loaded.inferred and triple not in loaded.asserted for loaded in self.imports
+        )

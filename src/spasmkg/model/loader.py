@@ -10,7 +10,7 @@ always tell what was written from what was derived.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,10 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm, UsageError
-from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
+from spasmkg.model.graph import KnowledgeGraph, LayerGraphs, bind_prefixes
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.namespaces import ASSERTED_GRAPH, IMPORTED_GRAPH, ONTOLOGY_GRAPH, SKGO
+from spasmkg.model.layers import ALL, Layer, chosen
+from spasmkg.model.namespaces import ASSERTED_GRAPH, ONTOLOGY_GRAPH, SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
 from spasmkg.model.standing import EvidenceRules, weighed_items
@@ -223,10 +224,6 @@ def load_ontology(paths: DataPaths) -> Parsed:
     return ontology
 
 
-#: The layers a graph can be loaded with: the curated core, or the core and every import.
-LAYERS = ("core", "all")
-
-
 def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> Parsed:
     """Parse Turtle files strictly into one graph, keeping their prefixes."""
     parts = []
@@ -246,31 +243,56 @@ def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> P
     return Parsed(merged, triples, list(dict.fromkeys(t for part in parts for t in part.terms)))
 
 
-def input_files(paths: DataPaths, layer: str) -> list[Path]:
+def imported_layers(paths: DataPaths, layer: str | Sequence[str]) -> list[Layer]:
+    """The imported layers a load of ``layer`` takes: with ``all``, every registered layer that
+    has files in the data folder; named, each of them, which must have files.
+
+    :raises UsageError: a layer is unknown, or named but has no file in the data folder.
+    """
+    found = []
+    for row in chosen(layer):
+        if not row.imported:
+            continue
+        if row.paths(paths.root):
+            found.append(row)
+        elif layer != ALL:
+            raise UsageError(
+                f"layer {row.name!r} has no file in {paths.root} ({', '.join(row.files)});"
+                f" run 'spasmkg import {row.name}'"
+            )
+    return found
+
+
+def input_files(paths: DataPaths, layer: str | Sequence[str]) -> list[Path]:
     """Every file a load of ``layer`` reads, in the order it reads them."""
     mappings = [paths.mappings_file] if paths.mappings_file.exists() else []
-    imports = paths.import_files() if layer == "all" else []
+    imports = [path for row in imported_layers(paths, layer) for path in row.paths(paths.root)]
     return [paths.ontology_file, *paths.graph_files(), *mappings, *imports]
 
 
-def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGraph:
-    """Parse ontology and graph strictly and materialise each claim's direct triple.
+def load(root: Path | str | None = None, *, layer: str | Sequence[str] = ALL) -> KnowledgeGraph:
+    """Parse ontology and graph strictly and materialise what each claim implies.
 
     :param root: a data folder holding ontology/, graph/ and queries/; by default the
         packaged data (or the source checkout's).
-    :param layer: ``all`` (the default) adds the imported layers of graph/imports/ to the
-        curated core; ``core`` leaves them out, unread.
+    :param layer: ``all`` (the default: the curated core and every imported layer found),
+        ``core``, or one or more layer names (a list, or names joined by commas); see
+        :data:`spasmkg.model.layers.LAYERS`. The core is always loaded.
     :raises GraphSyntaxError: a file does not parse (the message names file and line).
     :raises UndeclaredTerm: a file uses a term the ontology does not declare.
+    :raises UsageError: a layer is unknown, or named and missing.
     """
-    if layer not in LAYERS:
-        raise UsageError(f"unknown layer {layer!r}; choose one of {', '.join(LAYERS)}")
     paths = data_paths(root)
+    imports = imported_layers(paths, layer)
     ontology = load_ontology(paths)
     declared = declared_terms(ontology.graph)
     asserted = parse_files(paths.graph_files(), paths, declared)
-    imports = paths.import_files() if layer == "all" else []
-    imported = parse_files(imports, paths, declared)
+    layers = []
+    parsed = {str(ONTOLOGY_GRAPH): ontology.triples, str(ASSERTED_GRAPH): asserted.triples}
+    for row in imports:
+        part = parse_files(row.paths(paths.root), paths, declared)
+        layers.append(LayerGraphs(row, part.graph, materialise(part.graph, ontology.graph)))
+        parsed[str(row.graph)] = part.triples
     mapping_set = read_sssom(paths.mappings_file) if paths.mappings_file.exists() else None
     return KnowledgeGraph(
         paths=paths,
@@ -280,11 +302,6 @@ def load(root: Path | str | None = None, *, layer: str = "all") -> KnowledgeGrap
         mappings=mapping_graph(mapping_set) if mapping_set else Graph(bind_namespaces="none"),
         mapping_set=mapping_set,
         files=tuple(input_files(paths, layer)),
-        imported=imported.graph,
-        imported_inferred=materialise(imported.graph, ontology.graph),
-        parsed={
-            str(ONTOLOGY_GRAPH): ontology.triples,
-            str(ASSERTED_GRAPH): asserted.triples,
-            str(IMPORTED_GRAPH): imported.triples,
-        },
+        imports=tuple(layers),
+        parsed=parsed,
     )

@@ -40,9 +40,8 @@ ASSERTED_GRAPH = GRAPH.asserted
 INFERRED_GRAPH = GRAPH.inferred
 ONTOLOGY_GRAPH = GRAPH.ontology
 MAPPINGS_GRAPH = GRAPH.mappings
-#: the layer imported from outside resources (the HPO annotations), and its plain triples
-IMPORTED_GRAPH = GRAPH.imported
-IMPORTED_INFERRED_GRAPH = GRAPH["imported-inferred"]
+#: each imported layer's named graphs are GRAPH[name] and GRAPH[name-inferred]
+#: (see spasmkg.model.layers)
 
 
 class SKGO(DefinedNamespace):

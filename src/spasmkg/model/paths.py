@@ -52,10 +52,6 @@ class DataPaths:
         """Folder with the generated layers (``spasmkg import``), one Turtle file each."""
         return self.graph / "imports"
 
-    def import_files(self) -> list[Path]:
-        """The imported layers, sorted."""
-        return sorted(self.imports.glob("*.ttl"))
-
     def graph_files(self) -> list[Path]:
         """Curated Turtle files, sorted so every build reads them in the same order."""
         return sorted(self.graph.glob("*.ttl"))

@@ -71,7 +71,7 @@ class Entity:
     is_guidance: bool = False
     #: for a warning sign, how soon its sources say to get care (``urgent`` or ``routine``)
     urgency: str = ""
-    #: ``imported`` for a node an imported layer brings (a rare disease, a gene), else ``core``
+    #: the layer that brings the node (``core``, or an imported layer's name such as ``hpo``)
     layer: str = "core"
 
     @property
@@ -217,11 +217,8 @@ class Claim:
     #: the claim's evidence covers its subject class as a whole, so its effect may pass to a
     #: member in a chain (``skgo:classWide``)
     class_wide: bool = False
-
-    @property
-    def layer(self) -> str:
-        """``imported`` for a claim of an imported layer (the HPO's), ``core`` otherwise."""
-        return "imported" if self.graph.endswith("/graph/imported") else "core"
+    #: the layer the claim comes from (a name of :data:`spasmkg.model.layers.LAYERS`)
+    layer: str = "core"
 
     @property
     def sources(self) -> tuple[Source, ...]:

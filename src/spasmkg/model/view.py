@@ -6,7 +6,7 @@ deterministic when a node has two types), a claim's evidence, a source's citatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -16,7 +16,8 @@ from rdflib.term import Node
 
 from spasmkg.model.curie import curie, prefix_map
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.namespaces import ASSERTED_GRAPH, IMPORTED_GRAPH, SKGO
+from spasmkg.model.layers import CORE, LAYERS, Layer
+from spasmkg.model.namespaces import SKGO
 from spasmkg.model.records import (
     DIRECTIONS as DIRECTION_ORDER,
 )
@@ -299,9 +300,9 @@ def read_claims(
     entities: Mapping[str, Entity],
     sources: Mapping[str, Source],
     tree: ClassTree,
-    named_graph: URIRef,
+    layer: Layer,
 ) -> dict[str, Claim]:
-    """Every claim between two known nodes, by IRI, sorted."""
+    """Every claim of one layer between two known nodes, by IRI, sorted."""
     claims = {}
     hedged = dict(tree.ontology.subject_objects(SKGO.hedgedForm))
     for node in sorted(asserted.subjects(RDF.type, SKGO.Claim), key=str):
@@ -325,7 +326,8 @@ def read_claims(
             modality=tree.term(modality),
             standing=standing_of(evidence, tree),
             note=about.text(RDFS.comment),
-            graph=str(named_graph),
+            graph=str(layer.graph),
+            layer=layer.name,
             context=entities.get(str(context)) if context is not None else None,
             mechanism=tuple(
                 entities[str(m)]
@@ -360,20 +362,24 @@ def by_node(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:
 
 
 def build_view(
-    ontology: Graph, asserted: Graph, mapping_set: MappingSet | None, imported: Graph
+    ontology: Graph,
+    asserted: Graph,
+    mapping_set: MappingSet | None,
+    imports: Sequence[tuple[Layer, Graph]] = (),
 ) -> View:
     """The records of a loaded graph: the curated core and, when loaded, the imported layers."""
     tree = ClassTree(ontology)
+    core = LAYERS[CORE]
     entities = read_entities(asserted, tree, mapping_set)
     sources = read_sources(asserted, tree)
-    claims = read_claims(asserted, entities, sources, tree, ASSERTED_GRAPH)
-    if len(imported):  # the imports say nothing about the core's nodes, only link to them
+    claims = read_claims(asserted, entities, sources, tree, core)
+    for layer, graph in imports:  # an import says nothing about the core's nodes, only links
         entities = dict(
-            sorted({**read_entities(imported, tree, None, "imported"), **entities}.items())
+            sorted({**read_entities(graph, tree, None, layer.name), **entities}.items())
         )
-        sources = dict(sorted({**read_sources(imported, tree), **sources}.items()))
-        claims.update(read_claims(imported, entities, sources, tree, IMPORTED_GRAPH))
-        claims = dict(sorted(claims.items()))
+        sources = dict(sorted({**read_sources(graph, tree), **sources}.items()))
+        claims.update(read_claims(graph, entities, sources, tree, layer))
+    claims = dict(sorted(claims.items()))
     return View(
         entities=MappingProxyType(entities),
         claims=MappingProxyType(claims),

@@ -29,6 +29,7 @@ from rdflib import URIRef
 
 from spasmkg.errors import OutputError
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.layers import CORE, LAYERS
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.records import Claim, Entity, EvidenceItem
 
@@ -36,8 +37,7 @@ BIOLINK = "https://w3id.org/biolink/vocab/"
 SKGO_BASE = str(SKGO._NS)
 OWN_PREFIX = "spasmkg"
 OWN_EDGE_PREFIX = "spasmkg.claim"
-INFORES = "infores:spasmkg"  # spasmkg's own; not yet in the information resource registry
-HPO_INFORES = "infores:hpo-annotations"
+INFORES = LAYERS[CORE].infores  # spasmkg's own; not yet in the information resource registry
 AUTOMATED_EVIDENCE = {"ECO:0000501"}  # electronic annotation (HPO's IEA)
 #: KGX TSV joins the values of a multivalued column with this character.
 LIST_SEPARATOR = "|"
@@ -137,7 +137,7 @@ def node_row(entity: Entity, node_id: str, category: str) -> dict[str, Any]:
         "synonym": sorted(entity.synonyms),
         "xref": others,
         "equivalent_identifiers": others,
-        "provided_by": [HPO_INFORES if entity.layer == "imported" else INFORES],
+        "provided_by": [LAYERS[entity.layer].infores],
     }
 
 
@@ -167,7 +167,7 @@ def edge_row(
     """One KGX edge for a claim and the items of one direction."""
     ids = naming.ids
     automated = all(item.evidence_type.curie in AUTOMATED_EVIDENCE for item in items)
-    imported = claim.layer == "imported"
+    layer = LAYERS[claim.layer]
     row: dict[str, Any] = {
         "id": f"{OWN_EDGE_PREFIX}:{claim.curie.partition(':')[2]}"
         + ("-refuted" if negated else ""),
@@ -178,8 +178,8 @@ def edge_row(
         "negated": negated,
         "knowledge_level": "knowledge_assertion",
         "agent_type": "automated_agent" if automated else "manual_agent",
-        "primary_knowledge_source": HPO_INFORES if imported else INFORES,
-        "aggregator_knowledge_source": [INFORES] if imported else [],
+        "primary_knowledge_source": layer.infores,
+        "aggregator_knowledge_source": [INFORES] if layer.imported else [],
         "publications": sorted({publication(item) for item in items}),
         "has_evidence": sorted({item.evidence_type.curie for item in items}),
         "spasmkg_standing": claim.standing.name,

@@ -295,6 +295,7 @@ def render_selection(selection: Selection) -> str:
         vis_css=Markup(stylesheet),
         legend=legend(selection),
         sections=styles()["panel_sections"],
+        section_of_standing=styles()["section_of_standing"],
         steps=chain_steps(selection, selection.rules),
         rules=selection.rules.as_dict(),
         policy=Markup(POLICY),

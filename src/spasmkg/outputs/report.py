@@ -13,17 +13,11 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from spasmkg.model.curie import curie, expand
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.namespaces import (
-    BASE,
-    IMPORTED_GRAPH,
-    IMPORTED_INFERRED_GRAPH,
-    ONTOLOGY_IRI,
-    SKG,
-    VOID,
-)
+from spasmkg.model.layers import CORE, LAYERS
+from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
 
 DATASET = URIRef(BASE + "dataset")
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = URIRef(LAYERS[CORE].licence)
 
 
 @dataclass(frozen=True)
@@ -74,15 +68,12 @@ def coverage(kg: KnowledgeGraph) -> dict[str, int]:
 
 
 def licences(kg: KnowledgeGraph) -> dict[str, str]:
-    """The licence of each named graph: spasmkg's own, or the one an import declares."""
-    imported = kg.imported.value(IMPORTED_GRAPH, DCTERMS.license)
-    found = {}
-    for name, graph in kg.named_graphs():
-        declared = (
-            imported if name == IMPORTED_INFERRED_GRAPH else graph.value(name, DCTERMS.license)
-        )
-        found[str(name)] = str(declared if declared is not None else LICENSE)
-    return found
+    """The licence of each named graph, from the registry of layers: an imported layer's two
+    graphs keep its source's terms, every other graph is spasmkg's own."""
+    by_graph = {
+        str(graph): row.licence for row in kg.layers for graph in (row.graph, row.inferred_graph)
+    }
+    return {str(name): by_graph.get(str(name), str(LICENSE)) for name, _ in kg.named_graphs()}
 
 
 def distinct_triples(kg: KnowledgeGraph) -> int:

@@ -24,8 +24,7 @@ from spasmkg.version import __version__
 
 @dataclass(frozen=True)
 class Row:
-    """One claim under a section heading: the entity at its other end and the items of the
-    section's direction."""
+    """One claim under a section heading: the entity at its other end and its evidence items."""
 
     claim: Claim
     other: Entity
@@ -61,28 +60,28 @@ def qualifiers(item: EvidenceItem) -> list[tuple[str, str]]:
 
 
 def sections(entity: Entity, claims: Iterable[Claim]) -> list[tuple[str, list[Row]]]:
-    """An entity's claims under the page's headings: the first section whose side, direction
-    and relations fit takes each claim's items of that direction."""
-    table = styles()["panel_sections"]
+    """An entity's claims under the page's headings, as the interactive page files them: a
+    claim goes where its standing puts it (what holds under its relation, with any evidence
+    against beside the support; the rest under "does not work" or "unsettled"), with all its
+    evidence items."""
+    table, direction_of = styles()["panel_sections"], styles()["section_of_standing"]
     grouped: dict[str, list[Row]] = {}
     for claim in claims:
         side = "subject" if claim.subject.iri == entity.iri else "object"
         other = claim.object if side == "subject" else claim.subject
-        for direction in ("supports", "refutes", "inconclusive"):
-            items = tuple(item for item in claim.evidence if item.direction == direction)
-            section = next(
-                (
-                    s
-                    for s in table
-                    if items
-                    and s["direction"] == direction
-                    and s["side"] in ("either", side)
-                    and (not s["relations"] or claim.predicate.curie in s["relations"])
-                ),
-                None,
-            )
-            if section is not None:
-                grouped.setdefault(section["title"], []).append(Row(claim, other, items))
+        direction = direction_of[claim.standing.name]
+        section = next(
+            (
+                s
+                for s in table
+                if s["direction"] == direction
+                and s["side"] in ("either", side)
+                and (not s["relations"] or claim.predicate.curie in s["relations"])
+            ),
+            None,
+        )
+        if section is not None:
+            grouped.setdefault(section["title"], []).append(Row(claim, other, claim.evidence))
     return [(s["title"], grouped[s["title"]]) for s in table if s["title"] in grouped]
 
 
@@ -91,7 +90,7 @@ def home(site: Site, endpoint: str) -> bytes:
     return render(
         "home.html",
         counts=site.counts,
-        layer=site.kg.layer,
+        layers=site.kg.layers,
         downloads=list(site.downloads.values()),
         examples=site.examples,
         endpoint=endpoint,

@@ -222,7 +222,6 @@
     });
     return entries;
   }
-  const STANDING_SECTION = { supported: "supports", mixed: "supports", unsettled: "inconclusive", notSupported: "refutes" };
   function sectionOf(claim, side, direction) {
     return data.sections.find((section) => section.direction === direction
       && (section.side === "either" || section.side === side)
@@ -234,7 +233,7 @@
     // relation, with any evidence against beside the support; the rest under "does not
     // work" or "unsettled", so no claim the evidence does not back reads as holding
     claimEntries(id).forEach(({ claim, side, other }) => {
-      const section = sectionOf(claim, side, STANDING_SECTION[claim.standing]);
+      const section = sectionOf(claim, side, data.section_of_standing[claim.standing]);
       if (!section) return;
       if (!grouped.has(section.title)) grouped.set(section.title, []);
       grouped.get(section.title).push({ claim: claim, other: other, items: claim.evidence });
@@ -278,7 +277,7 @@
       ["Also called", node.info.synonyms.join(", ")],
       ["IRI", safeLink(node.info.iri, node.info.curie)],
       ["Identifiers", node.info.identifiers.length ? ids : ""],
-      ["Layer", node.info.layer === "core" ? "" : "imported (double-click to expand or collapse its neighbours)"],
+      ["Layer", node.info.layer === "core" ? "" : "imported: " + node.info.layer + " (double-click to expand or collapse its neighbours)"],
     ]));
     const ends = el("div", null, { class: "explain-ends" });
     [["Explain from here", "explain-from"], ["Explain to here", "explain-to"]].forEach(([text, field]) => {
@@ -306,7 +305,7 @@
       box.appendChild(definitionList([
         ["Claim", claim.claim], ["Standing", claim.standing_label], ["Modality", claim.modality || ""], ["Context", claim.context_label],
         ["Mechanism", claim.mechanism_labels.join(", ")], ["Note", claim.note],
-        ["Layer", claim.layer === "core" ? "" : "imported (see the licence of its named graph)"],
+        ["Layer", claim.layer === "core" ? "" : "imported: " + claim.layer + " (see the licence of its named graph)"],
         ["Simple view", claim.simple_view || "none: the claim is bound to a context or its evidence disagrees"],
         ["Evidence", claim.evidence.length ? items : ""],
       ]));

@@ -1,0 +1,136 @@
+"""The registry of layers: the input side's twin of the outputs registry.
+
+A layer is a body of triples with one origin: the curated core, or a layer imported from an
+outside resource and kept as a generated file under ``graph/imports/``. Its row names its
+named graphs, the files it is read from, the information resource KGX credits its edges to,
+its licence and attribution, and the function that regenerates it (``spasmkg import NAME``).
+Loading, the records, explain, the page, the site, KGX and the build report read the rows;
+adding a source is a module that writes its file and a row here (see :func:`register`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import URIRef
+
+from spasmkg.errors import UsageError
+from spasmkg.model.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH
+
+#: spasmkg's own licence, for the core and everything derived from it.
+SPASMKG_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+CORE = "core"
+#: The layer choice that means every registered layer.
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer: where its triples come from, where they go, and whose terms they keep."""
+
+    name: str
+    title: str
+    #: the files it is read from, as patterns under the data root (``graph/imports/hpo.ttl``)
+    files: tuple[str, ...]
+    #: the information resource its claims are credited to (KGX ``primary_knowledge_source``)
+    infores: str
+    licence: str
+    attribution: str = ""
+    #: ``module:function`` that regenerates its file from outside resources, called with the
+    #: loaded core and ``check=``; empty for the curated core
+    builder: str = ""
+
+    @property
+    def graph(self) -> URIRef:
+        """The named graph of its triples (the core keeps ``graph/asserted``)."""
+        return ASSERTED_GRAPH if self.name == CORE else GRAPH[self.name]
+
+    @property
+    def inferred_graph(self) -> URIRef:
+        """The named graph of the triples the loader derives from it."""
+        return INFERRED_GRAPH if self.name == CORE else GRAPH[f"{self.name}-inferred"]
+
+    @property
+    def imported(self) -> bool:
+        """True for a layer generated from an outside resource."""
+        return self.name != CORE
+
+    def paths(self, root: Path) -> list[Path]:
+        """Its files under a data root, sorted so every load reads them in one order."""
+        return sorted({path for pattern in self.files for path in root.glob(pattern)})
+
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        Layer(
+            CORE,
+            "the curated core",
+            ("graph/*.ttl",),
+            "infores:spasmkg",
+            SPASMKG_LICENCE,
+            "spasmkg curators; cite the sources each evidence item names",
+        ),
+        Layer(
+            "hpo",
+            "HPO disease annotations: spasm phenotypes",
+            ("graph/imports/hpo.ttl",),
+            "infores:hpo-annotations",
+            "https://hpo.jax.org/app/license",
+            "This product uses the Human Phenotype Ontology; find out more at "
+            "http://www.human-phenotype-ontology.org. Cite: Gargano MA et al. The Human "
+            "Phenotype Ontology in 2024: phenotypes around the world. Nucleic Acids Res "
+            "2024;52(D1):D1333-D1346. doi:10.1093/nar/gkad1005",
+            "spasmkg.imports.layer_file:import_hpo",
+        ),
+    )
+}
+
+
+def register(layer: Layer) -> None:
+    """Add a layer to the registry (a plug-in, or a test's fixture layer).
+
+    :raises UsageError: the name is taken.
+    """
+    if layer.name in LAYERS or layer.name == ALL:
+        raise UsageError(f"a layer named {layer.name!r} is already registered")
+    LAYERS[layer.name] = layer
+
+
+def unregister(name: str) -> None:
+    """Take a layer out of the registry (the core stays)."""
+    if name != CORE:
+        LAYERS.pop(name, None)
+
+
+def names_of(spec: str | Iterable[str]) -> list[str]:
+    """The layer names a choice stands for: ``all``, one name, a comma-separated list, or a
+    list of names; the core is always among them and comes first.
+
+    :raises UsageError: a name is not registered.
+    """
+    given = [spec] if isinstance(spec, str) else list(spec)
+    names = [name.strip() for item in given for name in item.split(",") if name.strip()]
+    if ALL in names:
+        return list(LAYERS)
+    unknown = [name for name in names if name not in LAYERS]
+    if unknown:
+        raise UsageError(
+            f"unknown layer {unknown[0]!r}; choose {ALL}, or one or more of {', '.join(LAYERS)}"
+        )
+    return [CORE, *dict.fromkeys(name for name in names if name != CORE)]
+
+
+def chosen(spec: str | Sequence[str]) -> tuple[Layer, ...]:
+    """The registered layers a choice stands for, the core first."""
+    return tuple(LAYERS[name] for name in names_of(spec))
+
+
+def layer_of_graph(graph: str) -> str:
+    """The name of the layer whose named graph (asserted or inferred) this is ("" if none)."""
+    for layer in LAYERS.values():
+        if graph in (str(layer.graph), str(layer.inferred_graph)):
+            return layer.name
+    return ""
