@@ -92,3 +92,16 @@ def test_there_are_doctests_to_run() -> None:
         for test in finder.find(importlib.import_module(name))
     )
     assert examples >= 8
+
+
+@pytest.mark.parametrize(
+    "package", sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+)
+def test_each_package_docstring_names_its_modules(package: str) -> None:
+    """A reader sees a package's parts from its docstring: every module is named in it."""
+    module = importlib.import_module(f"spasmkg.{package}")
+    names = sorted(
+        path.stem for path in (PACKAGE / package).glob("*.py") if path.stem != "__init__"
+    )
+    unnamed = [name for name in names if f"``{name}``" not in (module.__doc__ or "")]
+    assert unnamed == [], f"spasmkg.{package}'s docstring does not name {unnamed}"

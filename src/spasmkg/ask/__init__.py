@@ -1,4 +1,12 @@
-"""Asking the graph: the query library (``library``), read-only checks (``safety``), the engines
-(``engines``), result formats (``results``), one-call answers (``answer``), causal chains
-(``explain``) and entity look-ups (``lookup``).
+"""Asking the graph.
+
+- ``library``: the named queries and their typed parameters.
+- ``lexer``: reads SPARQL text as the engines do, for the read-only checks.
+- ``safety``: what a query would do before any engine runs it; refuses updates, SERVICE, FROM.
+- ``engines``: rdflib, pyoxigraph and a remote endpoint behind one interface.
+- ``results``: a query's answer and its formats (table, CSV, TSV, JSON, Markdown).
+- ``answer``: one call that finds a query, checks it, binds its parameters and runs it.
+- ``citing``: claims and evidence as terminal text, every item with its citation.
+- ``explain``: chains between two entities, formed by the ontology's rules, in three groups.
+- ``lookup``: an entity by any of its names, with its identifiers and claims.
 """

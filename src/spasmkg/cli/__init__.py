@@ -2,7 +2,7 @@
 
 The group lives here; the commands are in ``data`` (build, validate, fmt, import, export),
 ``ask`` (lookup, query, queries, explain, html) and ``publish`` (serve, push), which register
-themselves on it when imported below.
+themselves on it when imported below; ``options`` holds the options they share.
 """
 
 from __future__ import annotations

@@ -1,9 +1,20 @@
-"""The model: where the data lives, its namespaces and CURIEs, the strict loader, and the typed,
-immutable records (entities, claims, evidence, sources) that every other part reads.
+"""The model: where the data lives, its layers, namespaces and CURIEs, the strict loader, and
+the typed, immutable records (entities, claims, evidence, sources) that every other part reads.
 
-Modules: ``paths`` (data folders), ``namespaces`` (IRIs and the closed ontology vocabulary),
-``curie`` (the one CURIE converter), ``sssom`` (the mapping set), ``loader`` (strict parsing),
-``records`` (the record types), ``standing`` (a claim's standing on its evidence),
-``composition`` (the rules for chains), ``view`` (RDF to records), ``names`` (look-up by any name),
-``graph`` (the KnowledgeGraph).
+- ``paths``: the data folders, in a wheel or a checkout.
+- ``layers``: the registry of layers: the curated core and each imported layer.
+- ``namespaces``: spasmkg's IRIs and the closed vocabulary of its ontology.
+- ``curie``: the one CURIE converter over the frozen bioregistry prefixes (``prefixes.json``).
+- ``sssom``: the SSSOM mapping set and its SKOS triples.
+- ``wellformed``: refuses bad IRIs, blank nodes, lone surrogates and rebound prefixes.
+- ``terms``: terms between rdflib and pyoxigraph.
+- ``loader``: strict parsing (errors as file:line), declared terms, what each claim implies.
+- ``hedging``: which plain triple a claim may have.
+- ``standing``: a claim's standing on its evidence, by the ontology's rule.
+- ``composition``: the ontology's rules for putting claims together into chains.
+- ``records``: the frozen record types.
+- ``view``: builds the records from the RDF, once.
+- ``names``: look-up of an entity by any of its names.
+- ``graph``: the KnowledgeGraph, its named graphs and records.
+- ``compiled``: the graph compiled for questions, kept on disk.
 """

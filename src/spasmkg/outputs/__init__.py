@@ -1,4 +1,12 @@
-"""What a build writes: the registry of outputs (``registry``) and its writers — RDF
-serialisations (``rdf``), the NetworkX export (``network``), the interactive page (``page``),
-VoID and the report (``report``) — and the atomic, reproducible build itself (``build``).
+"""What a build writes.
+
+- ``registry``: every output, in the order a build writes it; file names and media types.
+- ``rdf``: Turtle, N-Triples, N-Quads, TriG and JSON-LD.
+- ``network``: the NetworkX graph, GraphML and node-link JSON.
+- ``kgx``: KGX nodes and edges aligned to Biolink.
+- ``page``: the interactive page (its script and styles in ``templates/``).
+- ``mermaid``: Mermaid flowcharts of chains and neighbourhoods.
+- ``report``: the build report and the VoID description.
+- ``swap``: putting a finished build in place, atomically.
+- ``build``: the build itself: load, validate, write, swap.
 """
