@@ -13,12 +13,13 @@ from rdflib.namespace import DCTERMS
 import spasmkg
 from spasmkg.errors import ImportSourceError, StaleImport, UsageError
 from spasmkg.imports.hpo import EVIDENCE_CODES, LICENSE, Scope
-from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
+from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease
 from spasmkg.imports.hpo_genes import HGNC_FILE, hgnc_genes
 from spasmkg.imports.layer_file import import_hpo
 from spasmkg.model.layers import LAYERS
 from spasmkg.model.paths import data_paths
 from spasmkg.outputs.build import build
+from spasmkg.system import file_sha256 as sha256
 from tests.helpers import run_entry_point
 
 

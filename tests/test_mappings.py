@@ -11,7 +11,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 import spasmkg
-from spasmkg.checks.identifiers import hpo_terms, mapping_violations
+from spasmkg.checks.identifiers import hpo, mapping_violations
 from spasmkg.checks.references import entity_labels
 from spasmkg.model.curie import compress, expand, prefix_map
 from spasmkg.model.namespaces import SKG
@@ -142,9 +142,12 @@ def test_no_icd10_cm_only_codes() -> None:
 
 
 def test_hpo_check_uses_the_packaged_release() -> None:
-    version, terms = hpo_terms()
-    assert version.startswith("hp/releases/")
-    assert terms["HP:0003394"].name == "Muscle spasm"
+    release = hpo()
+    assert release.version.startswith("hp/releases/")
+    assert release.terms["HP:0003394"].name == "Muscle spasm"
+    # an obsolete term's own ID that is another term's alternative points to that term
+    assert release.terms["HP:0000057"].obsolete
+    assert release.alternatives["HP:0000057"].id == "HP:0008665"
 
 
 def test_mapping_triples_use_canonical_iris(kg: spasmkg.KnowledgeGraph) -> None:
@@ -302,3 +305,20 @@ def test_bad_predicate_is_caught(data_copy: Path) -> None:
         "predicate owl:sameAs is not a SKOS mapping relation" in v
         for v in validate_lines(data_copy)
     )
+
+
+def test_the_one_curie_splitter_reads_curies_as_the_curies_library_does(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    from curies import ReferenceTuple
+
+    from spasmkg.model.curie import split_curie
+
+    curies_seen = {e.curie for e in kg_all.entities} | {
+        i.curie for e in kg_all.entities for i in e.identifiers
+    }
+    curies_seen |= {c.curie for c in kg_all.claims} | {m.object_id for m in MAPPINGS.mappings}
+    assert len(curies_seen) > 1000
+    for text in curies_seen:
+        assert split_curie(text) == tuple(ReferenceTuple.from_curie(text)), text
+    assert split_curie("no colon here") == ("", "no colon here")

@@ -1,17 +1,36 @@
-"""What spasmkg asks of the operating system, in one place."""
+"""What spasmkg asks of the operating system, in one place: processes, forks and the
+collector, files written whole and their checksums, and the Linux calls made through libc
+(an atomic exchange of two paths, the parent-death signal, a network namespace, a seccomp
+filter)."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
 import gc
+import hashlib
 import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Generic, NoReturn, TypeVar, cast
 
 T = TypeVar("T")
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+PR_SET_PDEATHSIG = 1
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+#: libseccomp's actions and the attribute that applies a filter to every thread.
+SCMP_ACT_ALLOW = 0x7FFF0000
+SCMP_ACT_ERRNO = 0x00050000
+SCMP_FLTATR_CTL_TSYNC = 4
 
 
 def process_alive(pid: int) -> bool:
@@ -122,3 +141,90 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256 in hex, read in blocks (the files of a build, an import's inputs)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace a file in one step, so an interrupted rewrite never leaves half a file."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step, if the kernel and file system can (Linux 3.15+)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when the process that started it dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def network_namespace() -> str:
+    """Move into a network namespace of its own; empty when done, else why not."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError as error:
+        return f"no network namespace (libc: {error})"
+    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            return ""
+    return f"no network namespace (unshare: {os.strerror(ctypes.get_errno())})"
+
+
+def deny(calls: Iterable[str], error: int = errno.EPERM) -> str:
+    """Install a seccomp filter that makes these system calls fail with ``error`` in this
+    process, its threads and everything it starts; empty when done, else why not."""
+    name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
+    try:
+        lib = ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return "no seccomp filter (libseccomp is not installed)"
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_rule_add_array.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_void_p,
+    ]
+    lib.seccomp_attr_set.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32]
+    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    context = lib.seccomp_init(SCMP_ACT_ALLOW)
+    if not context:
+        return "no seccomp filter (seccomp_init failed)"
+    try:
+        lib.seccomp_attr_set(context, SCMP_FLTATR_CTL_TSYNC, 1)
+        for call in calls:
+            number = lib.seccomp_syscall_resolve_name(call.encode())
+            if number < 0:
+                continue  # not a call of this architecture
+            action = SCMP_ACT_ERRNO | (error & 0xFFFF)
+            if lib.seccomp_rule_add_array(context, action, number, 0, None) < 0:
+                return f"no seccomp filter (cannot add a rule for {call})"
+        result = lib.seccomp_load(context)
+        if result < 0:
+            return f"no seccomp filter (seccomp_load: {os.strerror(-result)})"
+        return ""
+    finally:
+        lib.seccomp_release(context)

@@ -3,22 +3,15 @@ to read it, so that every answer can be checked."""
 
 from __future__ import annotations
 
-from spasmkg.model.records import Claim, EvidenceItem
+from spasmkg.model.records import QUALIFIERS, Claim, EvidenceItem
 
 #: The sign put before an item: backs the claim, refutes it, or leaves it open.
 DIRECTION_SIGN = {"supports": "+", "refutes": "-", "inconclusive": "?"}
-QUALIFIERS = (
-    ("population", "in"),
-    ("dose_route", "dose or route"),
-    ("jurisdiction", "where"),
-    ("measured", "measured"),
-    ("sex", "sex"),
-    ("modifiers", "modifiers"),
-    ("curated_on", "curated on"),
-)
+#: The qualifiers shown under an item's citation (its finding comes first, on a line of its own).
+UNDER_CITATION = tuple(key for key in QUALIFIERS if key != "finding")
 
 
-def shown(value: str | tuple[str, ...]) -> str:
+def one_line(value: str | tuple[str, ...]) -> str:
     """A qualifier's value on one line."""
     return "; ".join(value) if isinstance(value, tuple) else value
 
@@ -35,7 +28,9 @@ def item_lines(item: EvidenceItem, indent: str) -> list[str]:
     lines = [head]
     details = [item.finding] if item.finding else []
     details += [
-        f"{label}: {shown(getattr(item, key))}" for key, label in QUALIFIERS if getattr(item, key)
+        f"{QUALIFIERS[key]}: {one_line(getattr(item, key))}"
+        for key in UNDER_CITATION
+        if getattr(item, key)
     ]
     lines += [f"{indent}    {detail}" for detail in details]
     return lines

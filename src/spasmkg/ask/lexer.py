@@ -76,6 +76,8 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TOKENS = 20_000
 MAX_DEPTH = 48
 #: Why a text that spells SERVICE is refused, and what to do about it.
+#: What a query that would write is told, wherever it is refused (the command line, the server).
+UPDATE_REFUSED = "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: spasmkg is read-only"
 SERVICE_REFUSED = (
     "the query spells SERVICE, which would send it to another server: any text holding the "
     "word, in any case or escape, even in a string, IRI or comment, is refused (to match such "

@@ -10,7 +10,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-from spasmkg.ask.lexer import outline
+from spasmkg.ask.lexer import UPDATE_REFUSED, outline
 from spasmkg.errors import QueryRefused, QuerySyntaxError
 
 
@@ -52,6 +52,11 @@ _OUTLINES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
 _OUTLINE_LIMIT = 1024
 
 
+def update_refused(source: str) -> QueryRefused:
+    """The refusal of a query that would write."""
+    return QueryRefused(f"{source}: {UPDATE_REFUSED}")
+
+
 def inspect_query(text: str, source: str = "query") -> QueryShape:
     """Parse a query and report its form and any SERVICE or FROM clause.
 
@@ -70,10 +75,7 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
             parseUpdate(text)
         except ParseException:
             raise syntax_error(query_error, source) from None
-        raise QueryRefused(
-            f"{source}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
-            "spasmkg queries are read-only"
-        ) from None
+        raise update_refused(source) from None
     except RecursionError:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
     body = parsed[1]  # parsed[0] is the prologue
@@ -143,10 +145,7 @@ def check_read_only(
     except QueryRefused as error:
         raise QueryRefused(f"{source}: {error}") from None
     if seen.updates:
-        raise QueryRefused(
-            f"{source}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused: "
-            "spasmkg queries are read-only"
-        )
+        raise update_refused(source)
     shape = inspect_query(seen.text, source)
     if (shape.services or seen.services) and not allow_service:
         what = (

@@ -7,7 +7,6 @@ rewrites files into that form and ``spasmkg fmt --check`` reports the ones that 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from rdflib import BNode
@@ -16,6 +15,7 @@ from spasmkg.ask.lexer import TOKEN
 from spasmkg.errors import GraphSyntaxError
 from spasmkg.model.loader import display_path, parse_turtle
 from spasmkg.model.paths import DataPaths
+from spasmkg.system import write_atomically
 
 BOM = "\ufeff"
 
@@ -62,13 +62,6 @@ def canonical_text(path: Path, shown_as: str) -> str:
             f"{shown_as}: uses blank nodes, which have no stable order; give the node an IRI"
         )
     return header_comments(text) + graph.serialize(format="turtle")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace a file in one step, so an interrupted rewrite never leaves half a file."""
-    temporary = path.with_name(f".{path.name}.fmt-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def curated_files(paths: DataPaths) -> list[Path]:

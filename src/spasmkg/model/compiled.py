@@ -60,7 +60,7 @@ class QueryGraph:
 
     paths: DataPaths
     layer: str
-    store: Any
+    store: ox.Store
     names: NameIndex
     labels: dict[str, str]
     #: True when it was read from a compiled entry rather than loaded from the files

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Node
@@ -48,7 +49,7 @@ class Queryable(Protocol):
         ...
 
     @property
-    def store(self) -> Any:
+    def store(self) -> ox.Store:
         """A pyoxigraph store of the named graphs."""
         ...
 
@@ -170,14 +171,12 @@ class KnowledgeGraph:
         return self._unions[inferred]
 
     @cached_property
-    def store(self) -> Any:
+    def store(self) -> ox.Store:
         """A pyoxigraph store of the named graphs, for the query engine, checks and writers.
 
         Built once and shared, so callers must not change it; its default graph is empty
         (query it with ``use_default_graph_as_union``).
         """
-        import pyoxigraph as ox
-
         store = ox.Store()
         for name, graph in self.named_graphs():
             target = ox.NamedNode(str(name))

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spasmkg.errors import UnknownEntity
-from spasmkg.model.curie import prefix_map
+from spasmkg.model.curie import prefix_map, split_curie
 from spasmkg.model.records import Entity
 
 
@@ -57,7 +57,7 @@ class NameIndex:
         return {
             curie
             for name, curies in self.names.items()
-            if name.partition(":")[2] == wanted and name.partition(":")[0] in prefixes
+            if split_curie(name)[1] == wanted and split_curie(name)[0] in prefixes
             for curie in curies
         }
 

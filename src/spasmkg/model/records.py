@@ -9,20 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The optional fields of an evidence item, in the order people read them.
-QUALIFIERS = (
-    "finding",
-    "part",
-    "population",
-    "dose_route",
-    "jurisdiction",
-    "measured",
-    "frequency",
-    "onset",
-    "sex",
-    "modifiers",
-    "curated_on",
-)
+from spasmkg.model.curie import local_of
+
+#: The optional fields of an evidence item, in the order people read them, each with the words
+#: that introduce it on a page or in a terminal.
+QUALIFIERS = {
+    "finding": "finding",
+    "part": "part",
+    "population": "in",
+    "dose_route": "dose or route",
+    "jurisdiction": "where",
+    "measured": "measured",
+    "frequency": "frequency",
+    "onset": "onset",
+    "sex": "sex",
+    "modifiers": "modifiers",
+    "curated_on": "curated on",
+}
 #: Directions of an evidence item: does the source back the claim, find no effect, or leave it open.
 DIRECTIONS = ("supports", "refutes", "inconclusive")
 #: The standings under which the evidence backs a claim (the others: unsettled, notSupported).
@@ -41,7 +44,7 @@ class Term:
     @property
     def name(self) -> str:
         """The local name of the term (``relieves``, ``possible``)."""
-        return self.curie.partition(":")[2] or self.curie
+        return local_of(self.curie)
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class Entity:
     @property
     def name(self) -> str:
         """The local name (``furosemide``)."""
-        return self.curie.partition(":")[2]
+        return local_of(self.curie)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""

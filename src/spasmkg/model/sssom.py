@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from spasmkg.errors import MappingError
-from spasmkg.model.curie import expand, prefix_map
+from spasmkg.model.curie import expand, local_of, prefix_map, prefix_of
 from spasmkg.model.namespaces import SKG
 
 #: A spasmkg entity CURIE as a mapping's subject.
@@ -47,12 +47,12 @@ class Mapping:
     @property
     def object_prefix(self) -> str:
         """The prefix of the object CURIE (before the first colon)."""
-        return self.object_id.partition(":")[0]
+        return prefix_of(self.object_id)
 
     @property
     def object_local_id(self) -> str:
         """The identifier of the object within its vocabulary."""
-        return self.object_id.partition(":")[2]
+        return local_of(self.object_id)
 
 
 @dataclass

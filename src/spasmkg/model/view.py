@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from spasmkg.model.curie import curie, prefix_map
+from spasmkg.model.curie import curie, local_of, prefix_map, split_curie
 from spasmkg.model.hedging import plain_predicate
 from spasmkg.model.layers import CORE, LAYERS, Layer
 from spasmkg.model.namespaces import SKGO
@@ -147,10 +147,10 @@ def stated_identifiers(graph: Graph) -> dict[str, tuple[Identifier, ...]]:
     found: dict[str, list[Identifier]] = {}
     for node, target in sorted(graph.subject_objects(SKOS.exactMatch)):
         name = curie(target)
-        prefix = prefix_map().get(name.partition(":")[0])
+        prefix_name, local = split_curie(name)
+        prefix = prefix_map().get(prefix_name)
         if prefix is None or name == str(target):
             continue
-        local = name.partition(":")[2]
         found.setdefault(str(node), []).append(
             Identifier("skos:exactMatch", name, str(target), "", prefix.name, prefix.link(local))
         )
@@ -177,13 +177,13 @@ def read_entities(
             iri=str(node),
             curie=name,
             label=about.text(RDFS.label) or name,
-            kind=curie(kind).partition(":")[2],
+            kind=local_of(curie(kind)),
             kind_label=tree.label(kind) if kind is not None else "",
             definition=about.text(SKOS.definition),
             synonyms=tuple(sorted(str(a) for a in about.every(SKOS.altLabel))),
             identifiers=links.get(name, ()) or stated.get(str(node), ()),
             is_guidance=kind in guidance_classes,
-            urgency=curie(urgency).partition(":")[2]
+            urgency=local_of(curie(urgency))
             if (urgency := about.value(SKGO.urgency)) is not None
             else "",
             layer=layer,
@@ -210,7 +210,7 @@ def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
         sources[str(node)] = Source(
             iri=str(node),
             curie=curie(node),
-            kind=curie(kind).partition(":")[2],
+            kind=local_of(curie(kind)),
             kind_label=tree.label(kind) if kind is not None else "",
             label=about.text(RDFS.label),
             definition=about.text(SKOS.definition),
@@ -237,7 +237,7 @@ def evidence_item(
     about = Properties(asserted, item)
     source = sources.get(str(about.value(PROV.wasDerivedFrom)))
     eco = about.value(SKGO.evidenceType)
-    direction = curie(about.value(SKGO.direction)).partition(":")[2]
+    direction = local_of(curie(about.value(SKGO.direction)))
     if source is None or eco is None or direction not in DIRECTION_ORDER:
         return None
     design = tree.rules.design(about.value(SKGO.studyDesign), eco)

@@ -28,6 +28,7 @@ from typing import Any
 from rdflib import URIRef
 
 from spasmkg.errors import OutputError
+from spasmkg.model.curie import prefix_of
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.layers import CORE, LAYERS
 from spasmkg.model.namespaces import SKGO
@@ -106,9 +107,7 @@ def preferred_id(entity: Entity, terms: dict[str, str]) -> str:
     own CURIE."""
     order = preferred_prefixes()[category_of(entity, terms)]
     ranked = sorted(
-        (order.index(c.partition(":")[0]), c)
-        for c in exact_ids(entity)
-        if c.partition(":")[0] in order
+        (order.index(prefix_of(c)), c) for c in exact_ids(entity) if prefix_of(c) in order
     )
     return ranked[0][1] if ranked else own_id(entity)
 

@@ -79,7 +79,8 @@ def turtle(kg: KnowledgeGraph) -> bytes:
 def ntriples(kg: KnowledgeGraph) -> bytes:
     """The whole graph as sorted N-Triples, the easiest form to diff and to stream."""
     every = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    return sorted_lines(every.serialize(format=ox.RdfFormat.N_TRIPLES))
+    assert isinstance(every, ox.QueryTriples)  # a CONSTRUCT's answer, whatever the store
+    return sorted_lines(every.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 def nquads(kg: KnowledgeGraph) -> bytes:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from spasmkg.model.formats import RDF_FORMATS
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.outputs import kgx, network, rdf, report
 from spasmkg.outputs.page import page_bytes
-from spasmkg.outputs.swap import MANIFEST
 
 Writer = Callable[[KnowledgeGraph], bytes]
 
@@ -42,25 +42,23 @@ def mapping_set(kg: KnowledgeGraph) -> bytes:
 OUTPUTS: dict[str, Output] = {
     output.name: output
     for output in (
-        Output("turtle", "spasmkg.ttl", "text/turtle", rdf.turtle, "the whole graph", rdf=True),
-        Output(
-            "ntriples",
-            "spasmkg.nt",
-            "application/n-triples",
-            rdf.ntriples,
-            "the whole graph, sorted",
-            rdf=True,
+        *(
+            Output(
+                name,
+                f"spasmkg.{RDF_FORMATS[name].extension}",
+                RDF_FORMATS[name].media_type,
+                write,
+                description,
+                rdf=True,
+            )
+            for name, write, description in (
+                ("turtle", rdf.turtle, "the whole graph"),
+                ("ntriples", rdf.ntriples, "the whole graph, sorted"),
+                ("nquads", rdf.nquads, "the named graphs, sorted"),
+                ("trig", rdf.trig, "the named graphs"),
+                ("jsonld", rdf.jsonld, "JSON-LD"),
+            )
         ),
-        Output(
-            "nquads",
-            "spasmkg.nq",
-            "application/n-quads",
-            rdf.nquads,
-            "the named graphs, sorted",
-            rdf=True,
-        ),
-        Output("trig", "spasmkg.trig", "application/trig", rdf.trig, "the named graphs", rdf=True),
-        Output("jsonld", "spasmkg.jsonld", "application/ld+json", rdf.jsonld, "JSON-LD", rdf=True),
         Output(
             "graphml",
             "spasmkg.graphml",
@@ -87,7 +85,7 @@ OUTPUTS: dict[str, Output] = {
             Output(file.key, file.name, file.media_type, file.write, file.description)
             for file in kgx.FILES
         ),
-        Output("void", "void.ttl", "text/turtle", void, "VoID statistics"),
+        Output("void", "void.ttl", RDF_FORMATS["turtle"].media_type, void, "VoID statistics"),
         Output(
             "report-json",
             "report.json",
@@ -105,8 +103,3 @@ OUTPUTS: dict[str, Output] = {
 def render(kg: KnowledgeGraph, name: str) -> bytes:
     """One output, in memory."""
     return OUTPUTS[name].write(kg)
-
-
-def file_names() -> list[str]:
-    """Every file a build holds, the manifest included."""
-    return [*(output.file_name for output in OUTPUTS.values()), MANIFEST]

@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from spasmkg.model.curie import curie, expand
+from spasmkg.model.curie import curie, expand, prefix_of
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.layers import CORE, LAYERS
 from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
@@ -60,7 +61,7 @@ def tally(values: Any) -> dict[str, int]:
 def coverage(kg: KnowledgeGraph) -> dict[str, int]:
     """How many biomedical entities are linked to 0, 1, 2, or 3 or more outside vocabularies."""
     bands = Counter(
-        min(len({i.curie.partition(":")[0] for i in entity.identifiers}), 3)
+        min(len({prefix_of(i.curie) for i in entity.identifiers}), 3)
         for entity in kg.entities
         if not entity.is_guidance
     )
@@ -81,6 +82,7 @@ def distinct_triples(kg: KnowledgeGraph) -> int:
     answer = kg.store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
     )
+    assert isinstance(answer, ox.QuerySolutions)  # a SELECT's answer, whatever the store
     return int(next(iter(answer))["n"].value)
 
 

@@ -12,8 +12,6 @@ folder, such as ``src``, makes nothing replaceable).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import hashlib
 import json
 import os
 import re
@@ -21,12 +19,10 @@ import shutil
 from pathlib import Path
 
 from spasmkg.errors import OutputError
-from spasmkg.system import process_alive
+from spasmkg.system import exchange, file_sha256, process_alive
 
 #: The checksums of a build, written last, over every other file.
 MANIFEST = "manifest.json"
-AT_FDCWD = -100
-RENAME_EXCHANGE = 2
 
 
 def staging_folder(out: Path) -> Path:
@@ -76,7 +72,7 @@ def written_by_the_build(path: Path, digest: str) -> bool:
     a link that a manifest names, not a file changed since."""
     if path.is_symlink() or not path.is_file():
         return False
-    return hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    return file_sha256(path) == digest
 
 
 def check_replaceable(out: Path) -> None:
@@ -108,17 +104,6 @@ def check_replaceable(out: Path) -> None:
             f"{out}: holds what its build did not write, or changed since ({shown}); "
             "remove it or choose another --out"
         )
-
-
-def exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step, if the kernel and file system can (Linux 3.15+)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
-    return bool(result == 0)
 
 
 def swap_into_place(staging: Path, out: Path) -> None:

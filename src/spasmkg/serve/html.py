@@ -15,7 +15,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from spasmkg.ask.citing import shown
+from spasmkg.ask.citing import one_line
 from spasmkg.model.records import QUALIFIERS, Claim, Entity, EvidenceItem, Source
 from spasmkg.outputs.page import styles
 from spasmkg.serve.site import Record, Site, label_of, path_of
@@ -53,8 +53,8 @@ def render(template: str, **values: object) -> bytes:
 def qualifiers(item: EvidenceItem) -> list[tuple[str, str]]:
     """The qualifiers an evidence item gives, named for people, in reading order."""
     return [
-        (key.replace("_", " "), shown(getattr(item, key)))
-        for key in QUALIFIERS
+        (label, one_line(getattr(item, key)))
+        for key, label in QUALIFIERS.items()
         if getattr(item, key)
     ]
 

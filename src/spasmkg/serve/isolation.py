@@ -17,23 +17,12 @@ unreachable" (the namespace); a refused or accepted connection means the network
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import errno
-import os
-import signal
 import socket
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-PR_SET_PDEATHSIG = 1
-CLONE_NEWUSER = 0x10000000
-CLONE_NEWNET = 0x40000000
-#: libseccomp's actions and the attribute that applies a filter to every thread.
-SCMP_ACT_ALLOW = 0x7FFF0000
-SCMP_ACT_ERRNO = 0x00050000
-SCMP_FLTATR_CTL_TSYNC = 4
+from spasmkg.system import deny, network_namespace
+
 #: The calls a worker never needs (it talks over pipes): whatever could open, name or use a
 #: socket, and io_uring, which can open sockets without the socket call.
 NETWORK_CALLS = (
@@ -85,13 +74,6 @@ class Walls:
         return cls(text[:1] == "1", text[1:2] == "1", problems)
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when the process that started it dies, even by SIGKILL."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 def probe() -> int:
     """The error a loopback connection meets here (0: it connected)."""
     try:
@@ -100,59 +82,6 @@ def probe() -> int:
             return sock.connect_ex(PROBE)
     except OSError as error:
         return error.errno or errno.EPERM
-
-
-def network_namespace() -> str:
-    """Move into a network namespace of its own; empty when done, else why not."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError as error:
-        return f"no network namespace (libc: {error})"
-    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            return ""
-    return f"no network namespace (unshare: {os.strerror(ctypes.get_errno())})"
-
-
-def deny(calls: Iterable[str], error: int = errno.EPERM) -> str:
-    """Install a seccomp filter that makes these system calls fail with ``error`` in this
-    process, its threads and everything it starts; empty when done, else why not."""
-    name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
-    try:
-        lib = ctypes.CDLL(name, use_errno=True)
-    except OSError:
-        return "no seccomp filter (libseccomp is not installed)"
-    lib.seccomp_init.restype = ctypes.c_void_p
-    lib.seccomp_init.argtypes = [ctypes.c_uint32]
-    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
-    lib.seccomp_rule_add_array.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_uint32,
-        ctypes.c_int,
-        ctypes.c_uint,
-        ctypes.c_void_p,
-    ]
-    lib.seccomp_attr_set.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint32]
-    lib.seccomp_load.argtypes = [ctypes.c_void_p]
-    lib.seccomp_release.argtypes = [ctypes.c_void_p]
-    context = lib.seccomp_init(SCMP_ACT_ALLOW)
-    if not context:
-        return "no seccomp filter (seccomp_init failed)"
-    try:
-        lib.seccomp_attr_set(context, SCMP_FLTATR_CTL_TSYNC, 1)
-        for call in calls:
-            number = lib.seccomp_syscall_resolve_name(call.encode())
-            if number < 0:
-                continue  # not a call of this architecture
-            action = SCMP_ACT_ERRNO | (error & 0xFFFF)
-            if lib.seccomp_rule_add_array(context, action, number, 0, None) < 0:
-                return f"no seccomp filter (cannot add a rule for {call})"
-        result = lib.seccomp_load(context)
-        if result < 0:
-            return f"no seccomp filter (seccomp_load: {os.strerror(-result)})"
-        return ""
-    finally:
-        lib.seccomp_release(context)
 
 
 def isolate() -> Walls:

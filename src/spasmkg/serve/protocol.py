@@ -14,21 +14,11 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from spasmkg.model.formats import RDF_FORMATS, RESULT_FORMATS
+
 #: The result formats a worker writes, by media type: SELECT and ASK, then graphs.
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_TYPES = (
-    "text/turtle",
-    "application/n-triples",
-    "application/rdf+xml",
-    "application/ld+json",
-    "application/n-quads",
-    "application/trig",
-)
+RESULT_TYPES = tuple(f.media_type for f in RESULT_FORMATS.values())
+GRAPH_TYPES = tuple(f.media_type for f in RDF_FORMATS.values())
 #: The front's word for "stop the job you are running, and keep going".
 CANCEL = b"cancel"
 #: A worker's greetings: it holds the graph behind these walls, or it has none and stops.

@@ -15,7 +15,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from spasmkg.ask.lexer import SERVICE_REFUSED, outline
+from spasmkg.ask.lexer import SERVICE_REFUSED, UPDATE_REFUSED, outline
 from spasmkg.errors import QueryRefused
 from spasmkg.serve.protocol import Job
 
@@ -24,7 +24,7 @@ Scope = MutableMapping[str, Any]
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 FORM = "application/x-www-form-urlencoded"
-READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
+READ_ONLY = UPDATE_REFUSED
 #: An IRI a client may name as a graph of the dataset (the store fetches nothing).
 GRAPH_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
 #: The longest Accept header read: a real client's is a few hundred bytes.

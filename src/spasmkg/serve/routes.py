@@ -12,6 +12,8 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
 
+from spasmkg.model.formats import HTML as HTML_FORMAT
+from spasmkg.model.formats import RDF_FORMATS, named
 from spasmkg.outputs.page import POLICY as PAGE_POLICY
 from spasmkg.serve import html
 from spasmkg.serve.protocol import Job, choose
@@ -31,15 +33,12 @@ EDITOR = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
     "form-action 'none'; frame-ancestors 'none'"
 )
-#: The media types a resource is served in, the first for browsers and for ``*/*``.
-RESOURCE_TYPES = ("text/html", "text/turtle", "application/ld+json", "application/n-triples")
-#: ``?format=`` names, for links on the pages.
-FORMATS = {
-    "html": "text/html",
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
+#: The formats a resource is served in, HTML first (for browsers and for ``*/*``); a
+#: ``?format=`` names one by its name or its file extension (``turtle`` or ``ttl``).
+RESOURCE_FORMATS = {
+    f.name: f for f in (HTML_FORMAT, *(RDF_FORMATS[n] for n in ("turtle", "jsonld", "ntriples")))
 }
+RESOURCE_TYPES = tuple(f.media_type for f in RESOURCE_FORMATS.values())
 #: What a Location header keeps as it is: the characters an IRI's path may hold in ASCII (any
 #: other, such as a name in Greek, is sent percent-encoded as UTF-8, as RFC 3987 maps IRIs to URIs).
 LOCATION_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -122,9 +121,11 @@ class Routes:
         """An entity, claim, source or evidence item, in the format the client asks for."""
         wanted = urllib.parse.parse_qs(query_string).get("format", [])
         if wanted:
-            if wanted[0] not in FORMATS:
-                return text(400, f"unknown format {wanted[0][:40]!r}; use {', '.join(FORMATS)}")
-            media_type: str | None = FORMATS[wanted[0]]
+            chosen = named(wanted[0], RESOURCE_FORMATS)
+            if chosen is None:
+                known = ", ".join(RESOURCE_FORMATS)
+                return text(400, f"unknown format {wanted[0][:40]!r}; use {known}")
+            media_type: str | None = chosen.media_type
         else:
             media_type = choose(accept, RESOURCE_TYPES)
         if media_type is None:

@@ -19,7 +19,7 @@ import signal
 from multiprocessing.connection import Connection
 from typing import Any
 
-from spasmkg.serve.isolation import die_with_parent, isolate
+from spasmkg.serve.isolation import isolate
 from spasmkg.serve.protocol import (
     CANCEL,
     CANCELLED,
@@ -31,6 +31,7 @@ from spasmkg.serve.protocol import (
     Job,
     choose,
 )
+from spasmkg.system import die_with_parent
 
 #: Where Oxigraph says a syntax error is: "error at LINE:COLUMN: what it expected".
 POSITION = re.compile(r"error at (?P<line>\d+):(?P<column>\d+): (?P<rest>.*)", re.DOTALL)
