@@ -18,6 +18,8 @@ class OboTerm:
     parents: tuple[str, ...] = ()
     #: alternative IDs that lead to this term
     alternatives: tuple[str, ...] = ()
+    #: synonyms the file marks as the words of people without medical training
+    lay_synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Obo:
 @cache
 def read_obo(path: Path) -> Obo:
     """The terms of an OBO file, read once per path: each ``[Term]`` stanza's ``id``,
-    ``name``, ``is_a`` (``HP:0000001 ! All`` keeps the ID), ``alt_id`` and ``is_obsolete``."""
+    ``name``, ``is_a`` (``HP:0000001 ! All`` keeps the ID), ``alt_id``, ``is_obsolete`` and the
+    synonyms marked ``layperson``."""
     version = ""
     own: dict[str, OboTerm] = {}
     alternative: dict[str, OboTerm] = {}
@@ -47,6 +50,11 @@ def read_obo(path: Path) -> Obo:
                 obsolete=stanza.get("is_obsolete", ["false"])[0] == "true",
                 parents=tuple(entry.split(" ! ")[0].strip() for entry in stanza.get("is_a", [])),
                 alternatives=tuple(stanza.get("alt_id", [])),
+                lay_synonyms=tuple(
+                    entry.split('"')[1]
+                    for entry in stanza.get("synonym", [])
+                    if entry.startswith('"') and " layperson " in entry.rsplit('"', 1)[1] + " "
+                ),
             )
             own[term.id] = term
             for key in term.alternatives:

@@ -5,4 +5,6 @@
 - ``hpo``: the HPO layer's scope and triples: diseases, phenotypes, claims, evidence, sources.
 - ``hpo_genes``: the genes behind the HPO layer's diseases, with their HGNC IDs.
 - ``layer_file``: writes the HPO layer's file with its header, or checks it.
+- ``hpo_lay``: the HPO's layperson synonyms as everyday names of the core's phenotypes.
+- ``committed``: a layer's committed file, written whole or checked against a fresh import.
 """

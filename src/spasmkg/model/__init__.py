@@ -2,6 +2,7 @@
 the typed, immutable records (entities, claims, evidence, sources) that every other part reads.
 
 - ``paths``: the data folders, in a wheel or a checkout.
+- ``formats``: the RDF and SPARQL-result formats: name, media type, extension.
 - ``layers``: the registry of layers: the curated core and each imported layer.
 - ``namespaces``: spasmkg's IRIs and the closed vocabulary of its ontology.
 - ``curie``: the one CURIE converter over the frozen bioregistry prefixes (``prefixes.json``).

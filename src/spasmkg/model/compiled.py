@@ -35,7 +35,7 @@ from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import input_files, load
 from spasmkg.model.names import NameIndex
 from spasmkg.model.paths import DataPaths, data_paths
-from spasmkg.model.records import Entity, Identifier
+from spasmkg.model.records import Entity, Identifier, Name
 from spasmkg.version import __version__
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,10 @@ def entity_from(record: dict[str, Any]) -> Entity:
     fields = dict(record)
     identifiers = tuple(Identifier(**item) for item in fields.pop("identifiers"))
     synonyms = tuple(fields.pop("synonyms"))
-    return Entity(**fields, synonyms=synonyms, identifiers=identifiers)
+    names = tuple(
+        Name(**dict(item, sources=tuple(item["sources"]))) for item in fields.pop("names", [])
+    )
+    return Entity(**fields, synonyms=synonyms, identifiers=identifiers, names=names)
 
 
 def compile_graph(kg: KnowledgeGraph) -> QueryGraph:

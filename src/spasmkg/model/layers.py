@@ -85,6 +85,16 @@ LAYERS: dict[str, Layer] = {
             "2024;52(D1):D1333-D1346. doi:10.1093/nar/gkad1005",
             "spasmkg.imports.layer_file:import_hpo",
         ),
+        Layer(
+            "hpo-lay",
+            "HPO layperson names for the core's phenotypes",
+            ("graph/imports/hpo-lay.ttl",),
+            "infores:hpo",
+            "https://hpo.jax.org/app/license",
+            "This product uses the Human Phenotype Ontology; find out more at "
+            "http://www.human-phenotype-ontology.org.",
+            "spasmkg.imports.hpo_lay:import_hpo_lay",
+        ),
     )
 }
 

@@ -120,6 +120,8 @@ class SKGO(DefinedNamespace):
     StudyDesign: URIRef
     ChainRole: URIRef
     Inheritance: URIRef
+    Name: URIRef
+    NameKind: URIRef
 
     # relations, claim and evidence qualifiers
     causes: URIRef
@@ -177,6 +179,11 @@ class SKGO(DefinedNamespace):
     mayBeFollowedBy: URIRef
     passesAlongClassLink: URIRef
     classWide: URIRef
+    nameOf: URIRef
+    text: URIRef
+    nameKind: URIRef
+    preferredSense: URIRef
+    otherSenses: URIRef
 
     # literal-valued properties
     charEnd: URIRef
@@ -214,6 +221,10 @@ class SKGO(DefinedNamespace):
     classStep: URIRef
     passesMarked: URIRef
     passesOnlyClassWide: URIRef
+    layTerm: URIRef
+    brandName: URIRef
+    abbreviation: URIRef
+    laypersonSynonym: URIRef
     inconclusive: URIRef
     possible: URIRef
     refutes: URIRef

@@ -60,6 +60,21 @@ class Identifier:
 
 
 @dataclass(frozen=True)
+class Name:
+    """An everyday name of an entity (``skgo:Name``): its words, its kind and who uses it."""
+
+    text: str
+    #: ``layTerm``, ``brandName``, ``abbreviation`` or ``laypersonSynonym``
+    kind: str
+    #: the CURIEs of the sources that use the name
+    sources: tuple[str, ...] = ()
+    #: the sense taken when the words can name several entities
+    preferred: bool = False
+    #: what else the words can mean outside the graph
+    other_senses: str = ""
+
+
+@dataclass(frozen=True)
 class Entity:
     """Anything a claim can connect: a biomedical entity or a piece of guidance."""
 
@@ -76,6 +91,8 @@ class Entity:
     urgency: str = ""
     #: the layer that brings the node (``core``, or an imported layer's name such as ``hpo``)
     layer: str = "core"
+    #: everyday names (lay terms, brand names, abbreviations), each with its sources
+    names: tuple[Name, ...] = ()
 
     @property
     def name(self) -> str:
@@ -90,6 +107,7 @@ class Entity:
         if self.urgency:
             record["urgency"] = self.urgency
         record["synonyms"] = list(self.synonyms)
+        record["names"] = [name.__dict__ for name in self.names]
         record["identifiers"] = [identifier.__dict__ for identifier in self.identifiers]
         return record
 

@@ -26,6 +26,7 @@ from spasmkg.model.records import (
     Entity,
     EvidenceItem,
     Identifier,
+    Name,
     Source,
     Term,
 )
@@ -157,10 +158,38 @@ def stated_identifiers(graph: Graph) -> dict[str, tuple[Identifier, ...]]:
     return {node: tuple(items) for node, items in found.items()}
 
 
+def read_names(graphs: Iterable[Graph]) -> dict[str, tuple[Name, ...]]:
+    """Every everyday name (``skgo:Name``) in the graphs, by the IRI of the entity it names,
+    sorted by text (a layer may name the core's entities)."""
+    found: dict[str, list[Name]] = {}
+    for graph in graphs:
+        for node in graph.subjects(RDF.type, SKGO.Name):
+            about = Properties(graph, node)
+            entity, text = about.value(SKGO.nameOf), about.text(SKGO.text)
+            if entity is None or not text:
+                continue  # SHACL reports it
+            found.setdefault(str(entity), []).append(
+                Name(
+                    text=text,
+                    kind=local_of(curie(about.value(SKGO.nameKind))),
+                    sources=tuple(sorted(curie(s) for s in about.every(PROV.wasDerivedFrom))),
+                    preferred=about.text(SKGO.preferredSense) == "true",
+                    other_senses=about.text(SKGO.otherSenses),
+                )
+            )
+    return {
+        iri: tuple(sorted(names, key=lambda n: (n.text, n.kind))) for iri, names in found.items()
+    }
+
+
 def read_entities(
-    asserted: Graph, tree: ClassTree, mapping_set: MappingSet | None, layer: str = "core"
+    asserted: Graph,
+    tree: ClassTree,
+    mapping_set: MappingSet | None,
+    layer: str = "core",
+    names: Mapping[str, tuple[Name, ...]] | None = None,
 ) -> dict[str, Entity]:
-    """Every entity and guidance node of one layer, by IRI, sorted."""
+    """Every entity and guidance node of one layer, by IRI, sorted, with its everyday names."""
     entity_classes = tree.descendants(SKGO.Entity) - {SKGO.Entity}
     guidance_classes = tree.descendants(SKGO.Guidance) - {SKGO.Guidance}
     allowed = entity_classes | guidance_classes
@@ -187,6 +216,7 @@ def read_entities(
             if (urgency := about.value(SKGO.urgency)) is not None
             else "",
             layer=layer,
+            names=(names or {}).get(str(node), ()),
         )
     return entities
 
@@ -370,7 +400,8 @@ def build_view(
     """The records of a loaded graph: the curated core and, when loaded, the imported layers."""
     tree = ClassTree(ontology)
     core = LAYERS[CORE]
-    entities = read_entities(asserted, tree, mapping_set)
+    names = read_names([asserted, *(graph for _, graph in imports)])
+    entities = read_entities(asserted, tree, mapping_set, CORE, names)
     sources = read_sources(asserted, tree)
     claims = read_claims(asserted, entities, sources, tree, core)
     for layer, graph in imports:  # an import says nothing about the core's nodes, only links
