@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spasmkg.ask.answer import query
     from spasmkg.ask.explain import explain
     from spasmkg.ask.lookup import lookup
+    from spasmkg.ask.why import why
     from spasmkg.checks.validate import validate
     from spasmkg.model.graph import KnowledgeGraph
     from spasmkg.model.loader import load
@@ -44,6 +45,7 @@ LAZY = {
     "query": "spasmkg.ask.answer",
     "explain": "spasmkg.ask.explain",
     "lookup": "spasmkg.ask.lookup",
+    "why": "spasmkg.ask.why",
     "validate": "spasmkg.checks.validate",
     "KnowledgeGraph": "spasmkg.model.graph",
     "load": "spasmkg.model.loader",
@@ -79,6 +81,7 @@ __all__ = [
     "query",
     "to_networkx",
     "validate",
+    "why",
     "write_page",
 ]
 

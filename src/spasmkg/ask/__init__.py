@@ -9,4 +9,6 @@
 - ``citing``: claims and evidence as terminal text, every item with its citation.
 - ``explain``: chains between two entities, formed by the ontology's rules, in three groups.
 - ``lookup``: an entity by any of its names, with its identifiers and claims.
+- ``why``: why a symptom might be happening to a person: signs, reasons, help, mimics.
+- ``leaflet``: a ``why`` answer as a careful leaflet in text or Markdown.
 """

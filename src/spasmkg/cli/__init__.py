@@ -1,7 +1,7 @@
 """The ``spasmkg`` command: a thin layer over the library, one command per public function.
 
 The group lives here; the commands are in ``data`` (build, validate, fmt, import, export),
-``ask`` (lookup, query, queries, explain, html) and ``publish`` (serve, push), which register
+``ask`` (lookup, query, queries, explain, why, html) and ``publish`` (serve, push), which register
 themselves on it when imported below; ``options`` holds the options they share.
 """
 

@@ -1,4 +1,4 @@
-"""Commands that answer questions: lookup, query, queries, explain, html."""
+"""Commands that answer questions: lookup, query, queries, explain, why, html."""
 
 from __future__ import annotations
 
@@ -228,6 +228,65 @@ def explain(
         click.echo(chains_chart(answer.chains, source, target), nl=False)
     else:
         click.echo(format_explanation(answer), nl=False)
+
+
+@cli.command()
+@click.argument("symptom")
+@click.option(
+    "--takes",
+    multiple=True,
+    metavar="MEDICINE",
+    help="A medicine the person takes, in everyday words or a brand name. Repeat for several.",
+)
+@click.option(
+    "--has",
+    multiple=True,
+    metavar="CONDITION",
+    help="A condition the person has (diabetes, Parkinson's, MS ...). Repeat for several.",
+)
+@click.option(
+    "--context",
+    "groups",
+    multiple=True,
+    metavar="GROUP",
+    help="A group the person is in (older adults, pregnancy, athletes ...). Repeat for several.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="json: an object with the keys symptom, understood, not_understood, red_flags, "
+    "explanations, rare_causes, may_help, does_not_help and mimics.",
+)
+@layer_option("all")
+@data_option
+def why(
+    symptom: str,
+    takes: tuple[str, ...],
+    has: tuple[str, ...],
+    groups: tuple[str, ...],
+    output_format: str,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """Why might SYMPTOM (in everyday words: 'night cramps', 'twitchy eyelid') be happening
+    to this person, and how sure are we: warning signs first, then reasons tied to what they
+    take and have, common causes, rare ones apart, what may help and what does not, and what
+    it can be mistaken for, every line with its source. Information, not a diagnosis."""
+    import json
+
+    from spasmkg.ask.leaflet import leaflet_markdown, leaflet_text
+    from spasmkg.ask.why import why as ask_why
+
+    answer = ask_why(symptom, takes=takes, has=has, groups=groups, root=data_root, layer=layer)
+    if output_format == "json":
+        click.echo(json.dumps(answer.as_dict(), indent=1, ensure_ascii=False))
+    elif output_format == "md":
+        click.echo(leaflet_markdown(answer), nl=False)
+    else:
+        click.echo(leaflet_text(answer), nl=False)
 
 
 @cli.command()
