@@ -9,17 +9,23 @@ here; each direction of evidence is listed in its own section.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from spasmkg.ask.citing import one_line
+from spasmkg.ask.leaflet import sections as leaflet_sections
+from spasmkg.ask.why import NOTICE, WhyAnswer
 from spasmkg.model.records import QUALIFIERS, Claim, Entity, EvidenceItem, Source
 from spasmkg.outputs.page import styles
 from spasmkg.serve.site import Record, Site, label_of, path_of
 from spasmkg.version import __version__
+
+#: The longest input the why form takes, in characters, and the most lines in one field.
+WHY_LIMIT = 100
+WHY_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -130,3 +136,19 @@ def resource(site: Site, kind: str, record: Record) -> bytes:
 def missing(kind: str, name: str, suggestions: list[tuple[str, str]]) -> bytes:
     """The 404 page: what was asked for, and close names."""
     return render("missing.html", kind=kind, name=name, suggestions=suggestions, title="Not found")
+
+
+def why_page(
+    asked: Mapping[str, object], answer: WhyAnswer | None, problem: str, link: str
+) -> bytes:
+    """The why form, filled in with what was asked, and the answer as a leaflet's sections."""
+    return render(
+        "why.html",
+        asked=asked,
+        answer=leaflet_sections(answer) if answer else None,
+        problem=problem,
+        link=link,
+        limit=WHY_LIMIT,
+        notice=NOTICE,
+        title="Why might this be happening?",
+    )

@@ -8,10 +8,14 @@ Every HTML response carries a Content Security Policy that allows no outside req
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
 
+from spasmkg.ask.leaflet import leaflet_markdown
+from spasmkg.ask.why import Asker
+from spasmkg.errors import UnknownEntity
 from spasmkg.model.formats import HTML as HTML_FORMAT
 from spasmkg.model.formats import RDF_FORMATS, named
 from spasmkg.outputs.page import POLICY as PAGE_POLICY
@@ -39,6 +43,8 @@ RESOURCE_FORMATS = {
     f.name: f for f in (HTML_FORMAT, *(RDF_FORMATS[n] for n in ("turtle", "jsonld", "ntriples")))
 }
 RESOURCE_TYPES = tuple(f.media_type for f in RESOURCE_FORMATS.values())
+#: The formats of a /why answer, by ``?format=`` word, HTML first.
+WHY_FORMATS = {"html": "text/html", "json": "application/json", "md": "text/markdown"}
 #: What a Location header keeps as it is: the characters an IRI's path may hold in ASCII (any
 #: other, such as a name in Greek, is sent percent-encoded as UTF-8, as RFC 3987 maps IRIs to URIs).
 LOCATION_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -94,6 +100,8 @@ class Routes:
             return Reply(200, HTML, self.home, PAGES)
         if path == "/editor":
             return Reply(200, HTML, self.editor, EDITOR)
+        if path == "/why":
+            return self.why(query_string, accept)
         if path == "/page":
             page = self.site.downloads.get("spasmkg.html")
             if page is not None:
@@ -114,6 +122,58 @@ class Routes:
             f"nothing at {path[:200]}; try / (home), /editor, /sparql, /downloads/FILE or "
             "/entity/NAME, /claim/NAME, /source/NAME, /evidence/NAME",
         )
+
+    @cached_property
+    def asker(self) -> Asker:
+        """The ``why`` answerer over the site's graph, made on first use."""
+        return Asker(self.site.kg)
+
+    def why(self, query_string: str, accept: tuple[str, ...]) -> Reply:
+        """The why form, and its answer in HTML, JSON or Markdown (``?format=`` or Accept);
+        the GET address of a question can be shared."""
+        fields = urllib.parse.parse_qs(query_string)
+        wanted = fields.get("format", [])
+        media_type = (
+            WHY_FORMATS.get(wanted[0]) if wanted else choose(accept, tuple(WHY_FORMATS.values()))
+        )
+        if media_type is None:
+            return text(406, f"/why answers in {', '.join(WHY_FORMATS.values())}", vary="Accept")
+        asked = {
+            "symptom": fields.get("symptom", [""])[0].strip()[: html.WHY_LIMIT],
+            **{
+                key: [
+                    line.strip()[: html.WHY_LIMIT]
+                    for value in fields.get(key, [])
+                    for line in value.splitlines()
+                    if line.strip()
+                ][: html.WHY_LINES]
+                for key in ("takes", "has", "context")
+            },
+        }
+        answer, problem = None, ""
+        if asked["symptom"]:
+            try:
+                answer = self.asker.why(
+                    str(asked["symptom"]), asked["takes"], asked["has"], asked["context"]
+                )
+            except UnknownEntity as error:
+                problem = str(error)
+        if media_type != "text/html":
+            if answer is None:
+                status = 404 if problem else 400
+                return text(status, problem or "give ?symptom=, in everyday words")
+            body = (
+                json.dumps(answer.as_dict(), indent=1, ensure_ascii=False).encode()
+                if media_type == "application/json"
+                else leaflet_markdown(answer).encode()
+            )
+            return Reply(200, media_type, body, headers=(("vary", "Accept"),))
+        link = "/why?" + urllib.parse.urlencode(
+            [("symptom", asked["symptom"])]
+            + [(key, v) for key in ("takes", "has", "context") for v in asked[key]]
+        )
+        page = html.why_page(asked, answer, problem, link)
+        return Reply(200 if not problem else 404, HTML, page, PAGES, (("vary", "Accept"),))
 
     def resource(
         self, kind: str, name: str, query_string: str, accept: tuple[str, ...]
