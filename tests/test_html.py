@@ -403,6 +403,8 @@ def test_axe_finds_nothing_serious(fresh_page: Visit) -> None:
     assert serious_violations(fresh_page) == []
     fresh_page.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp', '')")
     assert serious_violations(fresh_page) == []
+    fresh_page.evaluate("window.spasmkg.why('muscle cramp', 'furosemide', '', 'older adults')")
+    assert serious_violations(fresh_page) == []
     assert fresh_page.outside_requests == []
 
 
@@ -633,3 +635,63 @@ def test_huge_and_deceptive_text_is_bounded_and_cleaned(
     info = visit.page.inner_text("#info")
     assert "open me: invoicegnp.exe" in info and "\u202e" not in info
     assert visit.errors == []
+
+
+def library_why(
+    kg: spasmkg.KnowledgeGraph, symptom: str, takes: list[str], has: list[str], groups: list[str]
+) -> dict[str, Any]:
+    """The library's why answer in the shape the page reports it."""
+    from spasmkg.ask.why import Asker
+
+    answer = Asker(kg).why(symptom, takes, has, groups)
+    return {
+        "red_flags": [flag.sign.curie for flag in answer.red_flags],
+        "explanations": [
+            [reason.cause.curie if reason.came_from else None, reason.chain.route]
+            for reason in answer.explanations
+        ],
+        "rare_causes": [cause.disease.curie for cause in answer.rare_causes],
+        "may_help": [measure.claim.curie for measure in answer.may_help],
+        "does_not_help": [measure.claim.curie for measure in answer.does_not_help],
+        "mimics": [mimic.condition.curie for mimic in answer.mimics],
+    }
+
+
+@pytest.mark.parametrize(
+    ("symptom", "takes", "has", "groups"),
+    [
+        ("muscle cramp", ["furosemide", "atorvastatin"], [], ["older adults"]),
+        ("muscle cramp", ["hydrochlorothiazide"], ["liver cirrhosis"], []),
+        ("nocturnal leg cramp", [], [], ["pregnant people"]),
+        ("muscle twitch", [], [], []),
+        ("spasticity", ["baclofen"], ["multiple sclerosis"], []),
+    ],
+)
+def test_the_pages_why_gives_the_answer_of_spasmkg_why(
+    shipped: Visit,
+    kg: spasmkg.KnowledgeGraph,
+    symptom: str,
+    takes: list[str],
+    has: list[str],
+    groups: list[str],
+) -> None:
+    """The page's "Why?" panel applies the library's rules to the page's claims: the same
+    warning signs, reasons, help and mimics, in the same order."""
+    expected = library_why(kg, symptom, takes, has, groups)
+    answer = shipped.evaluate(
+        f"window.spasmkg.why({symptom!r}, {', '.join(takes)!r}, {', '.join(has)!r}, {', '.join(groups)!r})"
+    )
+    assert answer == expected
+
+
+def test_the_why_panel_lists_signs_first_and_highlights_a_reason(shipped: Visit) -> None:
+    shipped.page.fill("#why-symptom", "muscle cramp")
+    shipped.page.fill("#why-takes", "furosemide")
+    shipped.page.click("#why button[type=submit]")
+    groups = shipped.evaluate(
+        "Array.from(document.querySelectorAll('#why-answer > li.why-group')).map((g) => g.dataset.group)"
+    )
+    assert groups[0] == "red_flags" and "explanations" in groups
+    shipped.page.locator("#why-answer li[data-group='explanations'] button").first.click()
+    selected = shipped.evaluate("window.spasmkg.network.getSelectedNodes()")
+    assert {"skg:furosemide", "skg:hypokalemia", "skg:muscle-cramp"} <= set(selected)

@@ -432,6 +432,7 @@ def test_an_entity_page_opens_the_interactive_page_on_that_entity(
         "/claim/furosemide--has-adverse-effect--hypokalemia",
         "/source/hpo-pmid-8316268",
         "/entity/furosemid",
+        "/why?symptom=cramps&takes=furosemide&context=older+adults",
     ],
 )
 def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., Tab], path: str) -> None:
@@ -439,6 +440,8 @@ def test_axe_finds_nothing_serious_on_the_site(visit: Callable[..., Tab], path: 
     if path == "/editor":  # with a result table drawn
         run_in_editor(page, "medications-causing-spasm")
     assert serious_violations(page) == []
+    if path.startswith("/why"):  # the why page runs nothing and asks nothing of anyone else
+        assert page.errors == [] and page.outside_requests == []
 
 
 HTACCESS = Path(__file__).parent.parent / "docs" / "w3id" / ".htaccess"

@@ -53,6 +53,15 @@ NOTICE = (
 )
 
 
+def tier_ranks(kg: KnowledgeGraph) -> dict[str, int]:
+    """Each triage tier of the ontology (``emergency`` ... ``selfCare``) with its rank, the most
+    urgent highest."""
+    return {
+        str(node).rsplit("/", 1)[1]: int(str(kg.ontology.value(node, SKGO.rank) or 0))
+        for node in sorted(kg.ontology.subjects(RDF.type, SKGO.Urgency), key=str)
+    }
+
+
 def tier_name(urgency: str) -> str:
     """A tier as the answer writes it: ``sameDay`` as ``same-day``."""
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in urgency)
@@ -198,10 +207,7 @@ class Asker:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self.explainer = Explainer(kg)
-        self.tiers = {
-            str(node).rsplit("/", 1)[1]: int(str(kg.ontology.value(node, SKGO.rank) or 0))
-            for node in kg.ontology.subjects(RDF.type, SKGO.Urgency)
-        }
+        self.tiers = tier_ranks(kg)
 
     def family(self, entity: Entity, *, up: bool, down: bool) -> set[str]:
         """An entity with the kinds it is (``up``) and the kinds of it (``down``), by IRI."""

@@ -297,6 +297,7 @@ class Claim:
             "modality": self.shown_modality.name if self.shown_modality else None,
             "standing": self.standing.name,
             "standing_label": self.standing.label,
+            "strength": list(self.strength),
             "context": self.context.curie if self.context else None,
             "context_label": self.context.label if self.context else None,
             "mechanism": [entity.curie for entity in self.mechanism],

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from spasmkg.ask.explain import chain_edges, step_of
+from spasmkg.ask.why import CAUSAL, EFFICACY, KIND_ORDER, PER_INPUT, RARE_LIMIT, tier_ranks
 from spasmkg.errors import OutputError, SpasmKGError
 from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
@@ -54,6 +55,8 @@ class Selection:
     #: the ontology's rules for forming chains, which the page's explain applies (none: the
     #: page offers no chains)
     rules: ChainRules = field(default_factory=lambda: ChainRules({}, {}, {}))
+    #: the triage tiers with their ranks, for the "Why?" panel
+    tiers: dict[str, int] = field(default_factory=dict)
 
     def drawn_first(self, entity: Entity) -> bool:
         """Whether the page draws an entity when it opens (others wait for search or expand)."""
@@ -100,7 +103,13 @@ def select(
     :raises UnknownEntity: ``focus`` names no entity.
     """
     if focus is None:
-        return Selection(kg.entities, kg.claims, title or DEFAULT_TITLE, rules=kg.chain_rules)
+        return Selection(
+            kg.entities,
+            kg.claims,
+            title or DEFAULT_TITLE,
+            rules=kg.chain_rules,
+            tiers=tier_ranks(kg),
+        )
     centre = kg.entity(focus)
     reached = neighbourhood(kg, centre, depth)
     return Selection(
@@ -109,6 +118,7 @@ def select(
         title or f"spasmkg: around {centre.label}",
         focused=True,
         rules=kg.chain_rules,
+        tiers=tier_ranks(kg),
     )
 
 
@@ -141,6 +151,7 @@ def node_info(entity: Entity) -> Any:
             "iri": entity.iri,
             "kind_label": entity.kind_label,
             "layer": entity.layer,
+            "urgency": entity.urgency,
             "definition": entity.definition,
             "synonyms": list(entity.synonyms),
             "identifiers": [
@@ -279,6 +290,19 @@ def chain_steps(selection: Selection, rules: ChainRules) -> dict[str, list[dict[
     return steps
 
 
+def why_rules(selection: Selection) -> dict[str, Any]:
+    """What the page's "Why?" panel applies, from the library's own ``why`` (its kinds of
+    reason, the order of general causes, its limits) and the ontology's tier ranks."""
+    return {
+        "kind_order": list(KIND_ORDER),
+        "per_input": PER_INPUT,
+        "rare_limit": RARE_LIMIT,
+        "causal": sorted(f"skgo:{name}" for name in CAUSAL),
+        "efficacy": sorted(f"skgo:{name}" for name in EFFICACY),
+        "tiers": dict(selection.tiers),
+    }
+
+
 def render_selection(selection: Selection) -> str:
     """A single self-contained HTML page drawing a selection of the graph."""
     net = build_network(selection)
@@ -298,6 +322,7 @@ def render_selection(selection: Selection) -> str:
         section_of_standing=styles()["section_of_standing"],
         steps=chain_steps(selection, selection.rules),
         rules=selection.rules.as_dict(),
+        why=why_rules(selection),
         policy=Markup(POLICY),
     )
     net.templateEnv = environment

@@ -338,13 +338,13 @@
     if (role === rules.class_link || last === null) return true;
     return (rules.follows[last] || []).includes(role);
   }
-  function walks(from, to) {
+  function walks(from, to, longest) {
     const found = [];
     const stack = [{ node: from, path: [], seen: new Set([from]), last: null, afterLink: false, context: "", inherited: false }];
     while (stack.length) {
       const walk = stack.pop();
       if (walk.node === to && walk.path.length) { found.push(walk); continue; }
-      if (walk.path.length >= MAX_CHAIN) continue;
+      if (walk.path.length >= (longest || MAX_CHAIN)) continue;
       (data.steps[walk.node] || []).slice().sort(edgeOrder).forEach((step) => {
         if (walk.seen.has(step.to) || !mayFollow(walk.last, step.relation)) return;
         if (step.context && walk.context && step.context !== walk.context) return;
@@ -394,9 +394,9 @@
     });
     return Array.from(firsts.values());
   }
-  function explanation(from, to, asked) {
+  function explanation(from, to, asked, longest) {
     const groups = { chains: [], against: [], other_contexts: [] };
-    walks(from, to).map((walk) => chainOf(walk, from)).forEach((chain) => {
+    walks(from, to, longest).map((walk) => chainOf(walk, from)).forEach((chain) => {
       if (!chain.holds) { if (!chain.inherited) groups.against.push(chain); }
       else if (!chain.context || asked.includes(chain.contextCurie)) groups.chains.push(chain);
       else groups.other_contexts.push(chain);
@@ -475,6 +475,165 @@
     event.preventDefault();
     explainBetween(document.getElementById("explain-from").value, document.getElementById("explain-to").value,
                    document.getElementById("explain-context").value);
+  });
+
+  // why: the library's `spasmkg why` rules applied to the page's claims: warning signs of the
+  // symptom's family and of the inputs, most urgent first; reasons from the person's own inputs
+  // (explain's chains in their groups) before general causes (by kind, then evidence; a group is
+  // a reason only for its members); rare diseases of imported layers apart unless named; what
+  // may help and what does not in their groups; mimics
+  const KIND_ORDER = data.why.kind_order;
+  const PER_INPUT = data.why.per_input, RARE_LIMIT = data.why.rare_limit;
+  const CAUSAL = new Set(data.why.causal), EFFICACY = new Set(data.why.efficacy);
+  function holdsClaim(claim) { return claim.standing === "supported" || claim.standing === "mixed"; }
+  const claimsAt = new Map();
+  everyClaim.forEach((claim) => [claim.subject, claim.object].forEach((id) => {
+    if (!claimsAt.has(id)) claimsAt.set(id, []);
+    if (!claimsAt.get(id).includes(claim)) claimsAt.get(id).push(claim);
+  }));
+  function claimsOf(id) { return claimsAt.get(id) || []; }
+  function family(id, up, down) {
+    const found = new Set([id]), stack = [id];
+    while (stack.length) {
+      const at = stack.pop();
+      claimsOf(at).forEach((claim) => {
+        if (claim.predicate !== "skos:broader" || !holdsClaim(claim)) return;
+        const next = up && claim.subject === at ? claim.object : down && claim.object === at ? claim.subject : null;
+        if (next && !found.has(next)) { found.add(next); stack.push(next); }
+      });
+    }
+    return found;
+  }
+  function parentsOf(id) {
+    return unique(claimsOf(id).filter((c) => c.subject === id && c.predicate === "skos:broader" && holdsClaim(c))
+      .map((c) => c.object)).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri]));
+  }
+  function tierOf(id) {
+    const urgency = nodes.get(id).info.urgency || "";
+    return [urgency.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()), (data.why.tiers[urgency] || 0)];
+  }
+  function chainsFor(source, targets, groups, longest) {
+    const found = new Map(), reached = new Set(targets);
+    targets.forEach((target) => {
+      if (target === source) return;
+      explanation(source, target, groups, longest).chains.forEach((chain) => {
+        const passes = chain.steps.slice(0, -1).map((s) => s.to);
+        if (!passes.some((id) => reached.has(id)) && !found.has(route(chain))) found.set(route(chain), chain);
+      });
+    });
+    return Array.from(found.values()).sort((a, b) => (a.inherited - b.inherited) || compareLists(b.strength, a.strength));
+  }
+  function whyAnswer(symptom, takes, has, groups) {
+    const targets = [symptom, ...parentsOf(symptom).filter((p) => parentsOf(p).length)];
+    const upward = family(symptom, true, false);
+    const symptoms = new Set([...upward, ...family(symptom, false, true)]);
+    const about = new Map(Array.from(symptoms).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri])).map((id) => [id, "symptom"]));
+    [...takes, ...has].forEach((id) => family(id, true, false).forEach((f) => { if (!about.has(f)) about.set(f, id); }));
+    const flags = new Map();
+    about.forEach((input, id) => claimsOf(id).forEach((claim) => {
+      if (claim.predicate !== "skgo:seekCareWhen" || claim.subject !== id || !holdsClaim(claim) || flags.has(claim.object)) return;
+      const [tier, rank] = tierOf(claim.object);
+      flags.set(claim.object, { sign: claim.object, tier: tier, rank: rank, claim: claim.claim });
+    }));
+    const redFlags = Array.from(flags.values()).sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.sign).label], [nodes.get(b.sign).label]));
+    const own = [];
+    [...takes, ...has, ...groups].forEach((id) => chainsFor(id, targets, groups, 4).slice(0, PER_INPUT)
+      .forEach((chain) => own.push({ cause: id, from: id, chain: chain })));
+    const named = new Set(has);
+    const into = new Set(targets.flatMap((t) => Array.from(family(t, false, true))));
+    const causes = new Set();
+    into.forEach((id) => claimsOf(id).forEach((claim) => {
+      if (claim.object !== id || !CAUSAL.has(claim.predicate) || !holdsClaim(claim)) return;
+      const node = nodes.get(claim.subject);
+      if ((node.info.layer === "core" || named.has(claim.subject)) && node.kind !== "Population") causes.add(claim.subject);
+    }));
+    const ownCauses = new Set(own.map((r) => r.cause));
+    const general = Array.from(causes).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri]))
+      .map((id) => ({ cause: id, from: null, chain: chainsFor(id, targets, groups, 2)[0] }))
+      .filter((r) => r.chain && !ownCauses.has(r.cause));
+    const place = (r) => { const i = KIND_ORDER.indexOf(nodes.get(r.cause).kind); return i < 0 ? KIND_ORDER.length : i; };
+    general.sort((a, b) => (place(a) - place(b)) || compareLists(b.chain.strength, a.chain.strength)
+      || compareLists([nodes.get(a.cause).label], [nodes.get(b.cause).label]));
+    const rare = new Map();
+    symptoms.forEach((id) => claimsOf(id).forEach((claim) => {
+      if (claim.object !== id || claim.predicate !== "skgo:hasPhenotype" || !holdsClaim(claim)) return;
+      if (nodes.get(claim.subject).info.layer === "core" || named.has(claim.subject)) return;
+      rare.set(claim.subject, true);
+    }));
+    const reported = [["symptom", symptoms], ...has.map((id) => [id, family(id, true, true)])];
+    const rareCauses = Array.from(rare.keys()).map((id) => {
+      const phenotypes = new Set(claimsOf(id).filter((c) => c.subject === id && c.predicate === "skgo:hasPhenotype" && holdsClaim(c)).map((c) => c.object));
+      return { disease: id, accounts: reported.filter(([, ids]) => Array.from(ids).some((i) => phenotypes.has(i))).map(([w]) => w) };
+    }).sort((a, b) => (b.accounts.length - a.accounts.length) || compareLists([nodes.get(a.disease).label], [nodes.get(b.disease).label]))
+      .slice(0, RARE_LIMIT);
+    const helps = [], fails = [];
+    const groupSet = new Set(groups);
+    Array.from(upward).sort().forEach((id) => claimsOf(id).forEach((claim) => {
+      if (claim.object !== id || !EFFICACY.has(claim.predicate)) return;
+      if (claim.context && !groupSet.has(claim.context)) return;
+      (holdsClaim(claim) ? helps : fails).push(claim);
+    }));
+    helps.sort((a, b) => compareLists(b.strength, a.strength) || compareLists([a.claim], [b.claim]));
+    fails.sort((a, b) => (a.strength[0] - b.strength[0]) || compareLists([a.claim], [b.claim]));
+    const mimics = [];
+    Array.from(symptoms).sort().forEach((id) => claimsOf(id).forEach((claim) => {
+      if (claim.object !== id || claim.predicate !== "skgo:mistakenFor") return;
+      const tiers = claimsOf(claim.subject).filter((c) => c.subject === claim.subject && c.predicate === "skgo:seekCareWhen").map((c) => tierOf(c.object));
+      const best = tiers.reduce((hi, t) => (t[1] > hi[1] ? t : hi), ["", 0]);
+      mimics.push({ condition: claim.subject, claim: claim.claim, tier: best[0], rank: best[1] });
+    }));
+    mimics.sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.condition).label], [nodes.get(b.condition).label]));
+    return { red_flags: redFlags, explanations: [...own, ...general], rare_causes: rareCauses, may_help: helps, does_not_help: fails, mimics: mimics };
+  }
+  const whyList = document.getElementById("why-answer");
+  const whyStatus = document.getElementById("why-status");
+  function whyLines(key, answer) {
+    const label = (id) => nodes.get(id).label;
+    if (key === "red_flags") return answer.red_flags.map((f) => ["[" + f.tier + "] " + label(f.sign) + ": " + (nodes.get(f.sign).info.definition || ""), f.claim, null]);
+    if (key === "explanations") return answer.explanations.map((r) => [(r.from ? label(r.from) + ": " : "") + route(r.chain) + " [" + r.chain.standing + "]", r.chain.steps[r.chain.weakest].claim, r.chain]);
+    if (key === "rare_causes") return answer.rare_causes.map((c) => [label(c.disease) + " (accounts for: " + (c.accounts.map((a) => (a === "symptom" ? "the symptom" : label(a))).join(", ")) + ")", null, null]);
+    if (key === "mimics") return answer.mimics.map((m) => [label(m.condition) + (m.tier ? " [" + m.tier + "]" : ""), m.claim, null]);
+    return answer[key].map((c) => [label(c.subject) + " for " + label(c.object) + (c.context_label ? " (in " + c.context_label + ")" : "") + " [" + c.standing_label + "]", c.claim, null]);
+  }
+  const WHY_SECTIONS = [["red_flags", "Get help if"], ["explanations", "Possible reasons"], ["rare_causes", "Rare conditions"],
+                        ["may_help", "May help"], ["does_not_help", "Does not help, or is not shown to"], ["mimics", "It may not be what it seems"]];
+  function whyBetween(symptomText, takesText, hasText, groupsText) {
+    const read = (text) => text.split(/[,\n]/).map((w) => w.trim()).filter(Boolean);
+    const symptom = find(symptomText);
+    whyList.replaceChildren();
+    if (!symptom) { whyStatus.textContent = "no node matches " + symptomText; return null; }
+    const inputs = [read(takesText || ""), read(hasText || ""), read(groupsText || "")].map((words) => words.map(find).filter(Boolean).map((n) => n.id));
+    const answer = whyAnswer(symptom.id, ...inputs);
+    whyStatus.textContent = "Why " + symptom.label + ": information, not a diagnosis";
+    WHY_SECTIONS.forEach(([key, heading]) => {
+      const lines = whyLines(key, answer);
+      if (!lines.length) return;
+      const group = el("li", null, { class: "why-group", "data-group": key });
+      group.appendChild(el("h3", heading + " (" + lines.length + ")"));
+      const list = el("ol");
+      lines.forEach(([text, claim, chain]) => {
+        const item = el("li");
+        const open = el("button", text, { type: "button", class: "why-line" });
+        open.addEventListener("click", () => { if (chain) showChain(chain); if (claim) showEdge(claim); });
+        item.appendChild(open);
+        list.appendChild(item);
+      });
+      group.appendChild(list);
+      whyList.appendChild(group);
+    });
+    return {
+      red_flags: answer.red_flags.map((f) => f.sign),
+      explanations: answer.explanations.map((r) => [r.from, route(r.chain)]),
+      rare_causes: answer.rare_causes.map((c) => c.disease),
+      may_help: answer.may_help.map((c) => c.claim),
+      does_not_help: answer.does_not_help.map((c) => c.claim),
+      mimics: answer.mimics.map((m) => m.condition),
+    };
+  }
+  document.getElementById("why").addEventListener("submit", (event) => {
+    event.preventDefault();
+    whyBetween(document.getElementById("why-symptom").value, document.getElementById("why-takes").value,
+               document.getElementById("why-has").value, document.getElementById("why-groups").value);
   });
 
   // search
@@ -593,6 +752,7 @@
   window.spasmkg = {
     network: network, nodes: nodes, edges: edges, focusOn: focusOn, focusNode: focusNode, toggle: toggle,
     explain: explainBetween,
+    why: whyBetween,
     drawn: () => nodeView.getIds(),
     drawnEdges: () => edgeView.getIds(),
   };
