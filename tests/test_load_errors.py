@@ -146,7 +146,7 @@ def test_build_with_a_bad_file_writes_nothing(data_copy: Path, tmp_path: Path) -
 
 def test_missing_data_folder_is_a_clear_error(tmp_path: Path) -> None:
     result = run_entry_point("validate", "--data", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.returncode == 2, "a --data that is not a data folder is wrong use"
     assert "not a spasmkg data folder" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -40,7 +40,10 @@ class DataError(SpasmKGError):
 
 
 class DataNotFound(DataError):
-    """The ontology/, graph/ and queries/ folders could not be found."""
+    """The ontology/, graph/ and queries/ folders could not be found (a wrong ``--data`` is
+    wrong use of the command, exit 2)."""
+
+    exit_code = 2
 
 
 class GraphSyntaxError(DataError):

@@ -205,7 +205,10 @@ class OxigraphEngine:
                 seen[term] = to_rdflib(term)
             return seen[term]
 
-        rows = [tuple(convert(solution[name]) for name in variables) for solution in answer]
+        try:  # pyoxigraph calls a SERVICE (when allowed) as it yields the rows
+            rows = [tuple(convert(solution[name]) for name in variables) for solution in answer]
+        except OSError as error:
+            raise EndpointError(f"a SERVICE call of the query failed: {error}") from None
         return QueryResult(form, variables, rows)
 
 

@@ -18,7 +18,7 @@ before inherited; chains that differ only by a class link are shown once, with t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
 from spasmkg.model.records import Claim, Entity, Term
 
+#: The longest chain anyone may ask for (``--max-length``).
+MAX_LENGTH = 8
 #: An edge a chain may follow from a node: relation, object and context IRIs ("" for none).
 Edge = tuple[str, str, str]
 NO_CONTEXT = ""
@@ -166,6 +168,8 @@ class Explanation:
     chains: tuple[Chain, ...]
     against: tuple[Chain, ...]
     other_contexts: tuple[Chain, ...]
+    #: when no group has a chain: why not, and what to try
+    nothing: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output: the three groups."""
@@ -273,6 +277,11 @@ class Explainer:
         if max_length < 1:
             raise UsageError("--max-length must be at least 1")
         start, goal = self.kg.entity(source), self.kg.entity(target)
+        if start.iri == goal.iri:
+            raise UsageError(
+                f"{source!r} and {target!r} are the same entity ({start.label}); "
+                "explain needs two different ones"
+            )
         asked = tuple(dict.fromkeys(self.kg.entity(name) for name in contexts))
         groups: dict[str, list[Chain]] = {"chains": [], "against": [], "other": []}
         for walk in self.walks(start.iri, goal.iri, max_length):
@@ -284,7 +293,7 @@ class Explainer:
                 groups["chains"].append(chain)
             else:
                 groups["other"].append(chain)
-        return Explanation(
+        answer = Explanation(
             start,
             goal,
             asked,
@@ -292,6 +301,26 @@ class Explainer:
             against=gathered(groups["against"], against_order, self.rules),
             other_contexts=gathered(groups["other"], chain_order, self.rules),
         )
+        if answer.chains or answer.against or answer.other_contexts:
+            return answer
+        return replace(answer, nothing=self.why_nothing(start, goal, max_length))
+
+    def why_nothing(self, start: Entity, goal: Entity, max_length: int) -> str:
+        """Why no chain was found, and what to try: the entity takes part in no claim, the
+        chains run the other way, a longer chain would reach, or nothing connects them."""
+        for entity in (start, goal):
+            if not self.kg.view.claims_by_node.get(entity.iri):
+                return f"{entity.label} takes part in no claim of this graph"
+        if any(True for _ in self.walks(goal.iri, start.iri, max_length)):
+            return (
+                f"no chain leads from {start.label} to {goal.label}, but chains lead the other "
+                f"way: spasmkg explain {goal.label!r} {start.label!r}"
+            )
+        if max_length < MAX_LENGTH and any(
+            True for _ in self.walks(start.iri, goal.iri, MAX_LENGTH)
+        ):
+            return f"no chain of at most {max_length} steps; a larger --max-length finds some"
+        return f"nothing in the graph connects {start.label} to {goal.label}"
 
 
 def explain(
@@ -418,7 +447,7 @@ def format_explanation(answer: Explanation) -> str:
             continue
         lines.append(f"\n== {heading}: {len(chains)} ==")
         if not chains:
-            lines.append(f"{empty} (--max-length, or --context GROUP, may find more)")
+            lines.append(answer.nothing or f"{empty} (--context GROUP may find more)")
         for number, chain in enumerate(chains, start=1):
             lines += chain_lines(number, chain)
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from typing import Any
 
 import click
@@ -61,10 +62,22 @@ register_commands()
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script: every error is one line on stderr with its exit code
+    (a mistake in the options is 2, Ctrl-C is 130, as shells expect)."""
     try:
-        cli(prog_name="spasmkg")
+        code = cli.main(prog_name="spasmkg", standalone_mode=False)
+    except click.UsageError as error:
+        where = f"{error.ctx.command_path} --help" if error.ctx else "spasmkg --help"
+        click.echo(f"error: {error.format_message()} (see '{where}')", err=True)
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     finally:
         # the process ends here: spare it the last collection over everything it loaded,
         # which took half a second after a build (benchmarks/README.md)
         gc.freeze()
+    sys.exit(code if isinstance(code, int) else 0)

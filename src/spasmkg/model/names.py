@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spasmkg.errors import UnknownEntity
+from spasmkg.errors import UnknownEntity, UsageError
 from spasmkg.model.curie import prefix_map, split_curie
 from spasmkg.model.records import Entity
 
@@ -211,6 +211,8 @@ class NameIndex:
 
         :raises UnknownEntity: nothing matches; the message suggests close names.
         """
+        if not term.strip():
+            raise UsageError("give a name, a label or an identifier to look up")
         found = self.candidates(term)
         if not found:
             raise self.unknown(term)
@@ -225,6 +227,8 @@ class NameIndex:
         :raises UnknownEntity: nothing matches (close names suggested), or several entities
             match and nothing prefers one of them.
         """
+        if not term.strip():
+            raise UsageError("give a name, a label or an identifier, not an empty word")
         found = self.matches(term)
         if not found:
             raise self.unknown(term)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from spasmkg.checks.references import reference_checks
 from spasmkg.checks.report import ValidationReport
-from spasmkg.errors import ValidationFailed
+from spasmkg.errors import OutputError, ValidationFailed
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import load
 from spasmkg.outputs.registry import OUTPUTS
@@ -127,10 +127,15 @@ def build(
     kg = load(root, layer=layer)
     share(kg)
     step("start the graph checks")
-    out.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_folder(out)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    except OSError as error:
+        raise OutputError(
+            f"{out}: cannot write a build there ({error.strerror}); choose another --out"
+        ) from None
     try:
         with Forked(lambda: checked_graph(kg)) as graph_checks:
             counts = write_outputs(kg, staging, step)

@@ -53,7 +53,7 @@ class Answer:
 def check_url(url: str) -> str:
     """An endpoint URL must be http or https (no file:, no bare host)."""
     if not url.startswith(("http://", "https://")):
-        raise EndpointError(f"{url}: an endpoint URL must start with http:// or https://")
+        raise UsageError(f"{url}: an endpoint URL must start with http:// or https://")
     return url
 
 
