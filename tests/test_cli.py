@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spasmkg import __version__
@@ -170,3 +171,47 @@ def test_a_dripping_or_silent_endpoint_cannot_hold_a_command() -> None:
         finally:
             server.close()
         assert time.monotonic() - started < 20
+
+
+def readme_sparql_blocks() -> list[str]:
+    """Every ```sparql block of the README, as printed."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sparql\n(.*?)```", readme, flags=re.S)
+
+
+def test_every_sparql_block_of_the_readme_runs_as_printed(run: object) -> None:
+    """The README's snippets use the graph's prefixes without declaring them; they run as
+    printed, and the one that asks Wikidata is refused for its SERVICE, not for a prefix."""
+    blocks = readme_sparql_blocks()
+    assert len(blocks) >= 3
+    answered = 0
+    for block in blocks:
+        result = run("query", "-e", block)  # type: ignore[operator]
+        if "SERVICE" in block:
+            assert result.exit_code != 0
+            assert "refused unless you pass --allow-service" in result.output, result.output
+            continue
+        assert result.exit_code == 0, (block, result.output)
+        assert "skg:muscle-cramp" in result.output or "skg:" in result.output
+        answered += 1
+    assert answered >= 2
+
+
+def test_the_graph_prefixes_do_not_move_the_line_of_an_error() -> None:
+    """An undeclared ``skg:`` is declared for the author; a syntax error on the author's second
+    line is still reported on line 2."""
+    line = one_line_error(
+        "query", "-e", "SELECT ?l WHERE { skg:furosemide rdfs:label ?l\n FILTER( }", code=4
+    )
+    assert "line 2, column 2" in line
+
+
+def test_a_query_keeps_its_own_declaration_of_a_prefix() -> None:
+    """A query that declares ``skg:`` its own way is not given the graph's: here nothing in the
+    graph lives in its namespace, so no row comes back."""
+    from spasmkg import query
+
+    own = "PREFIX skg: <http://example.org/elsewhere/> SELECT ?l WHERE { skg:furosemide rdfs:label ?l }"
+    assert query(sparql=own).rows == []
+    graph_own = "SELECT ?l WHERE { skg:furosemide rdfs:label ?l }"
+    assert [str(row[0]) for row in query(sparql=graph_own).rows] == ["furosemide"]

@@ -43,7 +43,7 @@ def hostile(kind: str, size: int) -> str:
 def lexing_time(text: str) -> float:
     """The fastest of a few readings of a text, in seconds (refused or not)."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         started = time.perf_counter()
         with contextlib.suppress(QueryRefused):
             outline(text)
@@ -54,10 +54,11 @@ def lexing_time(text: str) -> float:
 @pytest.mark.parametrize("kind", ["escaped quotes", "a-dot", "open IRIs", "open long string"])
 def test_the_lexer_is_linear_on_hostile_text(kind: str) -> None:
     """Defect: a 98 KB body of escaped quotes, or of ``a.`` repeated, took 12-14 s. Linear
-    time grows ten-fold from 10 to 100 KB; quadratic time a hundred-fold."""
-    small, middle, large = (lexing_time(hostile(kind, kb * 1000)) for kb in (10, 50, 100))
-    assert large < 0.5, f"{large:.2f} s for 100 KB"
-    assert middle / small < 12 and large / small < 25, (small, middle, large)
+    time grows ten-fold from 20 to 200 KB, quadratic time a hundred-fold; the bound between
+    them leaves room for a busy machine (the fastest of five readings of each)."""
+    small, large = (lexing_time(hostile(kind, kb * 1000)) for kb in (20, 200))
+    assert large < 1.0, f"{large:.2f} s for 200 KB"
+    assert large / small < 35, (small, large)
 
 
 def test_a_hostile_body_does_not_hold_up_other_clients() -> None:

@@ -379,6 +379,8 @@ def test_the_editor_runs_a_named_query_and_shows_its_rows_with_no_outside_reques
     assert "furosemide" in table and "hypokalemia" in table
     assert editor.page.evaluate("window.location.hash") == "#medications-causing-spasm"
     assert editor.page.inner_text("#example-description").startswith("Every medicine or class")
+    assert editor.page.get_by_label("Simple view").is_checked(), "plain values by default"
+    assert "^^" not in table and "<http" not in table
     assert editor.errors == [] and editor.dialogs == []
     assert editor.outside_requests == []
     assert editor.home + "sparql" in editor.requests
@@ -401,6 +403,12 @@ def test_the_editor_opens_on_the_query_its_address_names(visit: Callable[..., Ta
     editor.page.wait_for_selector(".yasqe .CodeMirror", timeout=30_000)
     text = editor.page.evaluate("window.spasmkgEditor.getTab().getQuery()")
     assert text.startswith("# title: Rare diseases") and "VALUES" in text
+    assert editor.page.inner_text("#example-title").startswith("Rare diseases")
+    description = editor.page.locator("#example-description").bounding_box()
+    run_button = editor.page.locator(".yasqe_queryButton").bounding_box()
+    assert description and run_button and description["y"] < run_button["y"], (
+        "the chosen query's description is read before the editor, not under its run button"
+    )
 
 
 def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., Tab]) -> None:

@@ -10,11 +10,12 @@ from typing import Any, TypeVar, cast
 from rdflib import URIRef
 
 from spasmkg.ask.engines import Engine, make_engine
-from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
+from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query, with_prefixes
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import QueryTimeout, UsageError
 from spasmkg.model.compiled import query_graph
+from spasmkg.model.curie import known_prefixes
 from spasmkg.model.graph import Queryable
 from spasmkg.model.loader import load
 
@@ -67,7 +68,10 @@ def run_query(
 ) -> QueryResult:
     """Check a query is read-only, bind its parameters, and answer it with an engine."""
     shape = check_read_only(
-        named.text, named.name, allow_service=allow_service, allow_remote=allow_remote
+        with_prefixes(named.text, known_prefixes()),
+        named.name,
+        allow_service=allow_service,
+        allow_remote=allow_remote,
     )
     bindings = bind_params(named, values, resolve_entity)
     return within(timeout, lambda: engine.run(shape, bindings), named.name)

@@ -174,6 +174,29 @@ def find_query(spec: str, paths: DataPaths) -> NamedQuery:
     raise UnknownQuery(f"no query named {spec!r}{hint}")
 
 
+DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+#: The end of the line of declarations :func:`with_prefixes` puts before a query.
+PREFIXES_ADDED = "# prefixes added by spasmkg"
+
+
+def with_prefixes(text: str, prefixes: Mapping[str, str]) -> str:
+    """A query with the graph's prefixes declared where it does not declare them itself, so
+    that SPARQL written as people write it (``skg:furosemide``, ``HP:0003394``) runs. The
+    declarations take one line of their own, which errors do not count (see
+    :func:`added_lines`)."""
+    declared = {name or "" for name in DECLARED.findall(text)}
+    missing = [
+        f"PREFIX {name}: <{iri}>" for name, iri in sorted(prefixes.items()) if name not in declared
+    ]
+    return f"{' '.join(missing)} {PREFIXES_ADDED}\n{text}" if missing else text
+
+
+def added_lines(text: str) -> int:
+    """How many lines :func:`with_prefixes` put before the query its author wrote."""
+    first, _, _ = text.partition("\n")
+    return 1 if first.endswith(PREFIXES_ADDED) else 0
+
+
 def adhoc_query(text: str) -> NamedQuery:
     """A query typed on the command line (``-e``); its parameters are whatever it declares."""
     title, description, params = parse_header(text, "-e", untitled="ad-hoc query")

@@ -11,6 +11,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 from spasmkg.ask.lexer import UPDATE_REFUSED, outline
+from spasmkg.ask.library import added_lines
 from spasmkg.errors import QueryRefused, QuerySyntaxError
 
 
@@ -39,10 +40,12 @@ def _walk(node: Any) -> Iterator[Any]:
             yield from _walk(item)
 
 
-def syntax_error(error: ParseException, source: str) -> QuerySyntaxError:
-    """A one-line message with the line and column of a SPARQL syntax error."""
+def syntax_error(error: ParseException, source: str, text: str = "") -> QuerySyntaxError:
+    """A one-line message with the line and column of a SPARQL syntax error, counted in the
+    text its author wrote (not in the prefixes spasmkg declared before it)."""
+    line = error.lineno - added_lines(text)
     return QuerySyntaxError(
-        f"{source}: SPARQL syntax error at line {error.lineno}, column {error.col}: {error.msg}"
+        f"{source}: SPARQL syntax error at line {line}, column {error.col}: {error.msg}"
     )
 
 
@@ -74,7 +77,7 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
         try:
             parseUpdate(text)
         except ParseException:
-            raise syntax_error(query_error, source) from None
+            raise syntax_error(query_error, source, text) from None
         raise update_refused(source) from None
     except RecursionError:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
@@ -93,7 +96,7 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
     try:
         algebra = translateQuery(parsed)
     except ParseException as error:
-        raise syntax_error(error, source) from None
+        raise syntax_error(error, source, text) from None
     except RecursionError:
         raise QuerySyntaxError(f"{source}: the query is nested too deeply to parse") from None
     except Exception as error:  # rdflib reports an undeclared prefix as a bare Exception

@@ -50,6 +50,12 @@ def prefix_map() -> dict[str, Prefix]:
 
 
 @cache
+def known_prefixes() -> dict[str, str]:
+    """Every prefix spasmkg knows, with its namespace: its own and the vocabularies'."""
+    return {**{name: p.uri_prefix for name, p in prefix_map().items()}, **SPASMKG_PREFIXES}
+
+
+@cache
 def converter() -> Any:
     """The one CURIE <-> IRI converter: spasmkg's prefixes and the frozen outside ones."""
     import curies  # imported on first use: it pulls in pydantic, slow for a one-shot command

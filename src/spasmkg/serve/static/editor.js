@@ -89,6 +89,8 @@
     // class and property completion ask the Linked Open Vocabularies service: leave them out
     Yasgui.Yasqe.defaults.autocompleters = Yasgui.Yasqe.defaults.autocompleters.filter((name) => name === "prefixes" || name === "variables");
     Yasgui.Yasr.registerPlugin("chart", Chart);
+    // plain values first: no datatypes, no angle brackets, no row numbers ("Simple view")
+    Yasgui.Yasr.defaults.plugins.table.dynamicConfig = { compact: true };
     const wanted = examples.find((example) => "#" + example.name === window.location.hash) || examples[0];
     const yasgui = new Yasgui(document.getElementById("yasgui"), {
       requestConfig: { endpoint: endpoint, method: "POST" },
@@ -98,8 +100,13 @@
       yasqe: { value: wanted ? wanted.text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
     });
     window.spasmkgEditor = yasgui;
+    const title = document.getElementById("example-title");
     const description = document.getElementById("example-description");
-    if (wanted) description.textContent = wanted.description;
+    function show(example) {
+      title.textContent = example.title;
+      description.textContent = example.description;
+    }
+    if (wanted) show(wanted);
     const root = document.getElementById("yasgui");
     mend(root);
     new MutationObserver(() => mend(root)).observe(root, { childList: true, subtree: true });
@@ -107,7 +114,7 @@
       button.addEventListener("click", () => {
         const chosen = examples.find((example) => example.name === button.dataset.example);
         yasgui.getTab().setQuery(chosen.text);
-        description.textContent = chosen.description;
+        show(chosen);
         window.history.replaceState(null, "", "#" + chosen.name);
       });
     });
