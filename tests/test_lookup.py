@@ -120,3 +120,21 @@ def test_lookup_command_unknown_exits_3_with_suggestions() -> None:
         "error: no entity matches 'fibromyalgiaa'; did you mean: fibromyalgia, "
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_lookup_tells_the_claims_in_an_entitys_context() -> None:
+    """Defect: lookup of multiple sclerosis left out what relieves spasticity in MS, because
+    MS is the claims' context, not one of their ends. Baclofen and tizanidine relieve it there
+    (supported); nabiximols' evidence is mixed."""
+    text = run_entry_point("lookup", "multiple sclerosis")
+    assert "claims in the context of multiple sclerosis (9):" in text.stdout
+    assert "baclofen relieves spasticity (in multiple sclerosis)" in text.stdout
+    data = json.loads(run_entry_point("lookup", "G35", "--format", "json").stdout)
+    in_context = {c["claim"]: c["standing"] for c in data[0]["claims_in_context"]}
+    assert (
+        in_context["claim:tizanidine--relieves--spasticity--in--multiple-sclerosis"] == "supported"
+    )
+    assert in_context["claim:nabiximols--relieves--spasticity--in--multiple-sclerosis"] == "mixed"
+    assert all(c["context"] == "skg:multiple-sclerosis" for c in data[0]["claims_in_context"])
+    plain = json.loads(run_entry_point("lookup", "furosemide", "--format", "json").stdout)
+    assert plain[0]["claims_in_context"] == []

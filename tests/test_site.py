@@ -25,6 +25,7 @@ from spasmkg.ask.engines import json_term
 from spasmkg.ask.library import library
 from spasmkg.errors import SpasmKGError
 from spasmkg.outputs.build import input_checksums
+from spasmkg.outputs.report import count
 from spasmkg.serve.app import site_server
 from spasmkg.serve.front import FrontConfig
 from spasmkg.serve.routes import Routes
@@ -81,7 +82,20 @@ def test_the_home_page_links_everything_and_lists_each_download_with_its_checksu
         assert status == 200 and "attachment" in headers["content-disposition"]
         body = site.downloads[name].body
         assert hashlib.sha256(body).hexdigest() == listed[name]
-    assert f"{site.counts['claim']:,} claims" in page and "release 2025-01-16" in page
+    said = re.search(r"This server holds (.*?), [\d,]+ evidence items", page)
+    assert said and said[1] == count(site.kg).summary(), said
+    assert "release 2025-01-16" in page
+
+
+def test_an_entity_page_tells_the_claims_in_its_context(served_site: Server) -> None:
+    """Defect: the multiple sclerosis page left out the nine claims about what relieves
+    spasticity and spasms in MS. They are listed, each linked to its claim page."""
+    status, page, _ = fetch(served_site, "/entity/multiple-sclerosis")
+    assert status == 200
+    assert "In the context of multiple sclerosis (9)" in page
+    assert 'href="/claim/baclofen--relieves--spasticity--in--multiple-sclerosis"' in page
+    _, furosemide, _ = fetch(served_site, "/entity/furosemide")
+    assert "In the context of" not in furosemide
 
 
 def test_a_downloaded_file_is_the_bytes_the_checksum_names(served_site: Server) -> None:
@@ -107,14 +121,16 @@ def test_the_furosemide_page_says_what_it_can_cause_and_cites_the_label(
 
 def test_the_magnesium_page_keeps_what_does_not_work_apart(served_site: Server) -> None:
     """The Cochrane review CD009402 finds magnesium does not relieve cramps in older adults:
-    its item sits under "does not work", never under "treats or relieves"."""
+    its item sits under "does not work", never under "treats or relieves"; in pregnancy the
+    trials disagree, so that claim sits under "unsettled"."""
     _, page, _ = fetch(served_site, "/entity/magnesium")
     found = sections(page)
     refuted = found["What does not work, or does not hold"]
     assert "muscle cramp" in refuted and "in older adults" in refuted and "refutes" in refuted
     assert "supports" not in refuted and "CD009402" in refuted
-    relieves = found["What it treats or relieves"]
-    assert "in pregnant people" in relieves and "refutes" not in relieves
+    assert "What it treats or relieves" not in found
+    unsettled = found["Where the evidence is unsettled"]
+    assert "in pregnant people" in unsettled and "in older adults" not in unsettled
 
 
 def test_a_rare_disease_page_cites_the_pmid_of_its_annotation(served_site: Server) -> None:
@@ -414,7 +430,8 @@ def test_the_editor_opens_on_the_query_its_address_names(visit: Callable[..., Ta
 def test_an_entity_page_lists_its_claims_and_links_onwards(visit: Callable[..., Tab]) -> None:
     page = visit("/entity/furosemide")
     headings = page.page.locator("section.claims-group h3").all_inner_texts()
-    assert "What it can cause (2)" in headings
+    assert "What it can cause (1)" in headings, "low potassium, from its product information"
+    assert "Where the evidence is unsettled (1)" in headings, "low magnesium: one expert review"
     page.page.click("a.relation[href='/claim/furosemide--has-adverse-effect--hypokalemia']")
     page.page.wait_for_url("**/claim/furosemide--has-adverse-effect--hypokalemia")
     assert "Furose Adverse Reactions" in page.page.inner_text("main")

@@ -4,6 +4,7 @@ the claims it takes part in, each with its evidence."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from spasmkg.ask.citing import claim_lines
@@ -31,15 +32,27 @@ def lookup(
     return (kg or load(root, layer=layer)).find(term)
 
 
+@dataclass(frozen=True)
+class Story:
+    """An entity with the claims it takes part in and those that hold in its context."""
+
+    entity: Entity
+    claims: tuple[Claim, ...]
+    in_context: tuple[Claim, ...]
+
+
 def lookup_with_claims(
     term: str, *, root: Path | str | None = None, layer: str | Sequence[str] = "all"
-) -> list[tuple[Entity, tuple[Claim, ...]]]:
-    """Every entity a name names, each with the claims it takes part in (``spasmkg lookup``).
+) -> list[Story]:
+    """Every entity a name names, each with its whole story (``spasmkg lookup``).
 
     :raises UnknownEntity: nothing matches; the message suggests close names.
     """
     kg = load(root, layer=layer)
-    return [(entity, kg.claims_about(entity)) for entity in kg.find(term)]
+    return [
+        Story(entity, kg.claims_about(entity), kg.claims_in_context(entity))
+        for entity in kg.find(term)
+    ]
 
 
 def format_entity(entity: Entity) -> str:
@@ -59,11 +72,17 @@ def format_entity(entity: Entity) -> str:
     return "\n".join(lines)
 
 
-def format_claims(claims: tuple[Claim, ...]) -> str:
-    """The claims an entity takes part in, each with every evidence item."""
-    if not claims:
-        return "  claims: none"
-    lines = [f"  claims ({len(claims)}; + supports, - refutes, ? inconclusive):"]
-    for claim in claims:
+def format_claims(story: Story) -> str:
+    """The claims an entity takes part in, then those in its context, each with every
+    evidence item."""
+    if not story.claims:
+        lines = ["  claims: none"]
+    else:
+        lines = [f"  claims ({len(story.claims)}; + supports, - refutes, ? inconclusive):"]
+    for claim in story.claims:
+        lines += claim_lines(claim, indent="    ")
+    if story.in_context:
+        lines.append(f"  claims in the context of {story.entity.label} ({len(story.in_context)}):")
+    for claim in story.in_context:
         lines += claim_lines(claim, indent="    ")
     return "\n".join(lines)

@@ -41,18 +41,25 @@ def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: P
     if output_format == "json":
         records = [
             dict(
-                entity.as_dict(),
+                story.entity.as_dict(),
                 matched_by=term,
-                **({"claims": [c.as_dict() for c in about]} if claims else {}),
+                **(
+                    {
+                        "claims": [c.as_dict() for c in story.claims],
+                        "claims_in_context": [c.as_dict() for c in story.in_context],
+                    }
+                    if claims
+                    else {}
+                ),
             )
-            for entity, about in found
+            for story in found
         ]
         click.echo(json.dumps(records, indent=1, ensure_ascii=False))
     else:
         click.echo(
             "\n\n".join(
-                format_entity(entity) + ("\n" + format_claims(about) if claims else "")
-                for entity, about in found
+                format_entity(story.entity) + ("\n" + format_claims(story) if claims else "")
+                for story in found
             )
         )
 

@@ -40,11 +40,7 @@ def build(
     result = run_build(
         out, data_root, layer=layer, article=article, on_step=progress_printer(quiet)
     )
-    counts = result.counts
-    click.echo(
-        f"built {result.out}: {counts.triples} triples, {counts.entities} entities, "
-        f"{counts.claims} claims, {len(result.files)} files"
-    )
+    click.echo(f"built {result.out}: {result.counts.summary()}, {len(result.files)} files")
 
 
 @cli.command()

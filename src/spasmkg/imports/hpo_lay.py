@@ -13,7 +13,7 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from spasmkg.imports.committed import commit
+from spasmkg.imports.committed import commit, describe_layer
 from spasmkg.imports.hpo_files import ONTOLOGY, HpoRelease
 from spasmkg.imports.layer_file import ImportReport
 from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
@@ -69,6 +69,8 @@ def lay_names(core: KnowledgeGraph, release: HpoRelease) -> Graph:
             Literal("The synonyms hp.obo marks layperson, read by spasmkg import.", lang="en"),
         )
     )
+    edition = f"HPO release {release.version}"
+    describe_layer(graph, LAYER, version=release.version, edition=edition, source=SOURCE_NODE)
     return graph
 
 

@@ -42,6 +42,13 @@ RESULT_FORMATS: dict[str, Format] = {
 HTML = Format("html", "text/html", "html", "HTML")
 
 
+def spelled(formats: dict[str, Format]) -> str:
+    """The words ``?format=`` takes, for an error message: ``turtle (ttl), html, ...``."""
+    return ", ".join(
+        f.name if f.extension == f.name else f"{f.name} ({f.extension})" for f in formats.values()
+    )
+
+
 def named(word: str, formats: dict[str, Format]) -> Format | None:
     """The format a ``?format=`` word names: its name, or its file extension (``ttl``)."""
     return formats.get(word) or next((f for f in formats.values() if f.extension == word), None)

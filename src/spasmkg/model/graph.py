@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Node
 
 from spasmkg.model.composition import ChainRules
@@ -75,6 +75,12 @@ class LayerGraphs:
     layer: Layer
     asserted: Graph
     inferred: Graph
+
+    @property
+    def version(self) -> str:
+        """The release of its source the layer holds, as its file states it."""
+        stated = self.asserted.value(self.layer.graph, DCTERMS.hasVersion)
+        return str(stated) if stated is not None else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +158,12 @@ class KnowledgeGraph:
         """The claims an entity takes part in, as subject or object."""
         found = entity if isinstance(entity, Entity) else self.entity(entity)
         return self.view.claims_by_node.get(found.iri, ())
+
+    def claims_in_context(self, entity: Entity | str) -> tuple[Claim, ...]:
+        """The claims that hold in an entity's context (what relieves spasms in multiple
+        sclerosis is part of the story of multiple sclerosis, though it is neither end)."""
+        found = entity if isinstance(entity, Entity) else self.entity(entity)
+        return self.view.claims_by_context.get(found.iri, ())
 
     def union(self, *, inferred: bool = True) -> Graph:
         """All triples in one graph for querying; ``inferred=False`` leaves out derived triples.

@@ -51,6 +51,8 @@ class View:
     claims: Mapping[str, Claim]
     sources: Mapping[str, Source]
     claims_by_node: Mapping[str, tuple[Claim, ...]]
+    #: the claims that hold only in a node's context ("relieves spasms, in multiple sclerosis")
+    claims_by_context: Mapping[str, tuple[Claim, ...]]
 
 
 def text(graph: Graph, node: Node, predicate: URIRef) -> str:
@@ -391,6 +393,15 @@ def by_node(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:
     return {node: tuple(items) for node, items in found.items()}
 
 
+def by_context(claims: Iterable[Claim]) -> dict[str, tuple[Claim, ...]]:
+    """The claims bound to each context, so an entity's whole story includes them."""
+    found: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if claim.context is not None:
+            found.setdefault(claim.context.iri, []).append(claim)
+    return {node: tuple(items) for node, items in found.items()}
+
+
 def build_view(
     ontology: Graph,
     asserted: Graph,
@@ -416,4 +427,5 @@ def build_view(
         claims=MappingProxyType(claims),
         sources=MappingProxyType(sources),
         claims_by_node=MappingProxyType(by_node(claims.values())),
+        claims_by_context=MappingProxyType(by_context(claims.values())),
     )

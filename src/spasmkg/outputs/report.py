@@ -28,6 +28,8 @@ class Counts:
     triples: int
     graphs: dict[str, int]
     entities_by_class: dict[str, int]
+    #: warning signs and advice: nodes of the graph, but not biomedical entities
+    guidance_by_class: dict[str, int]
     edges_by_predicate: dict[str, int]
     claims_by_source_kind: dict[str, int]
     claims_by_modality: dict[str, int]
@@ -48,9 +50,26 @@ class Counts:
         return sum(self.entities_by_class.values())
 
     @property
+    def guidance(self) -> int:
+        """Number of warning signs and pieces of advice."""
+        return sum(self.guidance_by_class.values())
+
+    @property
+    def nodes(self) -> int:
+        """Number of nodes: the entities and the guidance (what KGX, NetworkX and the site list)."""
+        return self.entities + self.guidance
+
+    @property
     def claims(self) -> int:
         """Number of claims."""
         return sum(self.claims_by_modality.values())
+
+    def summary(self) -> str:
+        """The counts every output states, in the same words everywhere."""
+        return (
+            f"{self.triples:,} triples, {self.nodes:,} nodes ({self.entities:,} entities and "
+            f"{self.guidance:,} warning signs and pieces of advice), {self.claims:,} claims"
+        )
 
 
 def tally(values: Any) -> dict[str, int]:
@@ -94,6 +113,7 @@ def count(kg: KnowledgeGraph) -> Counts:
         triples=distinct_triples(kg),
         graphs={str(name): len(graph) for name, graph in kg.named_graphs()},
         entities_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if not e.is_guidance),
+        guidance_by_class=tally(f"skgo:{e.kind}" for e in kg.entities if e.is_guidance),
         edges_by_predicate=tally(curie(p) for _, p, _ in kg.inferred),
         claims_by_source_kind=tally(
             kind for c in kg.claims for kind in {s.kind for s in c.sources}
@@ -144,11 +164,11 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
     void.add((DATASET, VOID.vocabulary, ONTOLOGY_IRI))
     void.add((DATASET, VOID.uriSpace, Literal(str(SKG))))
     void.add((DATASET, VOID.triples, Literal(counts.triples, datatype=XSD.integer)))
-    void.add((DATASET, VOID.entities, Literal(counts.entities, datatype=XSD.integer)))
+    void.add((DATASET, VOID.entities, Literal(counts.nodes, datatype=XSD.integer)))
     for name in files:
         void.add((DATASET, VOID.dataDump, URIRef(name)))
     for kind, partitions, key in (
-        ("class", counts.entities_by_class, VOID.entities),
+        ("class", counts.entities_by_class | counts.guidance_by_class, VOID.entities),
         ("property", counts.edges_by_predicate, VOID.triples),
     ):
         for name, number in partitions.items():
@@ -162,7 +182,13 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
 def report_json(kg: KnowledgeGraph) -> bytes:
     """The build report as stable JSON."""
     counts = count(kg)
-    document = {"triples": counts.triples, "entities": counts.entities, "claims": counts.claims}
+    document = {
+        "triples": counts.triples,
+        "nodes": counts.nodes,
+        "entities": counts.entities,
+        "guidance": counts.guidance,
+        "claims": counts.claims,
+    }
     document.update(asdict(counts))
     return (json.dumps(document, indent=1, sort_keys=True) + "\n").encode()
 
@@ -180,7 +206,7 @@ def report_markdown(kg: KnowledgeGraph) -> bytes:
     lines = [
         "# spasmkg build report",
         "",
-        f"{counts.triples} triples, {counts.entities} entities, {counts.claims} claims.",
+        f"{counts.summary()}.",
         "",
         f"Claims resting on the curators alone: {counts.claims_on_curators_alone} of "
         f"{counts.claims} ({100 * counts.claims_on_curators_alone / max(counts.claims, 1):.1f} %).",
@@ -190,6 +216,7 @@ def report_markdown(kg: KnowledgeGraph) -> bytes:
     lines += markdown_table("Licence per named graph", counts.licences, "licence")
     lines += markdown_table("Claims per layer", counts.claims_by_layer)
     lines += markdown_table("Entities per class", counts.entities_by_class)
+    lines += markdown_table("Warning signs and advice per class", counts.guidance_by_class)
     lines += markdown_table("Relations (materialised from claims)", counts.edges_by_predicate)
     lines += markdown_table("Claims per kind of source", counts.claims_by_source_kind)
     lines += markdown_table("Claims per modality", counts.claims_by_modality)

@@ -20,6 +20,7 @@ from spasmkg.ask.leaflet import sections as leaflet_sections
 from spasmkg.ask.why import NOTICE, WhyAnswer
 from spasmkg.model.records import QUALIFIERS, Claim, Entity, EvidenceItem, Source
 from spasmkg.outputs.page import styles
+from spasmkg.outputs.report import count
 from spasmkg.serve.site import Record, Site, label_of, path_of
 from spasmkg.version import __version__
 
@@ -96,7 +97,9 @@ def home(site: Site, endpoint: str) -> bytes:
     return render(
         "home.html",
         counts=site.counts,
+        summary=count(site.kg).summary(),
         layers=site.kg.layers,
+        releases={loaded.layer.name: loaded.version for loaded in site.kg.imports},
         downloads=list(site.downloads.values()),
         examples=site.examples,
         endpoint=endpoint,
@@ -120,6 +123,7 @@ def resource(site: Site, kind: str, record: Record) -> bytes:
             entity=record,
             sections=sections(record, claims),
             claims=claims,
+            in_context=site.kg.claims_in_context(record),
             title=record.label,
         )
     if isinstance(record, Claim):

@@ -17,7 +17,7 @@ from spasmkg.ask.leaflet import leaflet_markdown
 from spasmkg.ask.why import Asker
 from spasmkg.errors import UnknownEntity
 from spasmkg.model.formats import HTML as HTML_FORMAT
-from spasmkg.model.formats import RDF_FORMATS, named
+from spasmkg.model.formats import RDF_FORMATS, named, spelled
 from spasmkg.outputs.page import POLICY as PAGE_POLICY
 from spasmkg.serve import html
 from spasmkg.serve.protocol import Job, choose
@@ -183,7 +183,7 @@ class Routes:
         if wanted:
             chosen = named(wanted[0], RESOURCE_FORMATS)
             if chosen is None:
-                known = ", ".join(RESOURCE_FORMATS)
+                known = spelled(RESOURCE_FORMATS)
                 return text(400, f"unknown format {wanted[0][:40]!r}; use {known}")
             media_type: str | None = chosen.media_type
         else:

@@ -1,0 +1,75 @@
+"""One definition of each count, and the README's figures checked against it (issue 28 §7).
+
+Defect: the build said 1,056 entities while the site, KGX and NetworkX said 1,079 (they count
+the warning signs and advice too), and the README said 22 named queries when there were 23."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+import spasmkg
+from spasmkg.ask.library import library
+from spasmkg.model.paths import data_paths
+from spasmkg.outputs.kgx import records
+from spasmkg.outputs.network import to_networkx
+from spasmkg.outputs.report import count
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def figure(pattern: str) -> int:
+    """The one number the README states where ``pattern`` (with one group) matches."""
+    found = re.findall(pattern, README)
+    assert found, f"the README no longer says {pattern!r}"
+    assert len(set(found)) == 1, f"the README gives {pattern!r} different numbers: {found}"
+    return int(found[0].replace(",", ""))
+
+
+def test_nodes_are_counted_the_same_by_every_output(kg_all: spasmkg.KnowledgeGraph) -> None:
+    """Nodes are the entities and the warning signs and advice, in the build's summary, the
+    report, NetworkX and KGX alike."""
+    counts = count(kg_all)
+    guidance = sum(entity.is_guidance for entity in kg_all.entities)
+    assert guidance > 0 and counts.guidance == guidance
+    assert counts.nodes == counts.entities + guidance == len(kg_all.entities)
+    assert to_networkx(kg_all).number_of_nodes() == counts.nodes
+    nodes, _ = records(kg_all)
+    assert len(nodes) == counts.nodes
+    assert f"{counts.nodes:,} nodes ({counts.entities:,} entities and {guidance:,}" in (
+        counts.summary()
+    )
+
+
+def test_the_readme_build_summary_is_the_build_of_every_layer(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    """The tour's `spasmkg build` line states what a build of the default layers says."""
+    counts = count(kg_all)
+    line = next(line for line in README.splitlines() if line.startswith("built /home/you/dist: "))
+    assert counts.summary() in line, (line, counts.summary())
+
+
+def test_the_readme_kgx_line_is_what_export_writes(kg_all: spasmkg.KnowledgeGraph) -> None:
+    nodes, edges = records(kg_all)
+    negated = sum(edge["negated"] for edge in edges)
+    assert f"wrote kgx: {len(nodes)} nodes, {len(edges)} edges ({negated} negated)" in README
+    assert figure(r"of the ([\d,]+) edges") == len(edges)
+
+
+def test_the_readme_counts_the_named_queries_and_the_curated_content(
+    kg: spasmkg.KnowledgeGraph,
+) -> None:
+    """Named queries, claims, curators-alone claims, publications and mapping rows, as the
+    README states them, are what the repository holds."""
+    named = library(data_paths())
+    assert figure(r"([\d,]+) named queries with a") == len(named)
+    assert figure(r"for ([\d,]+) of the [\d,]+ claims") == count(kg).claims_on_curators_alone
+    assert figure(r"for [\d,]+ of the ([\d,]+) claims") == len(kg.claims)
+    rows = len(kg.mapping_set.mappings) if kg.mapping_set else 0
+    assert figure(r"([\d,]+) SSSOM mappings") == rows
+    assert figure(r"([\d,]+) mapping rows") == rows
+    literature = Graph().parse(data_paths().graph / "literature.ttl")
+    assert figure(r"holds the ([\d,]+) publications") == len(set(literature.subjects(RDF.type)))
