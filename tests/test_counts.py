@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from rdflib import RDF, Graph
+from rdflib.namespace import SH
 
 import spasmkg
 from spasmkg.ask.library import library
@@ -71,5 +72,12 @@ def test_the_readme_counts_the_named_queries_and_the_curated_content(
     rows = len(kg.mapping_set.mappings) if kg.mapping_set else 0
     assert figure(r"([\d,]+) SSSOM mappings") == rows
     assert figure(r"([\d,]+) mapping rows") == rows
+    shapes = Graph().parse(data_paths().shapes_file)
+    qc = len(list((data_paths().queries / "qc").glob("*-violation.rq")))
+    shape_count = len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+    assert (
+        f"checks run: {shape_count} SHACL shapes, {qc} quality-check queries, {rows} mapping rows"
+        in README
+    )
     literature = Graph().parse(data_paths().graph / "literature.ttl")
     assert figure(r"holds the ([\d,]+) publications") == len(set(literature.subjects(RDF.type)))

@@ -12,7 +12,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from spasmkg.errors import UsageError
 from spasmkg.model.curie import curie
+from spasmkg.version import install_hint
 
 
 @dataclass
@@ -39,8 +41,18 @@ class QueryResult:
         ]
 
     def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame, IRIs shortened to CURIEs (needs pandas)."""
-        import pandas as pd
+        """The rows as a pandas DataFrame, IRIs shortened to CURIEs (needs pandas, of the
+        ``notebooks`` extra).
+
+        :raises UsageError: pandas is not installed; the message says how to add it.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            hint = install_hint("notebooks")
+            raise UsageError(
+                f"to_dataframe() needs pandas, of the notebooks extra: {hint}"
+            ) from None
 
         return pd.DataFrame([[curie(v) for v in row] for row in self.rows], columns=self.variables)
 

@@ -126,7 +126,7 @@ def serve(
     from spasmkg.model.loader import load
     from spasmkg.serve.app import site_server
     from spasmkg.serve.front import FrontConfig
-    from spasmkg.serve.server import Server, bind, require_extra
+    from spasmkg.serve.server import Server, bind, require_web_server
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
@@ -139,7 +139,7 @@ def serve(
         max_answer=max_answer * 1024 * 1024,
         max_memory=max_memory * 1024 * 1024,
     )
-    require_extra()  # a missing extra or a taken port is an error now, not after the loading
+    require_web_server()  # a missing web server or a taken port is an error now, not after the loading
     sock = bind(host, port)
     click.echo(f"loading the graph (layer {layer}) ...", err=True)
     kg = load(data_root, layer=layer)

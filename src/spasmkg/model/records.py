@@ -133,10 +133,15 @@ class Source:
     read_at: str = ""
     confirmed: str = ""
     part_of: str = ""
+    #: for a part of a work (a passage of the seed article), the work it is in, described
+    within: str = ""
 
     @property
     def citation(self) -> str:
-        """A one-line reference: authors, year, title, journal and identifiers."""
+        """A one-line reference: authors, year, title, journal and identifiers; a part of a
+        work says which work, and what it is."""
+        if self.within:
+            return f"{self.label}, in {self.within}"
         author = " ".join(
             part for part in (self.authors, f"({self.year})" if self.year else "") if part
         )

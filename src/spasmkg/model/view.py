@@ -257,8 +257,23 @@ def read_sources(asserted: Graph, tree: ClassTree) -> dict[str, Source]:
             read_at=about.text(SKGO.readAt),
             confirmed=about.text(SKGO.confirmed),
             part_of=str(part_of) if part_of is not None else "",
+            within=whole_work(asserted, node),
         )
     return sources
+
+
+def whole_work(asserted: Graph, part: Node) -> str:
+    """The work a part belongs to, by its title and what it is (``"Muscle Spasms", a short
+    patient-information text ...``); empty for a work that is no part of another."""
+    work, seen = part, {part}
+    while (parent := asserted.value(work, DCTERMS.isPartOf)) is not None and parent not in seen:
+        work = parent
+        seen.add(work)
+    if work == part:
+        return ""
+    title = text(asserted, work, DCTERMS.title) or text(asserted, work, RDFS.label)
+    described = text(asserted, work, DCTERMS.description)
+    return f'"{title}", {described}' if described else f'"{title}"'
 
 
 def evidence_item(

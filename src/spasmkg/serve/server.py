@@ -24,24 +24,27 @@ from spasmkg.errors import SpasmKGError, UsageError
 from spasmkg.serve.front import Front, FrontConfig
 from spasmkg.serve.pool import WorkerPool
 from spasmkg.serve.routes import Routes
+from spasmkg.version import install_hint
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def missing_extra() -> SpasmKGError:
-    """The error for a missing optional dependency."""
-    return UsageError("serving needs the 'serve' extra: pip install 'spasmkg[serve]'")
+def missing_web_server() -> SpasmKGError:
+    """The error for a web server that is missing though spasmkg depends on it."""
+    return UsageError(
+        f"serving needs uvicorn, which spasmkg installs with it; install again: {install_hint()}"
+    )
 
 
-def require_extra() -> None:
+def require_web_server() -> None:
     """Fail at once, before a long start, when the web server is not installed.
 
-    :raises SpasmKGError: uvicorn (the 'serve' extra) is missing.
+    :raises SpasmKGError: uvicorn, a dependency of spasmkg, is missing.
     """
     import importlib.util
 
     if importlib.util.find_spec("uvicorn") is None:
-        raise missing_extra()
+        raise missing_web_server()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -95,7 +98,7 @@ def guarded_protocol(header_timeout: float, send_timeout: float = 10.0) -> type:
     try:
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
     except ImportError:
-        raise missing_extra() from None
+        raise missing_web_server() from None
 
     class GuardedHttp(HttpToolsProtocol):
         """Closes connections that send too slowly, too much, or read too slowly."""
@@ -244,7 +247,7 @@ class Server:
         try:
             import uvicorn
         except ImportError:
-            raise missing_extra() from None
+            raise missing_web_server() from None
         sock = self.sock or bind(self.host, self.port)
         self.port = int(sock.getsockname()[1])
         pool = self._pool = WorkerPool(
