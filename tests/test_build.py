@@ -299,7 +299,7 @@ def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
     assert f"[1/{steps}] load" in result.stderr
     assert f"[{steps}/{steps}] swap into place" in result.stderr
     assert f"[3/{steps}] write spasmkg.ttl" in result.stderr, "each output is a step of its own"
-    assert result.stdout.startswith(f"built {tmp_path / 'dist'}: ")
+    assert result.stdout.startswith(f"built {tmp_path / 'dist'} (spasmkg {spasmkg.__version__}): ")
     assert "150 nodes (127 entities and 23 warning signs and pieces of advice), 250 claims" in (
         result.stdout
     )

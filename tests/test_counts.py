@@ -49,7 +49,8 @@ def test_the_readme_build_summary_is_the_build_of_every_layer(
 ) -> None:
     """The tour's `spasmkg build` line states what a build of the default layers says."""
     counts = count(kg_all)
-    line = next(line for line in README.splitlines() if line.startswith("built /home/you/dist: "))
+    line = next(line for line in README.splitlines() if line.startswith("built /home/you/dist"))
+    assert line.startswith(f"built /home/you/dist (spasmkg {spasmkg.__version__}): ")
     assert counts.summary() in line, (line, counts.summary())
 
 
@@ -81,3 +82,27 @@ def test_the_readme_counts_the_named_queries_and_the_curated_content(
     )
     literature = Graph().parse(data_paths().graph / "literature.ttl")
     assert figure(r"holds the ([\d,]+) publications") == len(set(literature.subjects(RDF.type)))
+
+
+def test_the_version_is_stated_alike_everywhere(kg: spasmkg.KnowledgeGraph) -> None:
+    """The package, CITATION.cff, the ontology, VoID, the report and a CHANGELOG release agree."""
+    import datetime
+
+    import yaml
+    from rdflib.namespace import DCTERMS, OWL
+
+    from spasmkg.model.namespaces import ONTOLOGY_IRI
+    from spasmkg.outputs.report import DATASET, report_json, report_markdown, void_description
+
+    version = spasmkg.__version__
+    citation = yaml.safe_load((Path(__file__).parents[1] / "CITATION.cff").read_text("utf-8"))
+    assert citation["cff-version"] == "1.2.0" and citation["version"] == version
+    assert {"message", "title", "authors", "date-released"} <= set(citation)
+    released = datetime.date.fromisoformat(str(citation["date-released"]))
+    changelog = (Path(__file__).parents[1] / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## {version} ({released.isoformat()})\n" in changelog
+    assert str(kg.ontology.value(ONTOLOGY_IRI, OWL.versionInfo)) == version
+    void = void_description(count(kg), [])
+    assert str(void.value(DATASET, DCTERMS.hasVersion)) == version
+    assert report_markdown(kg).decode().startswith(f"# spasmkg {version} build report")
+    assert f'"version": "{version}"' in report_json(kg).decode()

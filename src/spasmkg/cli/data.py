@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from spasmkg import __version__
 from spasmkg.cli import cli
 from spasmkg.cli.options import (
     RegistryChoice,
@@ -40,7 +41,10 @@ def build(
     result = run_build(
         out, data_root, layer=layer, article=article, on_step=progress_printer(quiet)
     )
-    click.echo(f"built {result.out}: {result.counts.summary()}, {len(result.files)} files")
+    click.echo(
+        f"built {result.out} (spasmkg {__version__}): {result.counts.summary()}, "
+        f"{len(result.files)} files"
+    )
 
 
 @cli.command()

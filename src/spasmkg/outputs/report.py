@@ -16,6 +16,7 @@ from spasmkg.model.curie import curie, expand, prefix_of
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.layers import CORE, LAYERS
 from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
+from spasmkg.version import __version__
 
 DATASET = URIRef(BASE + "dataset")
 LICENSE = URIRef(LAYERS[CORE].licence)
@@ -161,6 +162,7 @@ def void_description(counts: Counts, files: list[str]) -> Graph:
         )
     )
     void.add((DATASET, DCTERMS.license, LICENSE))
+    void.add((DATASET, DCTERMS.hasVersion, Literal(__version__)))
     void.add((DATASET, VOID.vocabulary, ONTOLOGY_IRI))
     void.add((DATASET, VOID.uriSpace, Literal(str(SKG))))
     void.add((DATASET, VOID.triples, Literal(counts.triples, datatype=XSD.integer)))
@@ -183,6 +185,7 @@ def report_json(kg: KnowledgeGraph) -> bytes:
     """The build report as stable JSON."""
     counts = count(kg)
     document = {
+        "version": __version__,
         "triples": counts.triples,
         "nodes": counts.nodes,
         "entities": counts.entities,
@@ -204,7 +207,7 @@ def report_markdown(kg: KnowledgeGraph) -> bytes:
     """The build report for people: totals, then one table per breakdown."""
     counts = count(kg)
     lines = [
-        "# spasmkg build report",
+        f"# spasmkg {__version__} build report",
         "",
         f"{counts.summary()}.",
         "",
