@@ -410,6 +410,9 @@ def test_zidovudine_myopathy_boxed_warning_but_hard_to_tell_from_hiv_itself(
     assert any("boxed" in i.part.lower() for i in label_items(myopathy))
     assert "HIV" in myopathy.note
     assert myopathy.standing.name == "unsettled"  # a cohort of 147 found no significant cases
+    # the case series' PMID showed only in the address it was read at, so none is recorded
+    [series] = [i.source for i in myopathy.evidence if i.design.name == "caseSeries"]
+    assert series.pmid == "" and "8263554" in series.read_at
 
 
 def test_colchicine_item_the_spot_check_could_not_re_find_was_replaced_by_a_read_copy(
