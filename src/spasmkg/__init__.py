@@ -30,7 +30,7 @@ from spasmkg.version import __version__
 if TYPE_CHECKING:
     from spasmkg.ask.answer import query
     from spasmkg.ask.explain import explain
-    from spasmkg.ask.lookup import lookup
+    from spasmkg.ask.lookup import lookup, search
     from spasmkg.ask.why import why
     from spasmkg.checks.validate import validate
     from spasmkg.model.graph import KnowledgeGraph
@@ -45,6 +45,7 @@ LAZY = {
     "query": "spasmkg.ask.answer",
     "explain": "spasmkg.ask.explain",
     "lookup": "spasmkg.ask.lookup",
+    "search": "spasmkg.ask.lookup",
     "why": "spasmkg.ask.why",
     "validate": "spasmkg.checks.validate",
     "KnowledgeGraph": "spasmkg.model.graph",
@@ -79,6 +80,7 @@ __all__ = [
     "load",
     "lookup",
     "query",
+    "search",
     "to_networkx",
     "validate",
     "why",

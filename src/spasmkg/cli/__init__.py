@@ -55,7 +55,7 @@ def cli(verbose: int, quiet: bool) -> None:
 
 def register_commands() -> None:
     """Import the command modules, which add their commands to the group."""
-    from spasmkg.cli import ask, data, publish  # noqa: F401
+    from spasmkg.cli import ask, data, publish, research  # noqa: F401
 
 
 register_commands()
