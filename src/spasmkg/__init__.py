@@ -29,6 +29,7 @@ from spasmkg.version import __version__
 
 if TYPE_CHECKING:
     from spasmkg.ask.answer import query
+    from spasmkg.ask.associations import associations
     from spasmkg.ask.explain import explain
     from spasmkg.ask.lookup import lookup, search
     from spasmkg.ask.why import why
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 #: Where each name of the library API lives.
 LAZY = {
     "query": "spasmkg.ask.answer",
+    "associations": "spasmkg.ask.associations",
     "explain": "spasmkg.ask.explain",
     "lookup": "spasmkg.ask.lookup",
     "search": "spasmkg.ask.lookup",
@@ -75,6 +77,7 @@ __all__ = [
     "UnknownEntity",
     "ValidationFailed",
     "__version__",
+    "associations",
     "build",
     "explain",
     "load",

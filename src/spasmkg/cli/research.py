@@ -13,6 +13,51 @@ from spasmkg.cli.options import data_option, emit_rows, layer_option, rows_optio
 
 
 @cli.command()
+@click.option("-s", "--subject", metavar="ENTITY", help="Only claims about this entity.")
+@click.option(
+    "-p",
+    "--predicate",
+    metavar="RELATION",
+    help="Only claims of this relation, by label ('has adverse effect') or CURIE "
+    "(skgo:hasAdverseEffect, skos:broader).",
+)
+@click.option("-O", "--object", "obj", metavar="ENTITY", help="Only claims about this object.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="At most N rows.")
+@click.option(
+    "--offset", type=click.IntRange(0), default=0, show_default=True, help="Skip the first N rows."
+)
+@rows_options
+@layer_option("all")
+@data_option
+def associations(
+    subject: str | None,
+    predicate: str | None,
+    obj: str | None,
+    limit: int | None,
+    offset: int,
+    output_format: str,
+    output: Path | None,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """The claims as flat rows, surest first: subject, relation, object, standing, hedge,
+    context, layer, and each evidence item's direction, study design, grade, reference
+    (PMID:, doi:, or the source record) and citation. Entities may be named by label,
+    synonym, everyday name or identifier.
+
+    \b
+    Example:
+      spasmkg associations --subject furosemide --predicate 'has adverse effect'
+      spasmkg associations --object 'muscle cramp' --format jsonl --output cramp.jsonl
+    """
+    from spasmkg.ask.associations import Association
+    from spasmkg.ask.associations import associations as find
+
+    rows = find(subject, predicate, obj, limit=limit, offset=offset, root=data_root, layer=layer)
+    emit_rows(Association, rows, output_format, output)
+
+
+@cli.command()
 @click.argument("term")
 @click.option(
     "--limit", type=click.IntRange(1), default=10, show_default=True, help="At most N candidates."
