@@ -13,7 +13,9 @@ import pytest
 
 import spasmkg
 from spasmkg.ask.associations import Association
-from spasmkg.errors import UnknownEntity, UsageError
+from spasmkg.ask.normalize import Normalized
+from spasmkg.errors import DataError, UnknownEntity, UsageError
+from tests.helpers import REPO
 
 # associations
 
@@ -103,6 +105,94 @@ def test_the_three_formats_hold_the_same_rows(run: object) -> None:
     assert list(table[0]) == list(Association.__dataclass_fields__)
 
 
+# normalize
+
+CODES = REPO / "tests" / "data" / "codes.csv"
+
+
+def test_a_column_of_mixed_codes_and_words_is_mapped_with_its_match_type(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    rows = {row.input: row for row in spasmkg.normalize(CODES, "code", kg=kg_all)}
+    expected = {
+        "G35": ("skg:multiple-sclerosis", "exact mapping", "ICD10WHO:G35"),
+        "MESH:D013035": ("skg:muscle-spasm", "exact mapping", "MESH:D013035"),
+        "HP:0003394": ("skg:muscle-spasm", "exact mapping", "HP:0003394"),
+        "CHEBI:47426": ("skg:furosemide", "exact mapping", "CHEBI:47426"),
+        "MONDO:0005301": ("skg:multiple-sclerosis", "exact mapping", "MONDO:0005301"),
+        "frusemide": ("skg:furosemide", "synonym", "frusemide"),
+        "tiredness": ("skg:fatigue", "layperson synonym", "Tiredness"),
+        "charley horse": ("skg:muscle-cramp", "synonym", "charley horse"),
+        "ICD10CM:R25.2": ("", "none", ""),
+        "R25.2": ("", "ambiguous", ""),
+        "zzzyxx": ("", "none", ""),
+        "": ("", "none", ""),
+    }
+    assert {value: (r.entity, r.match, r.matched) for value, r in rows.items()} == expected
+    mapped, lexical = rows["G35"], rows["frusemide"]
+    assert (mapped.predicate_id, mapped.mapping_justification) == (
+        "skos:exactMatch",
+        "semapv:ManualMappingCuration",
+    )
+    assert (lexical.predicate_id, lexical.mapping_justification) == ("", "semapv:LexicalMatching")
+    # HP:0003394 maps exactly to muscle spasm and broadly to two more, which the note names
+    assert rows["HP:0003394"].note == "could also mean: muscle cramp; nocturnal leg cramp"
+    # an ICD-10-CM code is not taken for the WHO code it resembles, only suggested
+    assert "icd10who:r25.2" in rows["ICD10CM:R25.2"].note
+    assert "muscle spasm (skos:closeMatch)" in rows["R25.2"].note
+    assert rows["G35"].line == 2 and rows[""].line == 13
+
+
+def test_a_tsv_file_is_read_by_its_extension_or_its_header_line(
+    tmp_path: Path, kg: spasmkg.KnowledgeGraph
+) -> None:
+    for name in ("codes.tsv", "codes.txt"):
+        table = tmp_path / name
+        table.write_text("name\tcode\nms\tG35\ncramp\tcharley horse\n", encoding="utf-8")
+        rows = spasmkg.normalize(table, "code", kg=kg)
+        assert [row.entity for row in rows] == ["skg:multiple-sclerosis", "skg:muscle-cramp"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("sheet.xlsx", b"PK\x03\x04", "not a CSV or TSV file \\(a .xlsx file\\)"),
+        ("codes.csv", b"code\nG35\n\xff\xfe\n", "byte 9 is not UTF-8"),
+        ("codes.txt", b"code\tname\nG35\tms\nG35\n", "codes.txt:3: 1 field where the header has 2"),
+        ("codes.csv", b'code\n"G35\n', "not CSV or TSV"),
+        ("codes.csv", b"", "empty"),
+    ],
+)
+def test_a_file_that_is_not_a_csv_or_tsv_table_is_refused(
+    tmp_path: Path, kg: spasmkg.KnowledgeGraph, name: str, content: bytes, says: str
+) -> None:
+    table = tmp_path / name
+    table.write_bytes(content)
+    with pytest.raises(DataError, match=says):
+        spasmkg.normalize(table, "code", kg=kg)
+
+
+def test_a_missing_column_lists_the_columns_there_are(kg: spasmkg.KnowledgeGraph) -> None:
+    with pytest.raises(UsageError, match="no column 'codes'; its columns: id, code, note"):
+        spasmkg.normalize(CODES, "codes", kg=kg)
+
+
+def test_normalize_counts_the_matches_and_lists_every_unmatched_row(run: object) -> None:
+    result = run("normalize", str(CODES), "--column", "code", "-f", "jsonl")  # type: ignore[operator]
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["input"] for row in rows][:2] == ["G35", "MESH:D013035"]
+    assert list(rows[0]) == list(Normalized.__dataclass_fields__)
+    summary = result.stderr.splitlines()
+    assert summary[0].startswith("normalized 12 rows: 5 exact mapping, 3 none, 2 synonym")
+    assert summary[1:] == [
+        "  unmatched: line 7 'ICD10CM:R25.2' (none)",
+        "  unmatched: line 8 'R25.2' (ambiguous)",
+        "  unmatched: line 12 'zzzyxx' (none)",
+        "  unmatched: line 13 '' (none)",
+    ]
+
+
 # search
 
 
@@ -152,6 +242,7 @@ def test_search_refuses_bad_input(kg: spasmkg.KnowledgeGraph) -> None:
     "args",
     [
         ["associations", "--subject", "furosemide", "--layer", "core"],
+        ["normalize", str(CODES), "--column", "code", "--layer", "core"],
         ["search", "cramp", "--layer", "core"],
         ["query", "graph-statistics", "--layer", "core", "-f", "tsv"],
         ["lookup", "furosemide", "--layer", "core", "--format", "json"],

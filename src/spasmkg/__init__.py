@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from spasmkg.ask.associations import associations
     from spasmkg.ask.explain import explain
     from spasmkg.ask.lookup import lookup, search
+    from spasmkg.ask.normalize import normalize
     from spasmkg.ask.why import why
     from spasmkg.checks.validate import validate
     from spasmkg.model.graph import KnowledgeGraph
@@ -48,6 +49,7 @@ LAZY = {
     "explain": "spasmkg.ask.explain",
     "lookup": "spasmkg.ask.lookup",
     "search": "spasmkg.ask.lookup",
+    "normalize": "spasmkg.ask.normalize",
     "why": "spasmkg.ask.why",
     "validate": "spasmkg.checks.validate",
     "KnowledgeGraph": "spasmkg.model.graph",
@@ -82,6 +84,7 @@ __all__ = [
     "explain",
     "load",
     "lookup",
+    "normalize",
     "query",
     "search",
     "to_networkx",

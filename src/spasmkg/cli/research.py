@@ -58,6 +58,41 @@ def associations(
 
 
 @cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-c", "--column", required=True, metavar="NAME", help="The column to map, by its header."
+)
+@rows_options
+@layer_option("all")
+@data_option
+def normalize(
+    file: Path,
+    column: str,
+    output_format: str,
+    output: Path | None,
+    layer: str,
+    data_root: Path | None,
+) -> None:
+    """Map a column of a CSV or TSV FILE (codes such as ICD10WHO:G35 or G35, MESH:D013035,
+    HP:0003394, CHEBI:47426, MONDO:0005301, labels, synonyms, lay words) to the graph's
+    entities: one row per input row with the entity, how it matched (exact / close / broad
+    mapping, identifier, label, synonym, lay name; ambiguous or none), the SSSOM predicate and
+    justification, and what else it could mean. A summary, with every unmatched row, goes to
+    stderr. The delimiter comes from the extension (.csv, .tsv), else from the header line.
+
+    \b
+    Example:
+      spasmkg normalize patients.csv --column diagnosis --output mapped.tsv
+    """
+    from spasmkg.ask.normalize import Normalized, summary
+    from spasmkg.ask.normalize import normalize as run
+
+    rows = run(file, column, root=data_root, layer=layer)
+    emit_rows(Normalized, rows, output_format, output)
+    click.echo(summary(rows), err=True)
+
+
+@cli.command()
 @click.argument("term")
 @click.option(
     "--limit", type=click.IntRange(1), default=10, show_default=True, help="At most N candidates."
