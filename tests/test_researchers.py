@@ -235,6 +235,54 @@ def test_search_refuses_bad_input(kg: spasmkg.KnowledgeGraph) -> None:
         spasmkg.search("cramp", limit=0, kg=kg)
 
 
+# ancestors and descendants
+
+
+def test_furosemide_is_a_loop_diuretic_and_so_a_diuretic(kg: spasmkg.KnowledgeGraph) -> None:
+    found = [
+        (kin.depth, kin.entity, kin.via, kin.claim, kin.standing)
+        for kin in spasmkg.ancestors("furosemide", kg=kg)
+    ]
+    assert found == [
+        (
+            1,
+            "skg:loop-diuretic",
+            "skg:furosemide",
+            "claim:furosemide--broader--loop-diuretic",
+            "supported",
+        ),
+        (
+            2,
+            "skg:diuretic",
+            "skg:loop-diuretic",
+            "claim:loop-diuretic--broader--diuretic",
+            "supported",
+        ),
+    ]
+
+
+def test_the_kinds_of_muscle_spasm_step_by_step(
+    kg: spasmkg.KnowledgeGraph, kg_all: spasmkg.KnowledgeGraph
+) -> None:
+    near = {kin.entity for kin in spasmkg.descendants("muscle spasm", max_depth=1, kg=kg)}
+    assert {"skg:muscle-cramp", "skg:tetany", "skg:muscle-twitch"} <= near
+    every = {kin.entity: kin for kin in spasmkg.descendants("muscle spasm", kg=kg)}
+    night = every["skg:nocturnal-leg-cramp"]
+    assert (night.depth, night.via) == (2, "skg:muscle-cramp")
+    assert not any(name.startswith("skg:hp-") for name in every)
+    # the HPO layer adds its phenotypes below the core's
+    layered = {kin.entity for kin in spasmkg.descendants("muscle spasm", kg=kg_all)}
+    assert "skg:hp-0008991" in layered - set(every)
+    assert spasmkg.descendants("furosemide", kg=kg) == []
+
+
+def test_a_walk_refuses_bad_input(kg: spasmkg.KnowledgeGraph) -> None:
+    with pytest.raises(UnknownEntity):
+        spasmkg.ancestors("zzzyxx", kg=kg)
+    with pytest.raises(UsageError):
+        spasmkg.descendants("muscle spasm", max_depth=0, kg=kg)
+
+
 # --output on every command that writes rows
 
 
@@ -244,6 +292,8 @@ def test_search_refuses_bad_input(kg: spasmkg.KnowledgeGraph) -> None:
         ["associations", "--subject", "furosemide", "--layer", "core"],
         ["normalize", str(CODES), "--column", "code", "--layer", "core"],
         ["search", "cramp", "--layer", "core"],
+        ["ancestors", "furosemide", "--layer", "core"],
+        ["descendants", "muscle spasm", "--layer", "core"],
         ["query", "graph-statistics", "--layer", "core", "-f", "tsv"],
         ["lookup", "furosemide", "--layer", "core", "--format", "json"],
     ],

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spasmkg.ask.answer import query
     from spasmkg.ask.associations import associations
     from spasmkg.ask.explain import explain
+    from spasmkg.ask.hierarchy import ancestors, descendants
     from spasmkg.ask.lookup import lookup, search
     from spasmkg.ask.normalize import normalize
     from spasmkg.ask.why import why
@@ -47,6 +48,8 @@ LAZY = {
     "query": "spasmkg.ask.answer",
     "associations": "spasmkg.ask.associations",
     "explain": "spasmkg.ask.explain",
+    "ancestors": "spasmkg.ask.hierarchy",
+    "descendants": "spasmkg.ask.hierarchy",
     "lookup": "spasmkg.ask.lookup",
     "search": "spasmkg.ask.lookup",
     "normalize": "spasmkg.ask.normalize",
@@ -79,8 +82,10 @@ __all__ = [
     "UnknownEntity",
     "ValidationFailed",
     "__version__",
+    "ancestors",
     "associations",
     "build",
+    "descendants",
     "explain",
     "load",
     "lookup",

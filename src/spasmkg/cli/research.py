@@ -123,3 +123,44 @@ def search(
     emit_rows(
         Candidate, find(term, limit=limit, root=data_root, layer=layer), output_format, output
     )
+
+
+def kin_command(name: str, summary: str) -> None:
+    """Register ``ancestors`` or ``descendants``, each the call of its library function."""
+
+    @cli.command(name, help=summary)
+    @click.argument("entity")
+    @click.option("--max-depth", type=click.IntRange(1), default=None, help="Go at most N steps.")
+    @rows_options
+    @layer_option("all")
+    @data_option
+    def command(
+        entity: str,
+        max_depth: int | None,
+        output_format: str,
+        output: Path | None,
+        layer: str,
+        data_root: Path | None,
+    ) -> None:
+        from spasmkg.ask import hierarchy
+
+        find = getattr(hierarchy, name)
+        rows = find(entity, max_depth=max_depth, root=data_root, layer=layer)
+        emit_rows(hierarchy.Kin, rows, output_format, output)
+
+
+KIN_HELP = (
+    "step by step along the graph's 'is a kind of' claims (skos:broader) that the evidence "
+    "backs, nearest first: each row with its depth, the entity one step nearer from which it "
+    "was reached, and the claim of that step with its standing."
+)
+kin_command(
+    "ancestors",
+    f"What ENTITY is a kind of, and what those are kinds of, {KIN_HELP}\n\n"
+    "\b\nExample:\n  spasmkg ancestors furosemide",
+)
+kin_command(
+    "descendants",
+    f"The kinds of ENTITY, and their kinds, {KIN_HELP}\n\n"
+    "\b\nExample:\n  spasmkg descendants 'muscle spasm' --max-depth 1",
+)
