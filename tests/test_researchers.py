@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -309,3 +313,35 @@ def test_output_writes_the_rows_to_a_file_and_nothing_to_stdout(
     assert written.stdout == ""
     assert f"wrote {target}" in written.stderr
     assert target.read_text(encoding="utf-8") == shown.stdout != ""
+
+
+# the README's examples
+
+
+def test_the_readme_examples_for_researchers_run_as_printed(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## For researchers", 1)[1].split("\n## ", 1)[0]
+    [script] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    result = subprocess.run(
+        [
+            "bash",
+            "-euo",
+            "pipefail",
+            "-c",
+            f'spasmkg() {{ "{sys.executable}" -m spasmkg "$@"; }}\n{script}',
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for fact in (
+        "skg:hypokalemia",
+        "skg:multiple-sclerosis",
+        "skg:loop-diuretic",
+        "skg:nocturnal-leg-cramp",
+    ):
+        assert fact in result.stdout, fact

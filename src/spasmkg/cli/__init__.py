@@ -1,8 +1,9 @@
 """The ``spasmkg`` command: a thin layer over the library, one command per public function.
 
 The group lives here; the commands are in ``data`` (build, validate, fmt, import, export),
-``ask`` (lookup, query, queries, explain, why, html) and ``publish`` (serve, push), which register
-themselves on it when imported below; ``options`` holds the options they share.
+``ask`` (lookup, query, queries, explain, why, html), ``research`` (associations, normalize,
+search, ancestors, descendants) and ``publish`` (serve, push), which register themselves on it
+when imported below; ``options`` holds the options they share.
 """
 
 from __future__ import annotations
