@@ -29,8 +29,11 @@ from spasmkg.version import __version__
 
 if TYPE_CHECKING:
     from spasmkg.ask.answer import query
+    from spasmkg.ask.associations import associations
     from spasmkg.ask.explain import explain
-    from spasmkg.ask.lookup import lookup
+    from spasmkg.ask.hierarchy import ancestors, descendants
+    from spasmkg.ask.lookup import lookup, search
+    from spasmkg.ask.normalize import normalize
     from spasmkg.ask.why import why
     from spasmkg.checks.validate import validate
     from spasmkg.model.graph import KnowledgeGraph
@@ -43,8 +46,13 @@ if TYPE_CHECKING:
 #: Where each name of the library API lives.
 LAZY = {
     "query": "spasmkg.ask.answer",
+    "associations": "spasmkg.ask.associations",
     "explain": "spasmkg.ask.explain",
+    "ancestors": "spasmkg.ask.hierarchy",
+    "descendants": "spasmkg.ask.hierarchy",
     "lookup": "spasmkg.ask.lookup",
+    "search": "spasmkg.ask.lookup",
+    "normalize": "spasmkg.ask.normalize",
     "why": "spasmkg.ask.why",
     "validate": "spasmkg.checks.validate",
     "KnowledgeGraph": "spasmkg.model.graph",
@@ -74,11 +82,16 @@ __all__ = [
     "UnknownEntity",
     "ValidationFailed",
     "__version__",
+    "ancestors",
+    "associations",
     "build",
+    "descendants",
     "explain",
     "load",
     "lookup",
+    "normalize",
     "query",
+    "search",
     "to_networkx",
     "validate",
     "why",

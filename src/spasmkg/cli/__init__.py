@@ -1,8 +1,9 @@
 """The ``spasmkg`` command: a thin layer over the library, one command per public function.
 
 The group lives here; the commands are in ``data`` (build, validate, fmt, import, export),
-``ask`` (lookup, query, queries, explain, why, html) and ``publish`` (serve, push), which register
-themselves on it when imported below; ``options`` holds the options they share.
+``ask`` (lookup, query, queries, explain, why, html), ``research`` (associations, normalize,
+search, ancestors, descendants) and ``publish`` (serve, push), which register themselves on it
+when imported below; ``options`` holds the options they share.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def cli(verbose: int, quiet: bool) -> None:
 
 def register_commands() -> None:
     """Import the command modules, which add their commands to the group."""
-    from spasmkg.cli import ask, data, publish  # noqa: F401
+    from spasmkg.cli import ask, data, publish, research  # noqa: F401
 
 
 register_commands()

@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from spasmkg.cli import cli
-from spasmkg.cli.options import RegistryChoice, data_option, layer_option, parse_params
+from spasmkg.cli.options import (
+    RegistryChoice,
+    data_option,
+    emit,
+    layer_option,
+    output_option,
+    parse_params,
+)
 
 
 @cli.command()
@@ -26,9 +33,17 @@ from spasmkg.cli.options import RegistryChoice, data_option, layer_option, parse
     help="Also show the claims the entity takes part in, each with its evidence "
     "(direction, grade, population, citation and link).",
 )
+@output_option
 @layer_option("all")
 @data_option
-def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: Path | None) -> None:
+def lookup(
+    term: str,
+    output_format: str,
+    claims: bool,
+    output: Path | None,
+    layer: str,
+    data_root: Path | None,
+) -> None:
     """Find an entity by label, synonym, spasmkg name or IRI, or an external identifier
     (HP:0003394, MESH:D013035, ICD10WHO:G35 or just G35, a MeSH or OBO IRI ...), and show
     its identifiers in every vocabulary with resolvable IRIs, then its claims and their
@@ -54,13 +69,15 @@ def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: P
             )
             for story in found
         ]
-        click.echo(json.dumps(records, indent=1, ensure_ascii=False))
+        emit(json.dumps(records, indent=1, ensure_ascii=False) + "\n", output)
     else:
-        click.echo(
+        emit(
             "\n\n".join(
                 format_entity(story.entity) + ("\n" + format_claims(story) if claims else "")
                 for story in found
             )
+            + "\n",
+            output,
         )
 
 
@@ -123,6 +140,7 @@ def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: P
     "~/.cache/spasmkg), so the next query skips parsing; any change to an input file makes "
     "a fresh one.",
 )
+@output_option
 @layer_option("all")
 @data_option
 def query(
@@ -136,6 +154,7 @@ def query(
     allow_remote: bool,
     timeout: float,
     cache: bool,
+    output: Path | None,
     layer: str,
     data_root: Path | None,
 ) -> None:
@@ -163,7 +182,7 @@ def query(
         timeout=timeout,
     )
     labels = result.labels if output_format in ("table", "md") else {}
-    click.echo(render(result, output_format, labels), nl=False)
+    emit(render(result, output_format, labels), output)
 
 
 @cli.command("queries")
@@ -340,8 +359,9 @@ def html(
     The page opens on the core; a node of an imported layer is drawn once search finds it or
     a neighbour is double-clicked (expanded). A --focus page draws its whole neighbourhood.
     """
+    from spasmkg.ask.rows import write_text
     from spasmkg.model.loader import load
-    from spasmkg.outputs.page import select, write_page, write_text
+    from spasmkg.outputs.page import select, write_page
 
     kg = load(data_root, layer=layer)
     if output_format == "mermaid":

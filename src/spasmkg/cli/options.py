@@ -110,3 +110,54 @@ dist_option = click.option(
     default=None,
     help="Reuse the output of an earlier 'spasmkg build' instead of building now.",
 )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="FILE",
+    help="Write to FILE instead of standard output.",
+)
+
+
+def rows_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format tsv|json|jsonl`` and ``--output FILE``, for every command that gives rows."""
+    from spasmkg.ask.rows import FORMATS
+
+    return output_option(
+        click.option(
+            "-f",
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default="tsv",
+            show_default=True,
+            help="tsv: a header, then a row a line (a list joined by '|'); json: an array of "
+            "objects; jsonl: an object a line.",
+        )(command)
+    )
+
+
+def emit(text: str, output: Path | None, what: str = "") -> None:
+    """Text to standard output, or into ``--output FILE`` with a line on stderr saying so.
+
+    :raises OutputError: the file cannot be written (exit 6).
+    """
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from spasmkg.ask.rows import write_text
+
+    write_text(output, text)
+    click.echo(f"wrote {output}{f': {what}' if what else ''}", err=True)
+
+
+def emit_rows(
+    row_type: type[Any], rows: list[Any], output_format: str, output: Path | None
+) -> None:
+    """Rows in a format, to standard output or ``--output FILE``."""
+    from spasmkg.ask.rows import render_rows
+
+    emit(render_rows(row_type, rows, output_format), output, f"{len(rows)} rows")

@@ -27,7 +27,7 @@ from spasmkg.model.namespaces import (
     ONTOLOGY_GRAPH,
 )
 from spasmkg.model.paths import DataPaths
-from spasmkg.model.records import Claim, Entity, Source
+from spasmkg.model.records import Claim, Entity, Source, Term
 from spasmkg.model.sssom import MappingSet
 from spasmkg.model.terms import oxigraph_quads
 from spasmkg.model.view import View, build_view
@@ -134,6 +134,11 @@ class KnowledgeGraph:
     def sources(self) -> tuple[Source, ...]:
         """Every source, sorted by IRI."""
         return tuple(self.view.sources.values())
+
+    @property
+    def relations(self) -> tuple[Term, ...]:
+        """The relations a claim may state (``has adverse effect``, ``is a kind of`` ...)."""
+        return tuple(self.view.relations.values())
 
     @cached_property
     def names(self) -> NameIndex:

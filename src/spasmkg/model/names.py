@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spasmkg.errors import UnknownEntity, UsageError
@@ -28,6 +28,14 @@ APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 #: Words that do not change what a name means.
 ARTICLES = frozenset({"a", "an", "the", "my"})
 WORD = re.compile(r"[^\W_]+")
+#: Why a name matched a term, in the order search ranks them.
+EXACT = "exact name"
+SAME_WORDS = "same words"
+ANY_ORDER = "same words in another order"
+BARE_CODE = "code without its prefix"
+EVERY_WORD = "holds every word"
+SOME_WORDS = "holds some of the words"
+CLOSE = "close spelling"
 
 
 def key(term: str) -> str:
@@ -110,6 +118,16 @@ class Spelling:
     other_senses: str = ""
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A candidate of a search: the entity, the name of it that matched, and why."""
+
+    entity: Entity
+    spelling: Spelling
+    #: one of the tiers: exact name, same words, ... close spelling
+    why: str
+
+
 @dataclass
 class NameIndex:
     """Entities by every name they go by: exact names, their normal forms, and their words in
@@ -160,16 +178,18 @@ class NameIndex:
         for name in names:
             self.spell(Spelling(curie, name, "synonym"))
 
-    def matches(self, term: str) -> list[Spelling]:
-        """The names a term matches: exactly, else in normal form, else with its words in any
-        order, else as a bare outside code (``G35``)."""
-        for found in (
-            self.spellings.get(key(term)),
-            self.by_normal.get(normal(term)) if normal(term) else None,
-            self.by_words.get(unordered(term)) if normal(term) else None,
-        ):
-            if found:
-                return found
+    def tiers(self, term: str) -> Iterator[tuple[str, list[Spelling]]]:
+        """The names a term matches, tier by tier, each with why it matched: exactly, in normal
+        form, with its words in any order, as a bare outside code (``G35``); computed lazily,
+        as the last tier reads every name."""
+        yield EXACT, self.spellings.get(key(term), [])
+        if normal(term):
+            yield SAME_WORDS, self.by_normal.get(normal(term), [])
+            yield ANY_ORDER, self.by_words.get(unordered(term), [])
+        yield BARE_CODE, self.bare_code(term)
+
+    def bare_code(self, term: str) -> list[Spelling]:
+        """The outside identifiers whose local part is the term (``G35`` of ``ICD10WHO:G35``)."""
         prefixes = {p.casefold() for p in prefix_map()}
         wanted = key(term)
         return [
@@ -178,6 +198,53 @@ class NameIndex:
             if split_curie(name)[1] == wanted and split_curie(name)[0] in prefixes
             for spelling in spellings
         ]
+
+    def matches(self, term: str) -> list[Spelling]:
+        """The names a term matches, from the first tier that has any (see :meth:`tiers`)."""
+        return next((found for _, found in self.tiers(term) if found), [])
+
+    def sharing(self, term: str, every: bool) -> list[Spelling]:
+        """The names that hold every word of the term (``every``), or some but not all of
+        them; most words shared first, then fewest other words."""
+        wanted = set(normal(term).split())
+        found = []
+        for name, spellings in self.by_normal.items():
+            held = len(wanted & set(name.split()))
+            if held and (held == len(wanted)) == every:
+                found += [((-held, len(name.split()), rank(s)), s) for s in spellings]
+        return [spelling for _, spelling in sorted(found, key=lambda f: f[0])]
+
+    def close(self, term: str, limit: int) -> list[Spelling]:
+        """The names spelt most like the term (difflib's ratio, 0.6 or more), closest first."""
+        near = difflib.get_close_matches(normal(term), list(self.by_normal), n=limit, cutoff=0.6)
+        return [s for name in near for s in sorted(self.by_normal[name], key=rank)]
+
+    def search(self, term: str, limit: int = 10) -> list[Hit]:
+        """Candidates for a term, best first, each entity once with why it matched: the tiers
+        of :meth:`tiers` (an entity the term names exactly first, then by the resolver's
+        :func:`rank`), then names holding every word, then some of them, then names spelt
+        alike.
+
+        :raises UsageError: the term is empty.
+        """
+        if not term.strip():
+            raise UsageError("give a word, a name or an identifier to search for")
+        closest = self.closest(term)
+        tiers = [
+            *(
+                (why, sorted(found, key=lambda s: (s.curie not in closest, rank(s))))
+                for why, found in self.tiers(term)
+            ),
+            (EVERY_WORD, self.sharing(term, every=True)),
+            (SOME_WORDS, self.sharing(term, every=False)),
+            (CLOSE, self.close(term, limit)),
+        ]
+        hits: dict[str, Hit] = {}
+        for why, found in tiers:
+            for spelling in found:
+                if len(hits) < limit and spelling.curie not in hits:
+                    hits[spelling.curie] = Hit(self.entities[spelling.curie], spelling, why)
+        return list(hits.values())
 
     def candidates(self, term: str) -> set[str]:
         """Entities a term names (see :meth:`matches`)."""

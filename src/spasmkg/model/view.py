@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from spasmkg.model.curie import curie, local_of, prefix_map, split_curie
@@ -53,6 +53,8 @@ class View:
     claims_by_node: Mapping[str, tuple[Claim, ...]]
     #: the claims that hold only in a node's context ("relieves spasms, in multiple sclerosis")
     claims_by_context: Mapping[str, tuple[Claim, ...]]
+    #: the relations a claim may state, by IRI
+    relations: Mapping[str, Term]
 
 
 def text(graph: Graph, node: Node, predicate: URIRef) -> str:
@@ -122,6 +124,16 @@ class ClassTree:
         return Term(
             str(node), curie(node), self.label(node), int(str(rank)) if rank is not None else 0
         )
+
+
+def read_relations(tree: ClassTree) -> dict[str, Term]:
+    """The relations a claim may state: every property the ontology maps to a Biolink
+    predicate (``skgo:biolinkTerm``; its classes are mapped to Biolink categories)."""
+    return {
+        str(node): tree.term(node)
+        for node in sorted(tree.ontology.subjects(SKGO.biolinkTerm, None), key=str)
+        if (node, RDF.type, OWL.Class) not in tree.ontology
+    }
 
 
 def identifiers(mapping_set: MappingSet | None) -> dict[str, tuple[Identifier, ...]]:
@@ -443,4 +455,5 @@ def build_view(
         sources=MappingProxyType(sources),
         claims_by_node=MappingProxyType(by_node(claims.values())),
         claims_by_context=MappingProxyType(by_context(claims.values())),
+        relations=MappingProxyType(read_relations(tree)),
     )

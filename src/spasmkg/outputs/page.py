@@ -23,8 +23,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from spasmkg.ask.explain import chain_edges, step_of
+from spasmkg.ask.rows import write_text
 from spasmkg.ask.why import CAUSAL, EFFICACY, KIND_ORDER, PER_INPUT, RARE_LIMIT, tier_ranks
-from spasmkg.errors import OutputError, SpasmKGError
+from spasmkg.errors import SpasmKGError
 from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.records import Claim, Entity
@@ -353,19 +354,6 @@ def write_page(
     selection = select(kg, focus, depth, title)
     write_text(path, render_selection(selection))
     return selection
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write a text file, saying plainly why it cannot be written.
-
-    :raises OutputError: the folder does not exist or the file cannot be written.
-    """
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: the folder {path.parent} does not exist")
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
 
 
 def page_bytes(kg: KnowledgeGraph) -> bytes:
