@@ -218,8 +218,10 @@ class SKGO(DefinedNamespace):
     inconclusive: URIRef
     possible: URIRef
     refutes: URIRef
-    routine: URIRef
     stated: URIRef
     supports: URIRef
     typical: URIRef
-    urgent: URIRef
+    emergency: URIRef
+    sameDay: URIRef
+    soon: URIRef
+    selfCare: URIRef

@@ -69,7 +69,7 @@ class Entity:
     synonyms: tuple[str, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
     is_guidance: bool = False
-    #: for a warning sign, how soon its sources say to get care (``urgent`` or ``routine``)
+    #: for a warning sign, its triage tier: ``emergency``, ``sameDay``, ``soon`` or ``selfCare``
     urgency: str = ""
     #: ``imported`` for a node an imported layer brings (a rare disease, a gene), else ``core``
     layer: str = "core"
