@@ -140,6 +140,8 @@ class SKGO(DefinedNamespace):
     inContext: URIRef
     interactsWith: URIRef
     managedBy: URIRef
+    mistakenFor: URIRef
+    howToTell: URIRef
     mayBeRiskFactorFor: URIRef
     mayCause: URIRef
     mayContributeTo: URIRef
