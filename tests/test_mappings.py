@@ -56,7 +56,7 @@ def test_every_entity_has_at_least_two_identifiers(kg: spasmkg.KnowledgeGraph) -
     for m in MAPPINGS.mappings:
         counts[m.subject_id] += 1
     entities = entity_labels(kg)
-    assert len(entities) == 157
+    assert len(entities) == 162
     assert {e for e in entities if counts[e] < 2} == set(ONE_IDENTIFIER)
 
 
