@@ -119,14 +119,14 @@ def test_void_counts_match_the_graph(dist: Path) -> None:
 
 def test_report_counts_claims_per_source(dist: Path) -> None:
     report = json.loads((dist / "report.json").read_text(encoding="utf-8"))
-    assert report["claims"] == 250
+    assert report["claims"] == 363
     assert report["claims_by_source_kind"]["Passage"] == 38  # the article's claims
-    assert report["claims_on_curators_alone"] == 9
-    assert report["evidence_by_direction"]["refutes"] == 29
-    assert report["evidence_by_certainty"]["skgo:grade-high"] == 1
-    assert report["claims_by_modality"]["skgo:typical"] == 1
+    assert report["claims_on_curators_alone"] == 7
+    assert report["evidence_by_direction"]["refutes"] == 40
+    assert report["evidence_by_certainty"]["skgo:grade-high"] == 3
+    assert report["claims_by_modality"]["skgo:typical"] == 10
     text = (dist / "report.md").read_text()
-    assert "Claims resting on the curators alone: 9 of 250 (3.6 %)." in text
+    assert "Claims resting on the curators alone: 7 of 363 (1.9 %)." in text
     assert "| ProductInformation |" in text
 
 
@@ -274,4 +274,4 @@ def test_build_command_shows_progress_and_a_summary(tmp_path: Path) -> None:
     assert f"[{steps}/{steps}] swap into place" in result.stderr
     assert f"[3/{steps}] write spasmkg.ttl" in result.stderr, "each output is a step of its own"
     assert result.stdout.startswith(f"built {tmp_path / 'dist'}: ")
-    assert "127 entities, 250 claims" in result.stdout
+    assert "171 entities, 363 claims" in result.stdout

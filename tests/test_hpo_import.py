@@ -252,4 +252,4 @@ def test_a_build_carries_the_layer_in_its_own_graphs_with_its_licence(tmp_path: 
     report = json.loads((dist / "report.json").read_text(encoding="utf-8"))
     assert report["licences"]["https://w3id.org/spasmkg/graph/imported"] == str(LICENSE)
     assert report["licences"]["https://w3id.org/spasmkg/graph/asserted"].endswith("/by/4.0/")
-    assert report["claims_by_layer"] == {"core": 250, "imported": report["claims"] - 250}
+    assert report["claims_by_layer"] == {"core": 363, "imported": report["claims"] - 363}
