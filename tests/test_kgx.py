@@ -185,7 +185,7 @@ def test_the_command_writes_tsv_and_json_lines_that_agree(tmp_path: Path) -> Non
     out = tmp_path / "kgx"
     result = run_entry_point("export", "kgx", "--out", str(out), "--layer", "core")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"wrote {out}: 150 nodes, ")
+    assert result.stdout.startswith(f"wrote {out}: 275 nodes, ")
     with (out / "spasmkg_edges.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     lines = (out / "spasmkg_edges.jsonl").read_text("utf-8").splitlines()

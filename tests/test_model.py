@@ -43,7 +43,7 @@ def test_entities_claims_and_sources(kg: spasmkg.KnowledgeGraph) -> None:
         "medication",
     )
     assert "CHEBI:47426" in {i.curie for i in furosemide.identifiers}
-    assert len(kg.entities) == 150 and len(kg.claims) == 250
+    assert len(kg.entities) == 275 and len(kg.claims) == 535
     assert kg.view.sources["https://w3id.org/spasmkg/source/curators"].kind == "Curation"
 
 
@@ -61,7 +61,11 @@ def test_claims_about_an_entity_hold_their_evidence(kg: spasmkg.KnowledgeGraph) 
     )
 
 
-def test_the_cannabis_claims_keep_context_and_mechanism(kg: spasmkg.KnowledgeGraph) -> None:
+def test_the_cannabis_claims_keep_context_and_no_mechanism_their_sources_do_not_give(
+    kg: spasmkg.KnowledgeGraph,
+) -> None:
+    """The article and the reviews report relief in MS and spinal cord injury; none of them says it
+    comes through the endocannabinoid system, so the claims name no mechanism (issue 24)."""
     relief = [
         c
         for c in kg.claims_about("medical cannabis")
@@ -71,7 +75,7 @@ def test_the_cannabis_claims_keep_context_and_mechanism(kg: spasmkg.KnowledgeGra
         "multiple sclerosis",
         "spinal cord injury",
     }
-    assert {m.label for c in relief for m in c.mechanism} == {"endocannabinoid system"}
+    assert [m.label for c in relief for m in c.mechanism] == []
 
 
 def test_records_are_frozen(kg: spasmkg.KnowledgeGraph) -> None:

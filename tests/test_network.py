@@ -24,8 +24,8 @@ def graph(kg: spasmkg.KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def test_one_node_per_entity_or_guidance_one_edge_per_claim(graph: nx.MultiDiGraph) -> None:
-    assert graph.number_of_nodes() == 127 + 23  # entities and guidance (warning signs, advice)
-    assert graph.number_of_edges() == 250
+    assert graph.number_of_nodes() == 231 + 44  # entities and guidance (warning signs, advice)
+    assert graph.number_of_edges() == 535
     assert not [n for n in graph if not n.startswith("skg:")], (
         "sources, claims and literals are not nodes"
     )

@@ -128,8 +128,7 @@ def test_the_standing_is_stored_on_every_claim(kg_all: spasmkg.KnowledgeGraph) -
     }
     for loaded in kg_all.imports:
         stored.update(
-            (str(c), str(s))
-            for c, s in loaded.inferred.subject_objects(URIRef(SKGO + "standing"))
+            (str(c), str(s)) for c, s in loaded.inferred.subject_objects(URIRef(SKGO + "standing"))
         )
     assert {c.iri: c.standing.iri for c in kg_all.claims} == stored
 

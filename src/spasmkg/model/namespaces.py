@@ -141,6 +141,8 @@ class SKGO(DefinedNamespace):
     inContext: URIRef
     interactsWith: URIRef
     managedBy: URIRef
+    mistakenFor: URIRef
+    howToTell: URIRef
     mayBeRiskFactorFor: URIRef
     mayCause: URIRef
     mayContributeTo: URIRef
@@ -228,8 +230,10 @@ class SKGO(DefinedNamespace):
     inconclusive: URIRef
     possible: URIRef
     refutes: URIRef
-    routine: URIRef
     stated: URIRef
     supports: URIRef
     typical: URIRef
-    urgent: URIRef
+    emergency: URIRef
+    sameDay: URIRef
+    soon: URIRef
+    selfCare: URIRef

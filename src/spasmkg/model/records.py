@@ -87,7 +87,7 @@ class Entity:
     synonyms: tuple[str, ...] = ()
     identifiers: tuple[Identifier, ...] = ()
     is_guidance: bool = False
-    #: for a warning sign, how soon its sources say to get care (``urgent`` or ``routine``)
+    #: for a warning sign, its triage tier: ``emergency``, ``sameDay``, ``soon`` or ``selfCare``
     urgency: str = ""
     #: the layer that brings the node (``core``, or an imported layer's name such as ``hpo``)
     layer: str = "core"
