@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: SPARQL shortcuts and running the real command."""
+"""Helpers shared by the tests: SPARQL shortcuts, the named queries' expected answers, planting
+a fault in a copy of the data, running the real command, and loopback servers that record."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from rdflib import Graph
+
+from spasmkg.ask.library import library
+from spasmkg.model.paths import data_paths
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO.parent / "shared" / "sources" / "000_917287f35ccb5cf3.txt"
+#: The named queries' expected answers, kept as data beside them.
+EXPECTED = yaml.safe_load((REPO / "tests" / "data" / "query_expectations.yaml").read_text())
+#: The named queries that need no network.
+OFFLINE = [name for name, q in library(data_paths()).items() if "# requires: network" not in q.text]
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -35,6 +44,16 @@ def sparql(graph: Graph, query: str) -> list[dict[str, str]]:
 def ask(graph: Graph, query: str) -> bool:
     """Answer of an ASK query, with the common prefixes declared."""
     return bool(graph.query(PREFIXES + query).askAnswer)
+
+
+def plant(data: Path, file: str, old: str, new: str) -> int:
+    """Replace text in a data file; return the line number of the change."""
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
 
 
 def run_entry_point(

@@ -66,7 +66,7 @@ def test_a_hostile_body_does_not_hold_up_other_clients() -> None:
     import concurrent.futures
 
     from spasmkg.serve.server import Server
-    from tests.test_serve import get_url, http
+    from tests.serving import get_url, http
 
     nquads = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
     kind = {"Content-Type": "application/sparql-query"}

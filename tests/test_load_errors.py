@@ -12,17 +12,7 @@ from rdflib.namespace import RDF
 import spasmkg
 from spasmkg.errors import GraphSyntaxError, MappingError, UndeclaredTerm
 from spasmkg.model.namespaces import SKGO
-from tests.helpers import run_entry_point
-
-
-def plant(data: Path, file: str, old: str, new: str) -> int:
-    """Replace text in a data file; return the line number of the change."""
-    path = data / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    line = text[: text.index(old)].count("\n") + 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return line
+from tests.helpers import plant, run_entry_point
 
 
 def test_shipped_graph_loads_and_materialises_each_claim(data_copy: Path) -> None:

@@ -17,8 +17,7 @@ from spasmkg.model.curie import compress, expand, prefix_map
 from spasmkg.model.namespaces import SKG
 from spasmkg.model.paths import data_paths
 from spasmkg.model.sssom import MAPPING_PREDICATES, read_sssom
-from tests.helpers import REPO, run_entry_point
-from tests.test_load_errors import plant
+from tests.helpers import REPO, plant, run_entry_point
 
 MAPPINGS = read_sssom(data_paths().mappings_file)
 

@@ -15,8 +15,7 @@ import spasmkg
 from spasmkg.outputs.network import to_networkx
 from spasmkg.outputs.page import select
 from spasmkg.outputs.registry import render
-from tests.helpers import REPO
-from tests.test_load_errors import plant
+from tests.helpers import REPO, plant
 
 
 def test_the_one_line_in_the_issue_works_from_anywhere(tmp_path: Path) -> None:

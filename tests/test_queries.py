@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from rdflib import URIRef
 
 import spasmkg
@@ -22,11 +21,9 @@ from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import ParameterError, QueryError, QueryRefused, QuerySyntaxError, UnknownEntity
 from spasmkg.model.curie import compress
 from spasmkg.model.paths import data_paths
-from tests.helpers import REPO, Listener, run_entry_point
+from tests.helpers import EXPECTED, OFFLINE, Listener, run_entry_point
 
 LIBRARY = library(data_paths())
-EXPECTED = yaml.safe_load((REPO / "tests" / "data" / "query_expectations.yaml").read_text())
-OFFLINE = [name for name, q in LIBRARY.items() if "# requires: network" not in q.text]
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from spasmkg.checks.references import passage_violations
 from spasmkg.checks.validate import validate
 from spasmkg.model.namespaces import SKG, SKGO
 from spasmkg.model.paths import data_paths
-from tests.helpers import ARTICLE, Listener, run_entry_point
-from tests.test_load_errors import plant
+from tests.helpers import ARTICLE, Listener, plant, run_entry_point
 
 QC_CHECKS = quality_checks(data_paths())
 
