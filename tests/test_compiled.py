@@ -35,6 +35,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_compiled_graph_answers_as_the_files_do(
     cache: Path, kg_all: spasmkg.KnowledgeGraph
 ) -> None:
@@ -104,6 +105,7 @@ def test_an_unwritable_cache_still_answers(
     assert graph.entity("cramp").curie == "skg:muscle-cramp"
 
 
+@pytest.mark.slow
 def test_only_the_most_recent_entries_are_kept(cache: Path, data_copy: Path) -> None:
     path = data_copy / "graph" / "advice.ttl"
     for number in range(KEEP + 2):
@@ -120,6 +122,7 @@ def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -
     assert len(entries(cache)) == 1
 
 
+@pytest.mark.slow
 def test_nothing_but_its_own_entries_is_ever_deleted(cache: Path, data_copy: Path) -> None:
     """Defect: with the cache pointed at a folder of eight projects, one query deleted five of
     them (it kept the four newest folders and looked for no marker)."""

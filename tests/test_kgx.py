@@ -240,11 +240,13 @@ def read_back(
     return dict(json.loads(result.stdout))
 
 
+@pytest.mark.slow
 def test_kgx_validates_the_export_with_no_error(read_back: dict[str, Any]) -> None:
     assert read_back["biolink"] == "4.4.6"
     assert read_back["errors"] == {}
 
 
+@pytest.mark.slow
 def test_kgx_reads_the_export_back_into_networkx(
     read_back: dict[str, Any], exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]
 ) -> None:

@@ -221,6 +221,7 @@ def matching_store() -> ox.Store:
     return store
 
 
+@pytest.mark.slow
 def test_the_front_refuses_every_service_oxigraph_would_run(listener: Listener) -> None:
     """Whatever the front passes, Oxigraph runs without calling out; and many generated texts
     do make Oxigraph call out when their normalised text is run unchecked, so the fuzzer has

@@ -56,8 +56,23 @@ def test_header_is_complete(name: str) -> None:
         assert f"?{param.name}" in projection, f"{param.name} is projected (pyoxigraph needs it)"
 
 
-@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-@pytest.mark.parametrize("name", OFFLINE)
+#: Each offline named query on each engine; those of the imported layer are slow on Oxigraph
+#: (the grown graph goes into a store first; rdflib answers them on the core only).
+ANSWER_CASES = [
+    pytest.param(
+        name,
+        engine,
+        id=f"{name}-{engine}",
+        marks=pytest.mark.slow
+        if EXPECTED[name].get("layer") == "all" and engine == "oxigraph"
+        else (),
+    )
+    for engine in ("rdflib", "oxigraph")
+    for name in OFFLINE
+]
+
+
+@pytest.mark.parametrize(("name", "engine"), ANSWER_CASES)
 def test_named_query_answers(
     kg: spasmkg.KnowledgeGraph, kg_all: spasmkg.KnowledgeGraph, name: str, engine: str
 ) -> None:

@@ -178,6 +178,7 @@ def test_sigkill_of_the_front_takes_the_workers_with_it(dist: Path) -> None:
         assert wait_gone(workers) == set(), "PR_SET_PDEATHSIG kills orphaned workers"
 
 
+@pytest.mark.servers
 def test_a_taken_port_is_an_error_not_a_false_ready(dist: Path) -> None:
     """Defect: the readiness probe was answered by whatever held the port, and serve said ready."""
     with socket.socket() as squatter:
