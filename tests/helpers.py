@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -54,6 +55,37 @@ def plant(data: Path, file: str, old: str, new: str) -> int:
     line = text[: text.index(old)].count("\n") + 1
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return line
+
+
+def append_line(data: Path, file: str, line: str) -> int:
+    """Add a line at the end of a data file; return its line number."""
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+class Line:
+    """A line a report must hold, where a table does not give the whole line: one that starts
+    with ``start`` and has each of ``has`` in it."""
+
+    def __init__(self, start: str = "", *, has: str | tuple[str, ...] = ()) -> None:
+        self.start = start
+        self.has = (has,) if isinstance(has, str) else has
+
+    def among(self, lines: Iterable[str]) -> bool:
+        """Whether one of the lines is such a line."""
+        return any(
+            line.startswith(self.start) and all(part in line for part in self.has) for line in lines
+        )
+
+    def __repr__(self) -> str:
+        return f"Line({self.start!r}, has={self.has!r})"
+
+
+def reported(expected: str | Line, lines: list[str]) -> bool:
+    """Whether a report holds a line: given whole (a string), or as a :class:`Line`."""
+    return expected in lines if isinstance(expected, str) else expected.among(lines)
 
 
 def run_entry_point(
