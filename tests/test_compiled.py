@@ -61,6 +61,7 @@ def test_unknown_names_are_refused_with_suggestions_from_the_compiled_graph(cach
         query_graph(layer="core").entity("muscle cramps!!")
 
 
+@pytest.mark.slow
 def test_an_edited_file_is_never_answered_from_the_old_entry(cache: Path, data_copy: Path) -> None:
     """Relabel muscle cramp in a copy of the data: the next query shows the new label."""
     question = ("causes-of-condition", {"condition": "skg:muscle-cramp"})
@@ -76,6 +77,7 @@ def test_an_edited_file_is_never_answered_from_the_old_entry(cache: Path, data_c
     assert len(entries(cache)) == 2
 
 
+@pytest.mark.slow
 def test_a_damaged_entry_is_compiled_again(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -114,6 +116,7 @@ def test_only_the_most_recent_entries_are_kept(cache: Path, data_copy: Path) -> 
     assert len(entries(cache)) == KEEP
 
 
+@pytest.mark.slow
 def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -> None:
     result = run("query", "risk-groups", "--layer", "core", "--no-cache", "-f", "csv")  # type: ignore[operator]
     assert result.exit_code == 0 and "pregnant-people" in result.output
@@ -143,6 +146,7 @@ def test_nothing_but_its_own_entries_is_ever_deleted(cache: Path, data_copy: Pat
     assert len(ours) == KEEP and len(entries(cache)) == KEEP + 8
 
 
+@pytest.mark.slow
 def test_a_folder_without_the_marker_is_neither_used_nor_deleted(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -156,6 +160,7 @@ def test_a_folder_without_the_marker_is_neither_used_nor_deleted(
     assert (entry / "notes.txt").is_file()
 
 
+@pytest.mark.slow
 def test_an_edited_entry_is_refused_by_its_digest(cache: Path, data_copy: Path) -> None:
     """Defect: an edited entry silently changed the answers."""
     query_graph(data_copy, layer="core")
@@ -173,6 +178,7 @@ def test_an_edited_entry_is_refused_by_its_digest(cache: Path, data_copy: Path) 
     assert query_graph(data_copy, layer="core").from_cache, "compiled again, whole"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["writable by others", "another owner"])
 def test_an_entry_others_could_have_written_is_refused(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture, fault: str

@@ -267,6 +267,7 @@ def mapping_lines(data: Path) -> list[str]:
     return (data / MAPPINGS).read_text(encoding="utf-8").splitlines()
 
 
+@pytest.mark.slow
 def test_a_byte_order_mark_is_accepted(data_copy: Path) -> None:
     path = data_copy / MAPPINGS
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())

@@ -168,6 +168,7 @@ def test_curie_round_trip() -> None:
         assert compress(str(expand(m.object_id))) == m.object_id
 
 
+@pytest.mark.slow
 def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
     tqdm = pytest.importorskip("tqdm")
     # bioregistry reads its mappings through tqdm on import; tqdm's monitor thread would stay

@@ -27,7 +27,7 @@ def test_shipped_graph_validates_clean(kg: spasmkg.KnowledgeGraph) -> None:
     assert report.checks["quality-check queries"] == len(QC_CHECKS) >= 10
 
 
-@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("engine", [pytest.param("rdflib", marks=pytest.mark.slow), "oxigraph"])
 @pytest.mark.parametrize("check", QC_CHECKS, ids=[check.name for check in QC_CHECKS])
 def test_quality_check_finds_nothing_in_the_shipped_graph(
     graph: Graph, check: object, engine: str
