@@ -286,8 +286,9 @@ def test_endpoint_engine_talks_the_sparql_protocol(
 
 
 @pytest.fixture(scope="module")
-def furosemide_ids() -> QueryResult:
-    return query("external-ids", {"entity": "furosemide"})
+def furosemide_ids(kg: spasmkg.KnowledgeGraph) -> QueryResult:
+    """Furosemide's identifiers in other vocabularies, to render in every format."""
+    return query("external-ids", {"entity": "furosemide"}, kg=kg)
 
 
 def test_json_is_sparql_results_json(
