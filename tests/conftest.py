@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,66 @@ from spasmkg.cli import cli
 from spasmkg.model.compiled import CACHE_ENV
 from spasmkg.model.paths import DATA_FOLDERS, data_paths
 from tests.helpers import REPO
+
+#: What a call costs, by the name called. A test that makes such a call, itself, through a
+#: helper of the tests or through a fixture (the fixtures a fixture uses included), gets the
+#: marker, so a new test file is marked without a line of its own. Anything else slow is marked
+#: ``slow`` where it is written (a test, a case of a table, or a module's ``pytestmark``).
+MARKING_CALLS = {
+    # headless Chromium through Playwright (the ``browser`` fixture)
+    "sync_playwright": "browser",
+    # spasmkg serve's server in this process, the ``spasmkg serve`` command, the stores of
+    # tests/stores.py
+    "Server": "servers",
+    "site_server": "servers",
+    "serve_command": "servers",
+    "oxigraph_store": "servers",
+    "virtuoso_store": "servers",
+    # a fresh Python that loads the graph, and a build that writes every output: seconds each
+    "run_entry_point": "slow",
+    "build": "slow",
+}
+
+
+def names_called(function: Callable[..., object], seen: set[object]) -> set[str]:
+    """The names a function's code refers to, with those of the tests' own helpers it calls."""
+    function = inspect.unwrap(function)
+    if function in seen or not isinstance(function, types.FunctionType):
+        return set()
+    seen.add(function)
+    names: set[str] = set()
+    codes = [function.__code__]
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    for name in list(names):
+        helper = function.__globals__.get(name)
+        if getattr(helper, "__module__", "").startswith("tests."):
+            names |= names_called(helper, seen)
+    return names
+
+
+def functions_run(item: pytest.Item) -> list[Callable[..., object]]:
+    """A test's function and those of every fixture it uses, directly or through others."""
+    found = [item.obj] if isinstance(item, pytest.Function) else []
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        found += [
+            definition.func
+            for name in info.names_closure
+            for definition in info.name2fixturedefs.get(name, ())
+        ]
+    return found
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the calls it makes (``MARKING_CALLS``)."""
+    for item in items:
+        seen: set[object] = set()
+        names = {n for f in functions_run(item) for n in names_called(f, seen)}
+        for marker in sorted({MARKING_CALLS[n] for n in names & MARKING_CALLS.keys()}):
+            item.add_marker(marker)
 
 
 def untracked_files() -> set[str]:

@@ -1,16 +1,26 @@
-"""Helpers shared by the tests: SPARQL shortcuts and running the real command."""
+"""Helpers shared by the tests: SPARQL shortcuts, the named queries' expected answers, planting
+a fault in a copy of the data, running the real command, and loopback servers that record."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
 from rdflib import Graph
+
+from spasmkg.ask.library import library
+from spasmkg.model.paths import data_paths
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO.parent / "shared" / "sources" / "000_917287f35ccb5cf3.txt"
+#: The named queries' expected answers, kept as data beside them.
+EXPECTED = yaml.safe_load((REPO / "tests" / "data" / "query_expectations.yaml").read_text())
+#: The named queries that need no network.
+OFFLINE = [name for name, q in library(data_paths()).items() if "# requires: network" not in q.text]
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -35,6 +45,47 @@ def sparql(graph: Graph, query: str) -> list[dict[str, str]]:
 def ask(graph: Graph, query: str) -> bool:
     """Answer of an ASK query, with the common prefixes declared."""
     return bool(graph.query(PREFIXES + query).askAnswer)
+
+
+def plant(data: Path, file: str, old: str, new: str) -> int:
+    """Replace text in a data file; return the line number of the change."""
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def append_line(data: Path, file: str, line: str) -> int:
+    """Add a line at the end of a data file; return its line number."""
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+class Line:
+    """A line a report must hold, where a table does not give the whole line: one that starts
+    with ``start`` and has each of ``has`` in it."""
+
+    def __init__(self, start: str = "", *, has: str | tuple[str, ...] = ()) -> None:
+        self.start = start
+        self.has = (has,) if isinstance(has, str) else has
+
+    def among(self, lines: Iterable[str]) -> bool:
+        """Whether one of the lines is such a line."""
+        return any(
+            line.startswith(self.start) and all(part in line for part in self.has) for line in lines
+        )
+
+    def __repr__(self) -> str:
+        return f"Line({self.start!r}, has={self.has!r})"
+
+
+def reported(expected: str | Line, lines: list[str]) -> bool:
+    """Whether a report holds a line: given whole (a string), or as a :class:`Line`."""
+    return expected in lines if isinstance(expected, str) else expected.among(lines)
 
 
 def run_entry_point(

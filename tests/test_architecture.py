@@ -76,7 +76,21 @@ def test_every_package_says_what_it_holds() -> None:
             assert (module.__doc__ or "").strip(), f"{name}/__init__.py needs a docstring"
 
 
-@pytest.mark.parametrize("name", MODULES)
+def loads_the_graph(name: str) -> bool:
+    """Whether a module's examples load the shipped graph (seconds each)."""
+    path = PACKAGE / (name.removeprefix("spasmkg.").replace(".", "/") + ".py")
+    return (
+        path.is_file() and ">>> " in (text := path.read_text("utf-8")) and "spasmkg.load(" in text
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow if loads_the_graph(name) else ())
+        for name in MODULES
+    ],
+)
 def test_doctests(name: str) -> None:
     """The examples in the docstrings run and print what they show."""
     module = importlib.import_module(name)

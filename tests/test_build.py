@@ -16,8 +16,7 @@ import spasmkg.outputs.build
 from spasmkg.errors import SpasmKGError, ValidationFailed
 from spasmkg.model.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SKG, SKGO, VOID
 from spasmkg.outputs.build import build
-from tests.helpers import run_entry_point
-from tests.test_load_errors import plant
+from tests.helpers import plant, run_entry_point
 
 EXPECTED_FILES = {
     "manifest.json",

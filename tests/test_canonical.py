@@ -12,7 +12,7 @@ from spasmkg.errors import GraphSyntaxError
 from spasmkg.model.loader import declared_terms, display_path
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.paths import data_paths
-from tests.test_load_errors import plant
+from tests.helpers import plant
 
 PATHS = data_paths()
 FILES = curated_files(PATHS)

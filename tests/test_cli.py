@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 from spasmkg import __version__
 from tests.helpers import run_entry_point
@@ -57,37 +60,59 @@ def one_line_error(*args: str, code: int, cwd: Path | None = None) -> str:
     return lines[0]
 
 
-def test_a_query_file_that_is_not_utf8(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.rq"
-    path.write_bytes(b'SELECT * WHERE { ?s ?p "caf\xe9" }')
-    assert "not UTF-8 text" in one_line_error("query", str(path), code=4)
+class BadInput(NamedTuple):
+    """A file a command is given (``name`` in the test's folder, holding ``content``), the
+    command (``{file}`` stands for the file's path, ``{tmp}`` for the folder), the exit code
+    and what the one line says."""
+
+    name: str
+    content: str | bytes | None
+    args: tuple[str, ...]
+    code: int
+    says: str
 
 
-def test_an_article_that_is_a_binary_file(tmp_path: Path) -> None:
-    path = tmp_path / "article.txt"
-    path.write_bytes(bytes(range(256)) * 4)
-    assert "not UTF-8 text" in one_line_error(
-        "validate", "--layer", "core", "--article", str(path), code=1
-    )
+BAD_INPUT = {
+    "a query file that is not UTF-8": BadInput(
+        "latin1.rq", b'SELECT * WHERE { ?s ?p "caf\xe9" }', ("query", "{file}"), 4, "not UTF-8 text"
+    ),
+    "an article that is a binary file": BadInput(
+        "article.txt",
+        bytes(range(256)) * 4,
+        ("validate", "--layer", "core", "--article", "{file}"),
+        1,
+        "not UTF-8 text",
+    ),
+    "a page into a missing folder": BadInput(
+        "page.html", None, ("html", "--out", "{tmp}/missing/page.html"), 6, "does not exist"
+    ),
+    "an IRI parameter with a trailing newline": BadInput(
+        "q.rq",
+        "# param: x (iri)\nSELECT ?s WHERE { ?s ?p ?x } LIMIT 1\n",
+        ("query", "{file}", "-p", "x=http://example.org/a\n"),
+        2,
+        "is not an IRI",
+    ),
+    "a parameter the query does not select, on Oxigraph": BadInput(
+        "q.rq",
+        "# param: x (string)\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n",
+        ("query", "{file}", "-p", "x=1", "--engine", "oxigraph"),
+        2,
+        "a parameter must be a variable the query selects",
+    ),
+}
 
 
-def test_a_page_into_a_missing_folder(tmp_path: Path) -> None:
-    out = tmp_path / "missing" / "page.html"
-    assert "does not exist" in one_line_error("html", "--out", str(out), code=6)
-
-
-def test_an_iri_parameter_with_a_trailing_newline(tmp_path: Path) -> None:
-    path = tmp_path / "q.rq"
-    path.write_text("# param: x (iri)\nSELECT ?s WHERE { ?s ?p ?x } LIMIT 1\n")
-    line = one_line_error("query", str(path), "-p", "x=http://example.org/a\n", code=2)
-    assert "is not an IRI" in line
-
-
-def test_a_parameter_the_query_does_not_select_on_oxigraph(tmp_path: Path) -> None:
-    path = tmp_path / "q.rq"
-    path.write_text("# param: x (string)\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n")
-    line = one_line_error("query", str(path), "-p", "x=1", "--engine", "oxigraph", code=2)
-    assert "a parameter must be a variable the query selects" in line
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_is_one_line_with_its_exit_code(tmp_path: Path, case: str) -> None:
+    bad = BAD_INPUT[case]
+    path = tmp_path / bad.name
+    if isinstance(bad.content, bytes):
+        path.write_bytes(bad.content)
+    elif bad.content is not None:
+        path.write_text(bad.content)
+    args = [a.replace("{file}", str(path)).replace("{tmp}", str(tmp_path)) for a in bad.args]
+    assert bad.says in one_line_error(*args, code=bad.code)
 
 
 def test_from_named_on_each_engine() -> None:

@@ -35,6 +35,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_a_compiled_graph_answers_as_the_files_do(
     cache: Path, kg_all: spasmkg.KnowledgeGraph
 ) -> None:
@@ -60,6 +61,7 @@ def test_unknown_names_are_refused_with_suggestions_from_the_compiled_graph(cach
         query_graph(layer="core").entity("muscle crampx")
 
 
+@pytest.mark.slow
 def test_an_edited_file_is_never_answered_from_the_old_entry(cache: Path, data_copy: Path) -> None:
     """Relabel muscle cramp in a copy of the data: the next query shows the new label."""
     question = ("causes-of-condition", {"condition": "skg:muscle-cramp"})
@@ -75,6 +77,7 @@ def test_an_edited_file_is_never_answered_from_the_old_entry(cache: Path, data_c
     assert len(entries(cache)) == 2
 
 
+@pytest.mark.slow
 def test_a_damaged_entry_is_compiled_again(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,6 +107,7 @@ def test_an_unwritable_cache_still_answers(
     assert graph.entity("cramp").curie == "skg:muscle-cramp"
 
 
+@pytest.mark.slow
 def test_only_the_most_recent_entries_are_kept(cache: Path, data_copy: Path) -> None:
     path = data_copy / "graph" / "advice.ttl"
     for number in range(KEEP + 2):
@@ -112,6 +116,7 @@ def test_only_the_most_recent_entries_are_kept(cache: Path, data_copy: Path) -> 
     assert len(entries(cache)) == KEEP
 
 
+@pytest.mark.slow
 def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -> None:
     result = run("query", "risk-groups", "--layer", "core", "--no-cache", "-f", "csv")  # type: ignore[operator]
     assert result.exit_code == 0 and "pregnant-people" in result.output
@@ -120,6 +125,7 @@ def test_no_cache_on_the_command_line_writes_nothing(cache: Path, run: object) -
     assert len(entries(cache)) == 1
 
 
+@pytest.mark.slow
 def test_nothing_but_its_own_entries_is_ever_deleted(cache: Path, data_copy: Path) -> None:
     """Defect: with the cache pointed at a folder of eight projects, one query deleted five of
     them (it kept the four newest folders and looked for no marker)."""
@@ -140,6 +146,7 @@ def test_nothing_but_its_own_entries_is_ever_deleted(cache: Path, data_copy: Pat
     assert len(ours) == KEEP and len(entries(cache)) == KEEP + 8
 
 
+@pytest.mark.slow
 def test_a_folder_without_the_marker_is_neither_used_nor_deleted(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -153,6 +160,7 @@ def test_a_folder_without_the_marker_is_neither_used_nor_deleted(
     assert (entry / "notes.txt").is_file()
 
 
+@pytest.mark.slow
 def test_an_edited_entry_is_refused_by_its_digest(cache: Path, data_copy: Path) -> None:
     """Defect: an edited entry silently changed the answers."""
     query_graph(data_copy, layer="core")
@@ -170,6 +178,7 @@ def test_an_edited_entry_is_refused_by_its_digest(cache: Path, data_copy: Path) 
     assert query_graph(data_copy, layer="core").from_cache, "compiled again, whole"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["writable by others", "another owner"])
 def test_an_entry_others_could_have_written_is_refused(
     cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture, fault: str

@@ -17,8 +17,9 @@ from tests.helpers import run_entry_point
 
 
 @pytest.fixture(scope="module")
-def explainer() -> Explainer:
-    return Explainer(spasmkg.load())
+def explainer(kg_all: spasmkg.KnowledgeGraph) -> Explainer:
+    """Chains over the shipped graph with its layers (as ``spasmkg.load()`` gives it)."""
+    return Explainer(kg_all)
 
 
 def routes(chains: tuple[Chain, ...]) -> list[list[str]]:

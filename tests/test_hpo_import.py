@@ -44,6 +44,7 @@ def test_the_committed_layer_is_what_a_fresh_import_writes() -> None:
     assert "535 diseases, 923 annotation rows" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_fails_on_a_hand_edited_layer_and_import_repairs_it(data_copy: Path) -> None:
     shutil.copytree(data_paths().imports, data_copy / "graph" / "imports")
     layer = data_copy / "graph" / "imports" / "hpo.ttl"
@@ -110,6 +111,7 @@ def test_every_imported_claim_has_a_reference_and_an_eco_type(
             assert item.source.link, item.source.iri
 
 
+@pytest.mark.slow
 def test_not_annotations_become_refuting_items_never_support(
     kg_all: spasmkg.KnowledgeGraph, scope: Scope
 ) -> None:
@@ -187,6 +189,7 @@ def test_a_malformed_annotation_file_is_refused(tmp_path: Path, release: HpoRele
         HpoRelease(tmp_path / "nowhere").path(ANNOTATIONS)
 
 
+@pytest.mark.slow
 def test_rare_diseases_with_a_phenotype_list_each_item_with_its_reference(
     kg_all: spasmkg.KnowledgeGraph,
 ) -> None:
@@ -237,6 +240,7 @@ def test_every_hgnc_id_of_a_gene_is_the_one_hgnc_gives_its_ncbi_gene(
         assert ids.get("HGNC") == (hgnc[0].partition(":")[2] if hgnc else None), gene.curie
 
 
+@pytest.mark.slow
 def test_genes_behind_exercise_cramps_include_pygm(kg_all: spasmkg.KnowledgeGraph) -> None:
     rows = spasmkg.query(
         "genes-behind-phenotype", {"phenotype": "exercise-associated muscle cramp"}, kg=kg_all

@@ -15,6 +15,9 @@ import spasmkg
 from spasmkg.outputs.report import count
 from tests.helpers import REPO
 
+#: Each test builds a wheel and a virtual environment and installs into it.
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run a command without the checkout on PYTHONPATH, failing loudly."""

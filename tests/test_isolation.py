@@ -14,7 +14,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.helpers import REPO, Listener
+
+#: Each test starts serve's query workers, or serve itself, in a jail of its own.
+pytestmark = pytest.mark.servers
 
 #: What Docker's default profile refuses an unprivileged container: new namespaces.
 NO_NAMESPACES = ("unshare",)

@@ -64,6 +64,7 @@ def test_the_frozen_biolink_prefixes_are_the_packaged_models() -> None:
     assert frozen["version"] == "4.4.6"
 
 
+@pytest.mark.slow
 def test_every_node_kind_and_relation_has_a_biolink_term(
     kg_all: spasmkg.KnowledgeGraph, toolkit: Any
 ) -> None:
@@ -84,12 +85,14 @@ def test_every_node_kind_and_relation_has_a_biolink_term(
         assert qualifier.removeprefix("biolink:") in kgx.EDGE_COLUMNS
 
 
+@pytest.mark.slow
 def test_every_column_is_a_biolink_slot_or_a_documented_extension(toolkit: Any) -> None:
     for column in (*kgx.NODE_COLUMNS, *kgx.EDGE_COLUMNS):
         assert toolkit.get_element(column) is not None or column in kgx.EXTENSION_COLUMNS, column
     assert toolkit.get_element("spasmkg_modality") is None
 
 
+@pytest.mark.slow
 def test_every_edge_is_well_formed(
     exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]], toolkit: Any
 ) -> None:
@@ -240,11 +243,13 @@ def read_back(
     return dict(json.loads(result.stdout))
 
 
+@pytest.mark.slow
 def test_kgx_validates_the_export_with_no_error(read_back: dict[str, Any]) -> None:
     assert read_back["biolink"] == "4.4.6"
     assert read_back["errors"] == {}
 
 
+@pytest.mark.slow
 def test_kgx_reads_the_export_back_into_networkx(
     read_back: dict[str, Any], exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]
 ) -> None:

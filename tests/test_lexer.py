@@ -67,7 +67,7 @@ def test_a_hostile_body_does_not_hold_up_other_clients() -> None:
     import concurrent.futures
 
     from spasmkg.serve.server import Server
-    from tests.test_serve import get_url, http
+    from tests.serving import get_url, http
 
     nquads = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
     kind = {"Content-Type": "application/sparql-query"}
@@ -222,6 +222,7 @@ def matching_store() -> ox.Store:
     return store
 
 
+@pytest.mark.slow
 def test_the_front_refuses_every_service_oxigraph_would_run(listener: Listener) -> None:
     """Whatever the front passes, Oxigraph runs without calling out; and many generated texts
     do make Oxigraph call out when their normalised text is run unchecked, so the fuzzer has

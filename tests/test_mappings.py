@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from rdflib import URIRef
@@ -17,8 +18,7 @@ from spasmkg.model.curie import compress, expand, prefix_map
 from spasmkg.model.namespaces import SKG
 from spasmkg.model.paths import data_paths
 from spasmkg.model.sssom import MAPPING_PREDICATES, read_sssom
-from tests.helpers import REPO, run_entry_point
-from tests.test_load_errors import plant
+from tests.helpers import REPO, Line, plant, reported, run_entry_point
 
 MAPPINGS = read_sssom(data_paths().mappings_file)
 
@@ -184,6 +184,7 @@ def test_curie_round_trip() -> None:
         assert compress(str(expand(m.object_id))) == m.object_id
 
 
+@pytest.mark.slow
 def test_frozen_prefix_map_agrees_with_bioregistry() -> None:
     tqdm = pytest.importorskip("tqdm")
     # bioregistry reads its mappings through tqdm on import; tqdm's monitor thread would stay
@@ -228,96 +229,75 @@ def validate_lines(data: Path) -> list[str]:
     return result.stdout.splitlines()
 
 
-def line_of(data: Path, text: str) -> int:
-    """1-based line of the first line of the mapping file containing text."""
-    lines = (data / "graph" / "mappings.sssom.tsv").read_text().splitlines()
-    return next(number for number, line in enumerate(lines, 1) if text in line)
+class Caught(NamedTuple):
+    """A fault planted in a copy of the mapping set (``old`` becomes ``new``) and a line
+    validate must print for it: whole, or as a :class:`Line`; ``{line}`` stands for the
+    planted row's number."""
+
+    old: str
+    new: str
+    report: str | Line
 
 
-def test_wrong_pattern_is_caught_with_its_row(data_copy: Path) -> None:
-    line = line_of(data_copy, "skg:muscle-spasm\tmuscle spasm\tskos:exactMatch\tHP:0003394")
-    plant(
-        data_copy,
-        "graph/mappings.sssom.tsv",
+CAUGHT = {
+    "an identifier that breaks its pattern": Caught(
         "skos:exactMatch\tHP:0003394\tMuscle spasm",
         "skos:exactMatch\tHP:3394\tMuscle spasm",
-    )
-    found = validate_lines(data_copy)
-    assert (
-        f"[mappings] mappings.sssom.tsv:{line} skg:muscle-spasm skos:exactMatch HP:3394: '3394' does not match the Human Phenotype Ontology pattern ^\\d{{7}}$"
-        in found
-    )
-
-
-def test_hpo_id_with_the_wrong_label_is_caught(data_copy: Path) -> None:
-    line = line_of(data_copy, "HP:0001257\tSpasticity")
-    plant(data_copy, "graph/mappings.sssom.tsv", "HP:0001257\tSpasticity", "HP:0001257\tRigidity")
-    found = validate_lines(data_copy)
-    assert any(
-        v.startswith(
-            f"[mappings] mappings.sssom.tsv:{line} skg:spasticity skos:exactMatch HP:0001257: label 'Rigidity' differs from HPO's 'Spasticity'"
-        )
-        for v in found
-    ), found
-
-
-def test_unknown_prefix_is_caught(data_copy: Path) -> None:
-    line = line_of(data_copy, "MESH:D005356\tFibromyalgia")
-    plant(
-        data_copy,
-        "graph/mappings.sssom.tsv",
+        "[mappings] mappings.sssom.tsv:{line} skg:muscle-spasm skos:exactMatch HP:3394: '3394'"
+        " does not match the Human Phenotype Ontology pattern ^\\d{7}$",
+    ),
+    "an HPO identifier with another term's label": Caught(
+        "HP:0001257\tSpasticity",
+        "HP:0001257\tRigidity",
+        Line(
+            "[mappings] mappings.sssom.tsv:{line} skg:spasticity skos:exactMatch HP:0001257:"
+            " label 'Rigidity' differs from HPO's 'Spasticity'"
+        ),
+    ),
+    "an unknown prefix": Caught(
         "MESH:D005356\tFibromyalgia",
         "MEHS:D005356\tFibromyalgia",
-    )
-    found = validate_lines(data_copy)
-    assert any(
-        v.startswith(
-            f"[mappings] mappings.sssom.tsv:{line} skg:fibromyalgia skos:exactMatch MEHS:D005356: unknown prefix 'MEHS'"
-        )
-        for v in found
-    ), found
-
-
-def test_icd10_cm_code_is_caught(data_copy: Path) -> None:
-    plant(
-        data_copy,
-        "graph/mappings.sssom.tsv",
+        Line(
+            "[mappings] mappings.sssom.tsv:{line} skg:fibromyalgia skos:exactMatch MEHS:D005356:"
+            " unknown prefix 'MEHS'"
+        ),
+    ),
+    "an ICD-10-CM code": Caught(
         "ICD10WHO:E86\tVolume depletion",
         "ICD10WHO:E86.0\tDehydration",
-    )
-    found = validate_lines(data_copy)
-    assert any("E86.0 is not a WHO ICD-10 (2019) code" in v for v in found), found
-
-
-def test_obsolete_or_missing_hpo_id_is_caught(data_copy: Path) -> None:
-    plant(data_copy, "graph/mappings.sssom.tsv", "HP:0001257\tSpasticity", "HP:9999999\tSpasticity")
-    assert any("HP:9999999 is not in HPO" in v for v in validate_lines(data_copy))
-
-
-def test_mapping_of_an_unknown_entity_is_caught(data_copy: Path) -> None:
-    plant(
-        data_copy,
-        "graph/mappings.sssom.tsv",
+        Line(has="E86.0 is not a WHO ICD-10 (2019) code"),
+    ),
+    "an obsolete or missing HPO identifier": Caught(
+        "HP:0001257\tSpasticity",
+        "HP:9999999\tSpasticity",
+        Line(has="HP:9999999 is not in HPO"),
+    ),
+    "a mapping of an unknown entity": Caught(
         "skg:fibromyalgia\tfibromyalgia\tskos:exactMatch\tMESH:D005356",
         "skg:fibromyalga\tfibromyalgia\tskos:exactMatch\tMESH:D005356",
-    )
-    assert any(
-        "subject skg:fibromyalga is not an entity of the graph" in v
-        for v in validate_lines(data_copy)
-    )
-
-
-def test_bad_predicate_is_caught(data_copy: Path) -> None:
-    plant(
-        data_copy,
-        "graph/mappings.sssom.tsv",
+        Line(has="subject skg:fibromyalga is not an entity of the graph"),
+    ),
+    "a predicate that is not a mapping relation": Caught(
         "skos:exactMatch\tMESH:D005356",
         "owl:sameAs\tMESH:D005356",
-    )
-    assert any(
-        "predicate owl:sameAs is not a SKOS mapping relation" in v
-        for v in validate_lines(data_copy)
-    )
+        Line(has="predicate owl:sameAs is not a SKOS mapping relation"),
+    ),
+}
+
+
+def at_line(expected: str | Line, line: int) -> str | Line:
+    """The expected report with the planted row's number filled in."""
+    if isinstance(expected, str):
+        return expected.replace("{line}", str(line))
+    return Line(expected.start.replace("{line}", str(line)), has=expected.has)
+
+
+@pytest.mark.parametrize("case", CAUGHT)
+def test_a_planted_mapping_fault_is_caught_with_its_row(data_copy: Path, case: str) -> None:
+    fault = CAUGHT[case]
+    line = plant(data_copy, "graph/mappings.sssom.tsv", fault.old, fault.new)
+    found = validate_lines(data_copy)
+    assert reported(at_line(fault.report, line), found), found
 
 
 def test_the_one_curie_splitter_reads_curies_as_the_curies_library_does(

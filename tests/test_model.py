@@ -15,10 +15,10 @@ import spasmkg
 from spasmkg.outputs.network import to_networkx
 from spasmkg.outputs.page import select
 from spasmkg.outputs.registry import render
-from tests.helpers import REPO
-from tests.test_load_errors import plant
+from tests.helpers import REPO, plant
 
 
+@pytest.mark.slow
 def test_the_one_line_in_the_issue_works_from_anywhere(tmp_path: Path) -> None:
     line = (
         "import spasmkg; kg = spasmkg.load(); print(len(kg.claims), kg.entity('furosemide').label)"
@@ -85,6 +85,7 @@ def test_records_are_frozen(kg: spasmkg.KnowledgeGraph) -> None:
         kg.view.entities["x"] = kg.entity("furosemide")  # type: ignore[index]
 
 
+@pytest.mark.slow
 def test_validation_leaves_the_graph_untouched() -> None:
     """Defect: pyshacl validated the shared union in place and bound the sh: prefix in it, so
     JSON-LD written after validation differed from JSON-LD written without it."""
@@ -105,6 +106,7 @@ print(json.dumps([kg.entity("furosemide").kind, to_networkx(kg).nodes["skg:furos
 """
 
 
+@pytest.mark.slow
 def test_an_entity_with_two_types_has_one_kind_everywhere(data_copy: Path) -> None:
     """Defect: the network took the first of a sorted list of types and lookup the first of a
     set, so an entity with two types could show two kinds, changing with the hash seed."""

@@ -14,6 +14,9 @@ from nbclient import NotebookClient
 
 from tests.helpers import REPO
 
+#: Each notebook runs in a fresh Jupyter kernel.
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 

@@ -19,9 +19,8 @@ from spasmkg.outputs.build import build
 from spasmkg.remote import lock
 from spasmkg.remote.client import SparqlClient
 from spasmkg.remote.push import GraphStore, StoreEndpoints, move_into_place, push
-from tests.helpers import Listener, run_entry_point
+from tests.helpers import EXPECTED, OFFLINE, Listener, run_entry_point
 from tests.stores import oxigraph_store, virtuoso_store
-from tests.test_queries import EXPECTED, OFFLINE
 
 #: the triples of the shipped graph, which a push must deliver, no more and no fewer
 #: pushes are tested with the core layer (the imported one only makes them slower)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import json
 import os
 import signal
@@ -24,10 +23,8 @@ from spasmkg.errors import EndpointError
 from spasmkg.outputs.build import build
 from spasmkg.serve.front import FrontConfig
 from spasmkg.serve.server import Server
-from tests.helpers import REPO, Listener
-from tests.test_queries import EXPECTED, OFFLINE
-
-SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+from tests.helpers import EXPECTED, OFFLINE, REPO, Listener
+from tests.serving import SLOW_QUERY, get_url, http, serve_command
 
 
 @pytest.fixture(scope="module")
@@ -41,25 +38,6 @@ def served(dist: Path) -> Iterator[Server]:
         (dist / "spasmkg.nq").read_bytes(), port=0, config=FrontConfig(timeout=2.0, max_body=20_000)
     ) as server:
         yield server
-
-
-def http(
-    url: str,
-    data: bytes | None = None,
-    method: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, str, dict[str, str]]:
-    """Status, body and headers of one request (errors included)."""
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read().decode(), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode(), dict(error.headers)
-
-
-def get_url(url: str, text: str) -> tuple[int, str, dict[str, str]]:
-    return http(url + "?" + urllib.parse.urlencode({"query": text}))
 
 
 def get(server: Server, text: str) -> tuple[int, str, dict[str, str]]:
@@ -147,7 +125,7 @@ def test_syntax_error_is_400_with_position(served: Server) -> None:
 
 def test_slow_query_hits_the_time_out_with_504_and_the_server_carries_on(served: Server) -> None:
     started = time.monotonic()
-    status, body, _ = get(served, SLOW)
+    status, body, _ = get(served, SLOW_QUERY)
     assert status == 504 and "timed out after 2 s" in body
     assert time.monotonic() - started < 10
     assert get(served, "ASK { ?s ?p ?o }")[0] == 200
@@ -182,7 +160,7 @@ def test_concurrency_cap_answers_busy(dist: Path) -> None:
         Server((dist / "spasmkg.nq").read_bytes(), port=0, config=config) as server,
         concurrent.futures.ThreadPoolExecutor(4) as pool,
     ):
-        statuses = sorted(pool.map(lambda _: get(server, SLOW)[0], range(4)))
+        statuses = sorted(pool.map(lambda _: get(server, SLOW_QUERY)[0], range(4)))
     assert 503 in statuses and 504 in statuses
 
 
@@ -193,34 +171,6 @@ def test_endpoint_that_is_not_sparql_is_a_clear_error(kg: spasmkg.KnowledgeGraph
             query(sparql="SELECT * WHERE { ?s ?p ?o }", kg=kg, endpoint=server.url)
     finally:
         server.close()
-
-
-@contextlib.contextmanager
-def serve_command(
-    *args: str, env: dict[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``spasmkg serve`` as a user starts it; yields the process and its endpoint (the site's
-    address it printed, and /sparql)."""
-    environment = env or {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "spasmkg", "serve", "--port", "0", "--layer", "core", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment,
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        if not line.startswith("ready: http://127.0.0.1:"):
-            process.kill()
-            pytest.fail(f"serve did not print ready: {line!r} {process.communicate()[1]}")
-        site = line.split()[1]
-        assert site.endswith("/") and f"(endpoint {site}sparql;" in line
-        yield process, site + "sparql"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=30)
 
 
 def test_serve_command_prints_ready_answers_and_stops_on_ctrl_c(dist: Path) -> None:

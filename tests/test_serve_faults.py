@@ -21,7 +21,7 @@ from spasmkg.outputs.registry import render
 from spasmkg.serve.front import FrontConfig
 from spasmkg.serve.server import Server
 from tests.helpers import REPO
-from tests.test_serve import SLOW, get_url, http, serve_command
+from tests.serving import SLOW_QUERY, get_url, http, serve_command
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +178,7 @@ def test_sigkill_of_the_front_takes_the_workers_with_it(dist: Path) -> None:
         assert wait_gone(workers) == set(), "PR_SET_PDEATHSIG kills orphaned workers"
 
 
+@pytest.mark.servers
 def test_a_taken_port_is_an_error_not_a_false_ready(dist: Path) -> None:
     """Defect: the readiness probe was answered by whatever held the port, and serve said ready."""
     with socket.socket() as squatter:
@@ -203,7 +204,7 @@ def test_queries_of_clients_that_hung_up_are_stopped(nquads: bytes) -> None:
     """Defect: 24 dropped requests kept the endpoint busy for 30 s."""
     config = FrontConfig(timeout=30.0, max_waiting=64)
     with Server(nquads, port=0, config=config) as server:
-        body = urllib.parse.urlencode({"query": SLOW}).encode()
+        body = urllib.parse.urlencode({"query": SLOW_QUERY}).encode()
         request = (
             f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
@@ -224,7 +225,7 @@ def test_one_client_cannot_take_every_worker(nquads: bytes) -> None:
         Server(nquads, port=0, config=config) as server,
         concurrent.futures.ThreadPoolExecutor(5) as pool,
     ):
-        statuses = sorted(pool.map(lambda _: get_url(server.url, SLOW)[0], range(5)))
+        statuses = sorted(pool.map(lambda _: get_url(server.url, SLOW_QUERY)[0], range(5)))
     assert 429 in statuses
     assert statuses.count(504) <= 2
 
@@ -328,7 +329,7 @@ def test_a_repeated_query_is_answered_from_memory(nquads: bytes) -> None:
         concurrent.futures.ThreadPoolExecutor(2) as pool,
     ):
         first = get_url(server.url, "SELECT ?s WHERE { ?s a ?kind } LIMIT 3")
-        busy = pool.submit(get_url, server.url, SLOW)
+        busy = pool.submit(get_url, server.url, SLOW_QUERY)
         time.sleep(0.5)
         started = time.monotonic()
         again = get_url(server.url, "SELECT ?s WHERE { ?s a ?kind } LIMIT 3")

@@ -21,7 +21,7 @@ from spasmkg.serve.protocol import Answer, Job
 from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
 from spasmkg.serve.site import Site
-from tests.test_serve import get_url, http
+from tests.serving import get_url, http
 
 #: Every triple of the core as N-Triples: an answer of a few megabytes.
 EVERYTHING = "CONSTRUCT WHERE { ?s ?p ?o }"

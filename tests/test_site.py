@@ -32,7 +32,7 @@ from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
 from spasmkg.serve.site import Site, build_downloads, check_build, static_files
 from tests.browsing import Tab, serious_violations
-from tests.test_serve import http
+from tests.serving import http
 
 SKG = "https://w3id.org/spasmkg/entity/"
 CLAIM = "https://w3id.org/spasmkg/claim/"
