@@ -565,6 +565,7 @@ def test_focus_page_holds_the_neighbourhood(kg: spasmkg.KnowledgeGraph) -> None:
         "skg:electrolyte",
         "skg:muscle-contraction",
         "skg:muscle-cramp",  # magnesium relieves cramps in some groups, not in others
+        "skg:eyelid-myokymia",  # a guideline's advice for eyelid twitching
     }
 
 

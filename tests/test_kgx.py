@@ -169,7 +169,7 @@ def test_refuting_evidence_becomes_a_negated_edge_never_support(
         if not edge["negated"]:
             assert not (set(edge["publications"]) & (refuting - supporting)), edge["id"]
     claims_refuted = sum(any(i.direction == "refutes" for i in c.evidence) for c in kg_all.claims)
-    assert sum(e["negated"] for e in edges) == claims_refuted == 19
+    assert sum(e["negated"] for e in edges) == claims_refuted == 31
 
 
 def test_a_disease_context_is_a_biolink_qualifier(
