@@ -27,6 +27,9 @@ HOW = ("label", "identifier", "synonym", "abbreviation", "brandName", "layTerm",
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 #: Words that do not change what a name means.
 ARTICLES = frozenset({"a", "an", "the", "my"})
+#: Small joining words that only place the other words ("cramps at night", "deficiency of
+#: magnesium"): left out of the order-free form of a name.
+JOINING = frozenset({"at", "in", "of", "on"})
 WORD = re.compile(r"[^\W_]+")
 #: Why a name matched a term, in the order search ranks them.
 EXACT = "exact name"
@@ -46,10 +49,13 @@ def key(term: str) -> str:
 def singular(word: str) -> str:
     """A word's base form, by the rules English names follow: a plural's singular (cramps,
     injuries, stretches) and an "-ing" form's stem (cramping, twitching); words that end in
-    -ss, -us or -is stay as they are. Names and inputs are read alike, so a stem that is not
-    a word (aching, ach) still matches its own kind."""
+    -ss, -us or -is stay as they are; an adjective made from a noun with "-y" after "ch" or
+    "mp" is read as the noun (twitchy, crampy, itchy). Names and inputs are read alike, so a
+    stem that is not a word (aching, ach) still matches its own kind."""
     if len(word) > 6 and word.endswith("ing"):
         return word[:-3]
+    if len(word) > 4 and word.endswith(("chy", "mpy")):
+        return word[:-1]
     if len(word) <= 3 or word.endswith(("ss", "us", "is")):
         return word
     if word.endswith("ies"):
@@ -72,8 +78,9 @@ def normal(term: str) -> str:
 
 
 def unordered(term: str) -> str:
-    """A term's words in the singular, in sorted order ("cramps leg" and "leg cramps")."""
-    return " ".join(sorted(singular(word) for word in words(term)))
+    """A term's words in the singular, in sorted order and without joining words ("cramps
+    leg", "leg cramps" and "cramps in the leg")."""
+    return " ".join(sorted(singular(word) for word in words(term) if word not in JOINING))
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,8 @@ class NameIndex:
         self.spellings.setdefault(key(spelling.text), []).append(spelling)
         if spelling.how != "identifier":
             self.by_normal.setdefault(normal(spelling.text), []).append(spelling)
-            self.by_words.setdefault(unordered(spelling.text), []).append(spelling)
+            if unordered(spelling.text):
+                self.by_words.setdefault(unordered(spelling.text), []).append(spelling)
 
     def add(self, curie: str, *names: str) -> None:
         """Register plain names of an entity (synonyms)."""
@@ -206,7 +214,7 @@ class NameIndex:
     def sharing(self, term: str, every: bool) -> list[Spelling]:
         """The names that hold every word of the term (``every``), or some but not all of
         them; most words shared first, then fewest other words."""
-        wanted = set(normal(term).split())
+        wanted = set(normal(term).split()) - JOINING
         found = []
         for name, spellings in self.by_normal.items():
             held = len(wanted & set(name.split()))
