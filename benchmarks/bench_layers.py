@@ -1,14 +1,20 @@
-"""What the imported HPO layer costs: the same commands on the core alone and with the layer.
+"""What the imported HPO layers cost: the same commands on the core, with the default layers,
+with the grown HPO layer, and on the layer files as they were before.
 
-python benchmarks/bench_layers.py --runs 5
+python benchmarks/bench_layers.py --runs 5 --before /tmp/spasmkg-before
 
-Side by side in one run, interleaved: a bare rdflib parse of the core files and of the core with
-graph/imports/; ``spasmkg build`` (which always takes every layer), and the same build with
-its validation kept in the process; a cold named query (a new
-process, answering from the compiled graph the warm-up run left, and with ``--no-cache`` from
-the files) and the page with ``--layer core`` and ``--layer all``. Wall-clock medians, the median
-peak resident memory of each process and its median CPU time (both from ``wait4``, which counts
-the children a process waited for: a build's forked validation).
+Side by side in one run, interleaved: a bare rdflib parse of the core files, of the core with
+the default layers' file (graph/imports/hpo.ttl) and of the core with the grown layer's
+(graph/imports/hpo-movement.ttl); ``spasmkg build`` with the default layers and with
+``--layer all,hpo-movement`` (``--one-process`` adds the default build with its validation
+kept in the process); a cold named query (a new process, answering from the compiled graph
+the warm-up run left, and with ``--no-cache`` from the files) and the page with ``--layer
+core``, ``all`` and ``all,hpo-movement``. ``--before DIR`` adds the query and the page on a
+data folder holding the files of an earlier commit (``git archive COMMIT ontology graph
+queries | tar -x -C DIR``), to compare a cold query with what it cost there. Wall-clock
+medians, the median peak resident memory of each process and its median CPU time (both from
+``wait4``, which counts the children a process waited for: a build's forked validation), and
+the load average before and after.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ for path in sorted(glob.glob("ontology/spasmkg.ttl") + glob.glob("graph/*.ttl"){
     graph.parse(path, format="turtle")
 """
 QUERY = "causes-of-condition"
+GROWN = "all,hpo-movement"
 #: ``spasmkg build`` with one more thread alive, so that its validation runs in the process
 #: itself rather than in a forked copy (spasmkg.system.Forked): what the second core buys
 ONE_PROCESS_BUILD = """
@@ -57,73 +64,119 @@ def run(command: list[str]) -> tuple[float, int, float]:
     return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    out = tempfile.mkdtemp()
-    os.environ["SPASMKG_CACHE_DIR"] = f"{out}/compiled"  # the warm-up run compiles the graph
+def commands(out: str, before: str | None, one_process: bool) -> dict[str, list[str]]:
+    """The commands to compare, by name."""
     spasmkg = [sys.executable, "-m", "spasmkg", "-q"]
     query = [*spasmkg, "query", QUERY, "-p", "condition=muscle-cramp", "-f", "csv"]
-    commands = {
+    setups = {layer: ["--layer", layer] for layer in ("core", "all", GROWN)}
+    if before:
+        setups["before"] = ["--data", before]
+    found = {
         "bare parse, core": [sys.executable, "-c", PARSE.format(extra="")],
-        "bare parse, core + imports": [
-            sys.executable,
-            "-c",
-            PARSE.format(extra=' + glob.glob("graph/imports/*.ttl")'),
-        ],
+        **{
+            f"bare parse, core + {name}": [
+                sys.executable,
+                "-c",
+                PARSE.format(extra=f' + ["graph/imports/{name}"]'),
+            ]
+            for name in ("hpo.ttl", "hpo-movement.ttl")
+        },
         "spasmkg build": [*spasmkg, "build", "--out", f"{out}/dist"],
-        "spasmkg build, validation not forked": [
+        f"spasmkg build --layer {GROWN}": [
+            *spasmkg,
+            "build",
+            "--out",
+            f"{out}/grown",
+            "--layer",
+            GROWN,
+        ],
+    }
+    if one_process:
+        found["spasmkg build, validation not forked"] = [
             sys.executable,
             "-c",
             ONE_PROCESS_BUILD.format(out=f"{out}/one-process"),
-        ],
-        **{f"query --layer {layer}": [*query, "--layer", layer] for layer in ("core", "all")},
-        **{
-            f"query --layer {layer} --no-cache": [*query, "--layer", layer, "--no-cache"]
-            for layer in ("core", "all")
-        },
-        "html --layer core": [*spasmkg, "html", "--out", f"{out}/core.html", "--layer", "core"],
-        "html --layer all": [*spasmkg, "html", "--out", f"{out}/all.html", "--layer", "all"],
-    }
-    seconds: dict[str, list[float]] = {name: [] for name in commands}
-    memory: dict[str, list[int]] = {name: [] for name in commands}
-    cpu: dict[str, list[float]] = {name: [] for name in commands}
-    for command in commands.values():
-        run(command)  # warm the file cache
+        ]
+    for number, (name, options) in enumerate(setups.items()):
+        found[f"query {name}"] = [*query, *options]
+        found[f"query {name} --no-cache"] = [*query, *options, "--no-cache"]
+        found[f"html {name}"] = [*spasmkg, "html", "--out", f"{out}/page-{number}.html", *options]
+    return found
+
+
+def ratio(medians: dict[str, float], top: str, bottom: str) -> float | None:
+    """One median over another, when both were measured."""
+    if top not in medians or bottom not in medians:
+        return None
+    return round(medians[top] / medians[bottom], 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", help="a data folder holding an earlier commit's files")
+    parser.add_argument("--one-process", action="store_true", help="add the unforked build")
+    parser.add_argument("--name", default="layers", help="the results file's name")
+    args = parser.parse_args()
+    out = tempfile.mkdtemp()
+    os.environ["SPASMKG_CACHE_DIR"] = f"{out}/compiled"  # the warm-up run compiles the graph
+    found = commands(out, args.before, args.one_process)
+    load_before = os.getloadavg()
+    seconds: dict[str, list[float]] = {name: [] for name in found}
+    memory: dict[str, list[int]] = {name: [] for name in found}
+    cpu: dict[str, list[float]] = {name: [] for name in found}
+    for command in found.values():
+        run(command)  # warm the file cache and the compiled graphs
     for _ in range(args.runs):
-        for name, command in commands.items():
+        for name, command in found.items():
             elapsed, peak, busy = run(command)
             seconds[name].append(elapsed)
             memory[name].append(peak)
             cpu[name].append(busy)
     median_s = {name: round(statistics.median(v), 3) for name, v in seconds.items()}
-    median_mib = {name: round(statistics.median(v) / 1024, 1) for name, v in memory.items()}
+    median_cpu = {name: round(statistics.median(v), 3) for name, v in cpu.items()}
+    pairs = {
+        "build / bare parse (core + hpo.ttl)": ("spasmkg build", "bare parse, core + hpo.ttl"),
+        f"build --layer {GROWN} / bare parse (core + hpo-movement.ttl)": (
+            f"spasmkg build --layer {GROWN}",
+            "bare parse, core + hpo-movement.ttl",
+        ),
+        "build / build with validation not forked": (
+            "spasmkg build",
+            "spasmkg build, validation not forked",
+        ),
+        f"query {GROWN} / query before": (f"query {GROWN}", "query before"),
+        "query all / query before": ("query all", "query before"),
+        "query all / query core": ("query all", "query core"),
+        f"query {GROWN} / query all": (f"query {GROWN}", "query all"),
+        f"query {GROWN} / query before, --no-cache": (
+            f"query {GROWN} --no-cache",
+            "query before --no-cache",
+        ),
+        "query all / query core, --no-cache": ("query all --no-cache", "query core --no-cache"),
+        f"html {GROWN} / html all": (f"html {GROWN}", "html all"),
+        "html all / html core": ("html all", "html core"),
+    }
     save(
-        "layers",
+        args.name,
         {
             "runs": args.runs,
+            "load_average_before": [round(v, 2) for v in load_before],
+            "load_average_after": [round(v, 2) for v in os.getloadavg()],
             "median_s": median_s,
-            "median_peak_mib": median_mib,
-            "median_cpu_s": {name: round(statistics.median(v), 3) for name, v in cpu.items()},
+            "median_peak_mib": {
+                name: round(statistics.median(v) / 1024, 1) for name, v in memory.items()
+            },
+            "median_cpu_s": median_cpu,
             "ratios": {
-                "build / bare parse (core + imports)": round(
-                    median_s["spasmkg build"] / median_s["bare parse, core + imports"], 2
-                ),
-                "build / build with validation not forked": round(
-                    median_s["spasmkg build"] / median_s["spasmkg build, validation not forked"], 2
-                ),
-                "query all / query core": round(
-                    median_s["query --layer all"] / median_s["query --layer core"], 2
-                ),
-                "query all / query core, --no-cache": round(
-                    median_s["query --layer all --no-cache"]
-                    / median_s["query --layer core --no-cache"],
-                    2,
-                ),
-                "html all / html core": round(
-                    median_s["html --layer all"] / median_s["html --layer core"], 2
-                ),
+                name: value
+                for name, (top, bottom) in pairs.items()
+                if (value := ratio(median_s, top, bottom)) is not None
+            },
+            "cpu_ratios": {
+                name: value
+                for name, (top, bottom) in pairs.items()
+                if (value := ratio(median_cpu, top, bottom)) is not None
             },
         },
     )

@@ -1,18 +1,21 @@
-"""The page with and without the imported HPO layer, in headless Chromium: opening, expanding.
+"""The page with and without the imported HPO layers, in headless Chromium: opening, expanding.
 
     python benchmarks/bench_page_layers.py --runs 5
 
-Side by side in one run, interleaved: the page of the core (``spasmkg html --layer core``) and
-the page with the imported layer (``--layer all``, as ``spasmkg build`` writes it), each opened
-in a fresh tab: time from navigation to a settled layout (and, on the page's own clock, to its
-first draw and its settled layout), the JavaScript heap once settled, a redraw after a zoom
-step and the median redraw while panning; then, on the layered page, a rare disease found by search and
-opened with its neighbours (time until it is drawn), and the heap after. Medians.
+Side by side in one run, interleaved: the page of the core (``spasmkg html --layer core``), the
+page with the default layers (``--layer all``, as ``spasmkg build`` writes it) and the page
+with the grown HPO layer (``--layer all,hpo-movement``), each opened in a fresh tab: time from
+navigation to a settled layout (and, on the page's own clock, to its first draw and its
+settled layout), the JavaScript heap once settled, a redraw after a zoom step and the median
+redraw while panning; then, on each layered page, a rare disease found by search and opened
+with its neighbours (time until it is drawn), and the heap after. Medians, and the load
+average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -26,6 +29,7 @@ sys.path.insert(0, str(REPO / "src"))
 from bench_html import ARGS, REDRAW
 
 DISEASE = "glycogen storage disease V"
+GROWN = "all,hpo-movement"
 MARK = "performance.getEntriesByName('{}')[0].startTime / 1000"
 PAN = """() => new Promise((resolve) => {
   const network = window.spasmkg.network;
@@ -70,9 +74,10 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp())
     pages = {}
-    for layer in ("core", "all"):
-        pages[layer] = folder / f"{layer}.html"
+    for layer in ("core", "all", GROWN):
+        pages[layer] = folder / f"{layer.replace(',', '+')}.html"
         write_page(spasmkg.load(layer=layer), pages[layer])
+    load_before = os.getloadavg()
     results: dict[str, dict[str, list[float]]] = {layer: {} for layer in pages}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -95,7 +100,7 @@ def main() -> None:
                     page.evaluate("window.spasmkg.drawn().length")
                 )
                 found.setdefault("redraw_after_zoom_ms", []).append(page.evaluate(REDRAW))
-                if layer == "all":
+                if layer != "core":
                     expand_ms, drawn = page.evaluate(DRAWN_AFTER, DISEASE)
                     found.setdefault("search_and_expand_ms", []).append(expand_ms)
                     found.setdefault("drawn_after_expand", []).append(drawn)
@@ -110,6 +115,8 @@ def main() -> None:
         "page_layers",
         {
             "runs": args.runs,
+            "load_average_before": [round(v, 2) for v in load_before],
+            "load_average_after": [round(v, 2) for v in os.getloadavg()],
             "page_mb": {
                 layer: round(path.stat().st_size / 1e6, 2) for layer, path in pages.items()
             },
@@ -120,6 +127,12 @@ def main() -> None:
                 ),
                 "heap all / heap core": round(
                     medians["all"]["heap_settled_mib"] / medians["core"]["heap_settled_mib"], 2
+                ),
+                f"open {GROWN} / open all": round(
+                    medians[GROWN]["open_to_settled_s"] / medians["all"]["open_to_settled_s"], 2
+                ),
+                f"heap {GROWN} / heap all": round(
+                    medians[GROWN]["heap_settled_mib"] / medians["all"]["heap_settled_mib"], 2
                 ),
             },
         },

@@ -8,6 +8,11 @@ keep-alive connections; where ``wrk`` is installed it is run too, on the repeate
 load generator fast enough not to be the bottleneck.
 
     python benchmarks/bench_serve.py --requests 800 --clients 8 --rounds 3
+
+With ``--layer`` given more than once (``--layer all --layer all,hpo-movement``), each choice
+of layers is served by its own front and raw server, all started together and measured in
+alternating rounds, so the ratios of the two graphs are measured side by side; the results go
+to ``results/NAME.json`` (``--name``) with a block per choice and the load average.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import os
 import shutil
 import statistics
 import subprocess
@@ -213,62 +219,15 @@ def raw_oxigraph(nquads: bytes, workdir: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=800, help="queries per client per round")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--wrk-seconds", type=int, default=5)
-    args = parser.parse_args()
-
-    import spasmkg
-    from spasmkg.outputs.registry import render
-    from spasmkg.serve.front import FrontConfig
-    from spasmkg.serve.server import Server
-
-    nquads = render(spasmkg.load(), "nquads")
-    repeated = [QUERY]
-    fresh = [distinct(n) for n in range(args.requests * args.clients * args.rounds)]
-    runs: dict[str, dict[str, list[dict[str, float]]]] = {
-        "front": {"repeated": [], "distinct": []},
-        "raw": {"repeated": [], "distinct": []},
-    }
-    config = FrontConfig(max_concurrency=2, max_per_client=64, max_waiting=256)
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        raw_oxigraph(nquads, Path(tmp)) as raw_url,
-        Server(nquads, port=0, config=config, workers=2) as front,
-    ):
-        urls = {"front": front.url, "raw": raw_url}
-        for number in range(args.rounds):
-            for name, url in urls.items():
-                for kind, texts in (
-                    ("repeated", repeated),
-                    ("distinct", fresh[number :: args.rounds]),
-                ):
-                    runs[name][kind].append(load(url, args.clients, args.requests, texts))
-        script = distinct_script(Path(tmp))
-        fast = {
-            kind: {
-                name: wrk(url, args.wrk_seconds, args.clients, extra) for name, url in urls.items()
-            }
-            for kind, extra in (("repeated", None), ("distinct", script))
-        }
-        with in_process_front(nquads, config) as ceiling:
-            fast["distinct"]["front without the worker hop"] = wrk(
-                ceiling, args.wrk_seconds, args.clients, script
-            )
+def summary(
+    runs: dict[str, dict[str, list[dict[str, float]]]], fast: dict[str, dict[str, float | None]]
+) -> dict[str, object]:
+    """Medians of one served graph's rounds: rates, their ratio, errors, and wrk's rates."""
 
     def median(name: str, kind: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[name][kind])
 
-    report: dict[str, object] = {
-        "requests_per_client": args.requests,
-        "clients": args.clients,
-        "rounds": args.rounds,
-        "query": QUERY,
-        "runs": runs,
-    }
+    report: dict[str, object] = {"runs": runs}
     for kind in ("repeated", "distinct"):
         report[f"{kind}_front_per_s"] = median("front", kind, "per_s")
         report[f"{kind}_raw_per_s"] = median("raw", kind, "per_s")
@@ -276,10 +235,88 @@ def main() -> None:
             median("front", kind, "per_s") / median("raw", kind, "per_s"), 2
         )
         report[f"{kind}_errors"] = sum(run["errors"] for name in runs for run in runs[name][kind])
+        report[f"{kind}_front_p50_p99_ms"] = [
+            median("front", kind, "p50_ms"),
+            median("front", kind, "p99_ms"),
+        ]
     for kind, rates in fast.items():
-        if rates["front"] and rates["raw"]:
-            report[f"wrk_{kind}"] = {**rates, "ratio": round(rates["front"] / rates["raw"], 2)}
-    save("serve", report)
+        front, raw = rates.get("front"), rates.get("raw")
+        if front and raw:
+            report[f"wrk_{kind}"] = {**rates, "ratio": round(front / raw, 2)}
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=800, help="queries per client per round")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--wrk-seconds", type=int, default=5)
+    parser.add_argument("--layer", action="append", help="layers to serve (repeat to compare)")
+    parser.add_argument("--name", default="serve", help="the results file's name")
+    args = parser.parse_args()
+
+    import spasmkg
+    from spasmkg.outputs.registry import render
+    from spasmkg.serve.front import FrontConfig
+    from spasmkg.serve.server import Server
+
+    layers = args.layer or ["all"]
+    nquads = {layer: render(spasmkg.load(layer=layer), "nquads") for layer in layers}
+    repeated = [QUERY]
+    fresh = [distinct(n) for n in range(args.requests * args.clients * args.rounds)]
+    runs = {
+        layer: {name: {"repeated": [], "distinct": []} for name in ("front", "raw")}
+        for layer in layers
+    }
+    fast: dict[str, dict[str, dict[str, float | None]]] = {layer: {} for layer in layers}
+    config = FrontConfig(max_concurrency=2, max_per_client=64, max_waiting=256)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as servers:
+        urls: dict[str, dict[str, str]] = {}
+        for number, layer in enumerate(layers):
+            workdir = Path(tmp) / str(number)
+            workdir.mkdir()
+            raw_url = servers.enter_context(raw_oxigraph(nquads[layer], workdir))
+            front = servers.enter_context(Server(nquads[layer], port=0, config=config, workers=2))
+            urls[layer] = {"front": front.url, "raw": raw_url}
+        for number in range(args.rounds):
+            for layer in layers:
+                for name, url in urls[layer].items():
+                    for kind, texts in (
+                        ("repeated", repeated),
+                        ("distinct", fresh[number :: args.rounds]),
+                    ):
+                        runs[layer][name][kind].append(
+                            load(url, args.clients, args.requests, texts)
+                        )
+        script = distinct_script(Path(tmp))
+        for layer in layers:
+            fast[layer] = {
+                kind: {
+                    name: wrk(url, args.wrk_seconds, args.clients, extra)
+                    for name, url in urls[layer].items()
+                }
+                for kind, extra in (("repeated", None), ("distinct", script))
+            }
+            with in_process_front(nquads[layer], config) as ceiling:
+                fast[layer]["distinct"]["front without the worker hop"] = wrk(
+                    ceiling, args.wrk_seconds, args.clients, script
+                )
+
+    common: dict[str, object] = {
+        "requests_per_client": args.requests,
+        "clients": args.clients,
+        "rounds": args.rounds,
+        "query": QUERY,
+        "load_average_before": [round(v, 2) for v in load_before],
+        "load_average_after": [round(v, 2) for v in os.getloadavg()],
+    }
+    if len(layers) == 1:
+        save(args.name, {**common, **summary(runs[layers[0]], fast[layers[0]])})
+    else:
+        blocks = {layer: summary(runs[layer], fast[layer]) for layer in layers}
+        save(args.name, {**common, "layers": blocks})
 
 
 if __name__ == "__main__":

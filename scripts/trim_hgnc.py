@@ -1,8 +1,8 @@
 """Keep the HGNC rows of the genes the HPO import links to its diseases.
 
 HGNC's own table (its custom download of symbols, statuses and NCBI Gene IDs) is the check on
-every gene the HPO layer names; the import needs only the rows of those genes, so this script
-writes just them and the import reads no network:
+every gene the HPO layers name; the import needs only the rows of those genes (for every HPO
+layer), so this script writes just them and the import reads no network:
 
     python scripts/trim_hgnc.py HGNC_TABLE "SOURCE NOTE" > graph/imports/hgnc-genes.tsv
 
@@ -18,7 +18,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from spasmkg.imports.hpo import Scope
+from spasmkg.imports.hpo import HPO_LAYERS, Scope
 from spasmkg.imports.hpo_files import HpoRelease
 from spasmkg.imports.hpo_genes import gene_links
 
@@ -28,10 +28,13 @@ COLUMNS = ("HGNC ID", "Approved symbol", "Status", "NCBI Gene ID(supplied by NCB
 def main(table: Path, note: str) -> None:
     """Print the trimmed table."""
     release = HpoRelease.shipped()
-    scope = Scope.of(release)
-    wanted = {link.ncbi_gene for link in gene_links(release, scope.diseases, scope.spasm_terms)}
+    wanted = set()
+    for spec in HPO_LAYERS.values():
+        scope = Scope.of(release, spec.bringing)
+        links = gene_links(release, scope.diseases, scope.bringing_terms)
+        wanted |= {link.ncbi_gene for link in links}
     digest = hashlib.sha256(table.read_bytes()).hexdigest()
-    print("# HGNC rows (approved genes) of the genes the HPO layer links to its diseases;")
+    print("# HGNC rows (approved genes) of the genes the HPO layers link to their diseases;")
     print(f"# written by scripts/trim_hgnc.py from {note}")
     print(f"# sha256 {digest}  {table.name}")
     print("\t".join(COLUMNS))

@@ -1,9 +1,10 @@
 """Keep the rows of MONDO's own exact-match mappings that the HPO import needs.
 
 MONDO publishes, with each release, SSSOM files mapping its diseases to OMIM and Orphanet.
-The HPO layer names a disease by its MONDO ID where MONDO maps its OMIM or Orphanet record
-exactly; this script writes just those rows (live MONDO terms only), so the import needs no
-network and the committed file stays small:
+The HPO layers name a disease by its MONDO ID where MONDO maps its OMIM or Orphanet record
+exactly; this script writes just those rows (live MONDO terms only) for the diseases of every
+HPO layer (``hpo-movement`` holds all of ``hpo``'s), so the import needs no network and the
+committed file stays small:
 
     python scripts/trim_mondo.py MONDO_REPO_CHECKOUT COMMIT > graph/imports/mondo-diseases.sssom.tsv
 
@@ -17,7 +18,7 @@ import csv
 import sys
 from pathlib import Path
 
-from spasmkg.imports.hpo import Scope
+from spasmkg.imports.hpo import HPO_LAYERS, Scope
 from spasmkg.imports.hpo_files import HpoRelease
 from spasmkg.model.sssom import REQUIRED_COLUMNS
 
@@ -41,9 +42,10 @@ def rows_and_versions(folder: Path) -> tuple[list[dict[str, str]], list[str]]:
 
 def main(folder: Path, commit: str) -> None:
     """Print the trimmed mapping set."""
-    wanted = Scope.of(HpoRelease.shipped()).diseases
+    release = HpoRelease.shipped()
+    wanted = set().union(*(Scope.of(release, s.bringing).diseases for s in HPO_LAYERS.values()))
     rows, versions = rows_and_versions(folder)
-    print("# Rows of MONDO's own exact-match mapping sets for the diseases of the HPO layer;")
+    print("# Rows of MONDO's own exact-match mapping sets for the diseases of the HPO layers;")
     print("# written by scripts/trim_mondo.py, live MONDO terms only, Orphanet: written ORPHA:.")
     print(f"# read from github.com/monarch-initiative/mondo at commit {commit}")
     print("# license: https://creativecommons.org/publicdomain/zero/1.0/")

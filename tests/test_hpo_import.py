@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib.namespace import DCTERMS
 
@@ -33,8 +34,14 @@ def scope(release: HpoRelease) -> Scope:
     return Scope.of(release)
 
 
-def imported_claims(kg: spasmkg.KnowledgeGraph) -> list[spasmkg.Claim]:
-    return [claim for claim in kg.claims if claim.layer == "hpo"]
+@pytest.fixture(scope="module")
+def kg_movement() -> spasmkg.KnowledgeGraph:
+    """The core with the grown HPO layer, which only a choice that names it loads."""
+    return spasmkg.load(layer="all,hpo-movement")
+
+
+def imported_claims(kg: spasmkg.KnowledgeGraph, layer: str = "hpo") -> list[spasmkg.Claim]:
+    return [claim for claim in kg.claims if claim.layer == layer]
 
 
 def test_the_committed_layer_is_what_a_fresh_import_writes() -> None:
@@ -310,3 +317,103 @@ def test_a_malformed_row_is_one_line_naming_the_file_and_row(
     with pytest.raises(ImportSourceError, match=rf"phenotype\.hpoa: {message}") as refused:
         import_hpo(kg, check=True, release=HpoRelease(tmp_path))
     assert "\n" not in str(refused.value)
+
+
+@pytest.mark.slow
+def test_the_committed_grown_layer_is_what_a_fresh_import_writes() -> None:
+    result = run_entry_point("import", "hpo-movement", "--check")
+    assert result.returncode == 0, result.stderr
+    assert "hpo-movement.ttl: 2105 diseases, 3560 annotation rows" in result.stdout
+
+
+def test_the_grown_layer_holds_every_triple_of_the_spasm_layer() -> None:
+    """What lets hpo-movement take hpo's place: nothing of hpo is lost, only its own
+    named graph's description differs."""
+    imports = data_paths().imports
+    spasm, grown = (
+        set(ox.parse(path=imports / name, format=ox.RdfFormat.TURTLE))
+        for name in ("hpo.ttl", "hpo-movement.ttl")
+    )
+    assert {str(t.subject) for t in spasm - grown} == {f"<{LAYERS['hpo'].graph}>"}
+    assert len(grown) > 3 * len(spasm)
+
+
+def test_the_default_layers_leave_the_grown_layer_out(kg_all: spasmkg.KnowledgeGraph) -> None:
+    assert kg_all.layer == "core,hpo"
+    with pytest.raises(spasmkg.UnknownEntity):
+        kg_all.entity("OMIM:182601")
+
+
+@pytest.mark.slow
+def test_a_disease_presenting_with_spasticity_is_in_the_grown_layer_with_its_gene(
+    kg_movement: spasmkg.KnowledgeGraph,
+) -> None:
+    """Hereditary spastic paraplegia type 4 (SPG4): MONDO joins its OMIM and Orphanet
+    records; Orphanet annotates it with spasticity (the core's entity), and SPAST is its gene."""
+    assert kg_movement.layer == "core,hpo-movement"
+    spg4 = kg_movement.entity("OMIM:182601")
+    assert spg4.label == "hereditary spastic paraplegia 4" and spg4.layer == "hpo-movement"
+    assert {i.curie for i in spg4.identifiers} == {"MONDO:0008438", "OMIM:182601", "ORPHA:100985"}
+    [spasticity] = [c for c in kg_movement.claims_about(spg4) if c.object.curie == "skg:spasticity"]
+    assert spasticity.predicate.curie == "skgo:hasPhenotype"
+    assert [item.source.label for item in spasticity.evidence] == ["Orphanet record ORPHA:100985"]
+    spast = kg_movement.entity("NCBIGene:6683")
+    assert spast.label == "SPAST"
+    assert {i.curie for i in spast.identifiers} == {"HGNC:11233", "NCBIGene:6683"}
+    [gene] = [c for c in kg_movement.claims_about(spast) if c.object == spg4]
+    assert gene.predicate.curie == "skgo:geneAssociatedWith"
+    assert {item.source.label for item in gene.evidence} == {
+        "OMIM entry OMIM:182601",
+        "Orphanet record ORPHA:100985",
+    }
+
+
+@pytest.mark.slow
+def test_dystonias_diseases_are_reachable_dyt1_with_tor1a(
+    kg_movement: spasmkg.KnowledgeGraph,
+) -> None:
+    """DYT1 torsion dystonia (OMIM:128100, MONDO's early-onset generalized limb-onset
+    dystonia): TOR1A is its gene, and OMIM gives it the core's writer's cramp, a dystonia."""
+    dyt1 = kg_movement.entity("OMIM:128100")
+    assert dyt1.label == "early-onset generalized limb-onset dystonia"
+    assert {i.curie for i in dyt1.identifiers} == {"MONDO:0007492", "OMIM:128100"}
+    tor1a = kg_movement.entity("NCBIGene:1861")
+    assert tor1a.label == "TOR1A"
+    assert {i.curie for i in tor1a.identifiers} == {"HGNC:3098", "NCBIGene:1861"}
+    assert any(c.object == dyt1 for c in kg_movement.claims_about(tor1a))
+    [cramp] = [c for c in kg_movement.claims_about(dyt1) if c.object.curie == "skg:writers-cramp"]
+    assert [item.source.label for item in cramp.evidence] == ["OMIM entry OMIM:128100"]
+    rows = spasmkg.query(
+        "genes-behind-phenotype", {"phenotype": "dystonia"}, kg=kg_movement, engine="oxigraph"
+    ).dicts()
+    assert ("TOR1A", dyt1.label) in {(str(r["geneLabel"]), str(r["diseaseLabel"])) for r in rows}
+
+
+@pytest.mark.slow
+def test_a_disease_named_like_a_phenotype_is_labelled_as_the_disease(
+    kg_movement: spasmkg.KnowledgeGraph,
+) -> None:
+    """MONDO and HPO both name "oromandibular dystonia"; a label names one entity."""
+    assert kg_movement.entity("ORPHA:93958").label == "oromandibular dystonia (disease)"
+    assert kg_movement.entity("HP:0012048").label == "Oromandibular dystonia"
+
+
+@pytest.mark.slow
+def test_every_claim_of_the_grown_layer_is_cited_as_the_spasm_layers_are(
+    kg_movement: spasmkg.KnowledgeGraph,
+) -> None:
+    allowed = {f"ECO:{str(term).rsplit('_', 1)[1]}" for term in EVIDENCE_CODES.values()}
+    claims = imported_claims(kg_movement, "hpo-movement")
+    assert len(claims) > 5000
+    for claim in claims:
+        assert claim.evidence, claim.curie
+        for item in claim.evidence:
+            assert item.evidence_type.curie in allowed, item.iri
+            assert item.source.link, item.source.iri
+    table = hgnc_genes(kg_movement.paths.imports / HGNC_FILE)
+    genes = [e for e in kg_movement.entities if e.kind == "Gene"]
+    assert len(genes) > 1300
+    for gene in genes:
+        ids = {i.curie.partition(":")[0]: i.curie.partition(":")[2] for i in gene.identifiers}
+        hgnc = table.get(ids["NCBIGene"])
+        assert ids.get("HGNC") == (hgnc[0].partition(":")[2] if hgnc else None), gene.curie

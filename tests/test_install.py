@@ -77,6 +77,7 @@ def test_wheel_ships_the_data_folders(installed: Path) -> None:
         "ontology/shapes.ttl",
         "graph/causes.ttl",
         "graph/imports/hpo.ttl",
+        "graph/imports/hpo-movement.ttl",
         "graph/imports/mondo-diseases.sssom.tsv",
         "graph/imports/hgnc-genes.tsv",
         "queries/qc",

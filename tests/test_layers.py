@@ -3,6 +3,7 @@ spasmkg then carries it (load, records, query, explain, KGX, the report, a build
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,9 @@ import spasmkg
 from spasmkg.ask.answer import query
 from spasmkg.ask.explain import explain
 from spasmkg.errors import UsageError
-from spasmkg.model.layers import LAYERS, Layer, names_of, register, unregister
+from spasmkg.model.layers import Layer, names_of, register, unregister
+from spasmkg.model.loader import imported_layers
+from spasmkg.model.paths import data_paths
 from spasmkg.outputs.build import build
 from spasmkg.outputs.kgx import records
 from spasmkg.outputs.report import count
@@ -89,7 +92,7 @@ def test_a_build_writes_the_layer(tiny: Path, tmp_path: Path) -> None:
 
 
 def test_layer_choices_come_from_the_registry(tiny: Path) -> None:
-    assert names_of("all") == list(LAYERS)
+    assert names_of("all") == ["core", "hpo", "tiny"]
     assert names_of("tiny") == ["core", "tiny"]
     assert names_of(["tiny", "core"]) == ["core", "tiny"]
     with pytest.raises(UsageError, match="unknown layer 'nope'; choose all, or one or more of"):
@@ -101,4 +104,32 @@ def test_layer_choices_come_from_the_registry(tiny: Path) -> None:
 def test_a_named_layer_without_its_file_is_a_clear_error(data_copy: Path) -> None:
     with pytest.raises(UsageError, match=r"layer 'hpo' has no file .*spasmkg import hpo"):
         spasmkg.load(data_copy, layer="hpo")
+    assert [row.name for row in spasmkg.load(data_copy, layer="all").layers] == ["core"]
+
+
+def test_the_grown_hpo_layer_is_opt_in_and_takes_the_place_of_the_spasm_layer() -> None:
+    """hpo-movement holds all of hpo (tests/test_hpo_import.py checks it), so a choice that
+    names it loads it instead of hpo, never beside it; ``all`` leaves it out."""
+    assert names_of("all") == ["core", "hpo"]
+    assert names_of("all,hpo-movement") == ["core", "hpo-movement"]
+    assert names_of("core,hpo,hpo-movement") == ["core", "hpo-movement"]
+    assert names_of("hpo-movement") == ["core", "hpo-movement"]
+    assert [row.name for row in imported_layers(data_paths(), "all")] == ["hpo"]
+    assert [row.name for row in imported_layers(data_paths(), "all,hpo-movement")] == [
+        "hpo-movement"
+    ]
+
+
+def test_an_opt_in_layer_is_loaded_only_when_named(tiny: Path) -> None:
+    unregister(TINY.name)
+    register(dataclasses.replace(TINY, opt_in=True))
+    assert [row.name for row in spasmkg.load(tiny, layer="all").layers] == ["core"]
+    kg = spasmkg.load(tiny, layer="all,tiny")
+    assert [row.name for row in kg.layers] == ["core", "tiny"]
+    assert [c.subject.label for c in kg.claims if c.layer == "tiny"] == ["tiny test disease"]
+
+
+def test_a_named_opt_in_layer_without_its_file_is_a_clear_error(data_copy: Path) -> None:
+    with pytest.raises(UsageError, match=r"'hpo-movement' has no file .*import hpo-movement"):
+        spasmkg.load(data_copy, layer="all,hpo-movement")
     assert [row.name for row in spasmkg.load(data_copy, layer="all").layers] == ["core"]

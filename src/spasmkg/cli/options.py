@@ -50,8 +50,9 @@ def layer_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., A
         default=default,
         show_default=True,
         metavar="LAYERS",
-        help="all: the curated core with every imported layer (graph/imports/); core: the "
-        "curated graph alone; or layer names joined by commas (core,hpo). The core is "
+        help="all: the curated core with every imported layer (graph/imports/) but the opt-in "
+        "ones; core: the curated graph alone; or layer names joined by commas (core,hpo; "
+        "all,hpo-movement adds the opt-in grown HPO layer, in hpo's place). The core is "
         "always loaded.",
     )
 

