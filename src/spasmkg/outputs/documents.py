@@ -18,6 +18,8 @@ import pyoxigraph as ox
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: The predicate Turtle writes ``a``.
+A = ox.NamedNode(RDF_TYPE)
 #: Literals Turtle writes bare, with no datatype to declare, when their text has the form of
 #: Turtle's own numbers and booleans (Turtle 1.1, productions 19, 20, 21 and 133s).
 BARE = {
@@ -38,9 +40,11 @@ def prefix_finder(prefixes: Mapping[str, str]) -> Callable[[str], tuple[str, str
 
     def find(iri: str) -> tuple[str, str] | None:
         if iri not in seen:
-            seen[iri] = next(
-                ((p, iri[len(ns) :]) for p, ns in longest_first if iri.startswith(ns)), None
-            )
+            seen[iri] = None
+            for prefix, namespace in longest_first:
+                if iri.startswith(namespace):
+                    seen[iri] = (prefix, iri[len(namespace) :])
+                    break
         return seen[iri]
 
     return find
@@ -61,12 +65,11 @@ def written_iris(term: Any) -> Iterator[str]:
             yield from written_iris(part)
 
 
-def statement_iris(statement: Any) -> Iterator[str]:
-    """The IRIs Turtle or TriG writes for a triple or quad: those of its terms, except the
+def written_terms(statement: Any) -> tuple[Any, ...]:
+    """The terms of a triple or quad that Turtle or TriG may write with a prefix: all but the
     predicate ``rdf:type``, which it writes ``a``."""
-    for position, term in enumerate(statement):
-        if position != 1 or term.value != RDF_TYPE:
-            yield from written_iris(term)
+    subject, predicate, *rest = statement
+    return (subject, *rest) if predicate == A else (subject, predicate, *rest)
 
 
 def terse(
@@ -80,13 +83,17 @@ def terse(
     statements stream in."""
     find = prefix_finder(prefixes)
     used: set[str] = set()
+    seen: set[Any] = set()  # each term is looked at once: most come again and again
 
     def watched() -> Iterator[Any]:
         for statement in statements:
-            for iri in statement_iris(statement):
-                found = find(iri)
-                if found is not None:
-                    used.add(found[0])
+            for term in written_terms(statement):
+                if term not in seen:
+                    seen.add(term)
+                    for iri in written_iris(term):
+                        found = find(iri)
+                        if found is not None:
+                            used.add(found[0])
             yield statement
 
     target = output if output is not None else io.BytesIO()
