@@ -4,6 +4,7 @@ a fault in a copy of the data, running the real command, and loopback servers th
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -32,6 +33,32 @@ PREFIX skgo: <https://w3id.org/spasmkg/ontology/>
 PREFIX source: <https://w3id.org/spasmkg/source/>
 PREFIX ECO: <http://purl.obolibrary.org/obo/ECO_>
 """
+
+
+#: A prefix declaration, a string or an IRI, and a prefixed name, as pyoxigraph writes Turtle.
+DECLARATION = re.compile(r"^@prefix ([^:\s]*): <([^>]*)> \.$", re.M)
+STRING_OR_IRI = re.compile(r'"(?:[^"\\]|\\.)*"|<[^<>\s]*>')
+PREFIXED_NAME = re.compile(r"(?:^|(?<=[\s(\[,;^]))([A-Za-z][\w.-]*)?:", re.M)
+
+
+def turtle_prefixes(text: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """The prefixes a Turtle or TriG document declares (name and namespace, in order, repeats
+    kept), and the prefixes of the prefixed names its statements use (outside strings and IRIs)."""
+    declared = DECLARATION.findall(text)
+    statements = STRING_OR_IRI.sub(" ", DECLARATION.sub("", text))
+    return declared, set(PREFIXED_NAME.findall(statements))
+
+
+def assert_declares_what_it_uses(text: str) -> set[str]:
+    """A Turtle or TriG document declares each namespace once, under one name, and exactly the
+    prefixes it uses; gives those prefixes."""
+    declared, used = turtle_prefixes(text)
+    names = [name for name, _ in declared]
+    namespaces = [namespace for _, namespace in declared]
+    assert len(set(names)) == len(names), names
+    assert len(set(namespaces)) == len(namespaces), sorted(namespaces)
+    assert set(names) == used, (sorted(set(names) - used), sorted(used - set(names)))
+    return used
 
 
 def sparql(graph: Graph, query: str) -> list[dict[str, str]]:

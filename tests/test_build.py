@@ -5,18 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF
 
+import spasmkg
 import spasmkg.outputs.build
 from spasmkg.errors import SpasmKGError, ValidationFailed
 from spasmkg.model.namespaces import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SKG, SKGO, VOID
+from spasmkg.outputs import rdf
 from spasmkg.outputs.build import build
-from tests.helpers import plant, run_entry_point
+from tests.helpers import assert_declares_what_it_uses, plant, run_entry_point
 
 EXPECTED_FILES = {
     "manifest.json",
@@ -78,6 +83,56 @@ def test_every_rdf_serialisation_holds_the_same_graph(dist: Path) -> None:
 def test_ntriples_are_sorted(dist: Path) -> None:
     lines = (dist / "spasmkg.nt").read_text(encoding="utf-8").splitlines()
     assert lines == sorted(lines)
+
+
+@pytest.mark.parametrize(
+    ("writer", "form"), [(rdf.turtle, ox.RdfFormat.TURTLE), (rdf.trig, ox.RdfFormat.TRIG)]
+)
+def test_turtle_and_trig_declare_each_namespace_once_and_only_the_prefixes_they_use(
+    kg_all: spasmkg.KnowledgeGraph, writer: Callable[[spasmkg.KnowledgeGraph], bytes], form: Any
+) -> None:
+    """The whole graph, imported layer and all: the mapping file and the HPO layer bind two
+    names to the same namespaces (``hp`` and ``HP``), and a file keeps the product's (the
+    names its CURIEs have everywhere); every statement still reads back."""
+    text = writer(kg_all)
+    used = assert_declares_what_it_uses(text.decode())
+    assert {"skg", "skgo", "claim", "HP", "MONDO", "CHEBI", "MESH", "NCBIGene"} <= used
+    assert not {"hp", "mondo", "chebi", "mesh", "ncbigene"} & used
+    assert len(list(ox.parse(text, format=form))) == len(
+        rdf.sorted_triples(kg_all) if form == ox.RdfFormat.TURTLE else rdf.named_quads(kg_all)
+    )
+
+
+def test_the_prefix_check_catches_an_unused_or_repeated_declaration() -> None:
+    """Prefixed names inside strings and IRIs are not uses; a datatype is."""
+    hp = "@prefix HP: <http://purl.obolibrary.org/obo/HP_> .\n"
+    xsd = "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    good = hp + xsd + 'HP:1 <http://x/y:z> "hp:2 \\" xsd:3"^^xsd:date .\n'
+    assert assert_declares_what_it_uses(good) == {"HP", "xsd"}
+    for bad in (
+        good.replace("HP:1", "<http://a>"),  # HP declared, unused
+        hp.replace("HP:", "hp:") + good,  # the HP namespace declared twice
+        good + "skg:a skgo:b skg:c .\n",  # used, undeclared
+    ):
+        with pytest.raises(AssertionError):
+            assert_declares_what_it_uses(bad)
+
+
+def test_json_ld_has_a_context_of_the_products_prefixes(dist: Path) -> None:
+    """Each namespace once, under the name spasmkg's CURIEs use, and compact IRIs in the graph
+    (that it reads back as the same graph is tested above)."""
+    document = json.loads((dist / "spasmkg.jsonld").read_text("utf-8"))
+    context = document["@context"]
+    namespaces = [
+        v["@id"] if isinstance(v, dict) else v for k, v in context.items() if k != "@version"
+    ]
+    assert len(namespaces) == len(set(namespaces))
+    assert context["skg"] == str(SKG)
+    assert context["CHEBI"] == {"@id": "http://purl.obolibrary.org/obo/CHEBI_", "@prefix": True}
+    assert "chebi" not in context
+    (furosemide,) = [node for node in document["@graph"] if node["@id"] == "skg:furosemide"]
+    assert furosemide["@type"] == ["skgo:Medication"]
+    assert {"@id": "CHEBI:47426"} in furosemide["skos:exactMatch"]
 
 
 def test_named_graphs_separate_asserted_from_inferred(dist: Path) -> None:

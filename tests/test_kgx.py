@@ -10,9 +10,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
+from rdflib.namespace import RDF, SKOS
 
 import spasmkg
+from spasmkg.model.curie import expand, prefix_of
 from spasmkg.model.namespaces import SKGO
 from spasmkg.outputs import kgx
 from tests.helpers import REPO, run_entry_point
@@ -115,12 +118,12 @@ def test_nodes_carry_the_identifiers_the_big_graphs_use(
     mcardle = nodes["MONDO:0009293"]
     assert mcardle["name"] == "glycogen storage disease V"
     assert mcardle["category"] == ["biolink:Disease"]
-    assert {"OMIM:232600", "spasmkg:mondo-0009293"} <= set(mcardle["equivalent_identifiers"])
+    assert {"OMIM:232600", "skg:mondo-0009293"} <= set(mcardle["equivalent_identifiers"])
     assert nodes["CHEBI:47426"]["name"] == "furosemide"
     assert nodes["HP:0003394"]["name"] == "muscle spasm"
     assert nodes["NCBIGene:5837"]["name"] == "PYGM"  # Biolink prefers NCBI Gene to HGNC
     assert "HGNC:9726" in nodes["NCBIGene:5837"]["xref"]
-    assert nodes["spasmkg:electrolyte-imbalance"]["category"] == ["biolink:PhenotypicFeature"]
+    assert nodes["skg:electrolyte-imbalance"]["category"] == ["biolink:PhenotypicFeature"]
 
 
 def test_a_rare_disease_presents_with_cramps_citing_its_annotation(
@@ -147,6 +150,71 @@ def test_furosemide_may_lower_potassium_and_the_hedge_travels(
     assert edge["publications"] == [
         "https://www.mims.com/philippines/drug/info/furose/adverse-reactions"
     ]
+
+
+def test_publications_are_curies_where_the_source_has_them(
+    kg_all: spasmkg.KnowledgeGraph, exported: tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]
+) -> None:
+    """A source with a PMID is cited as ``PMID:``, else with a DOI as ``doi:``, else with a
+    PubMed Central id as ``PMCID:`` (Biolink's prefixes for a journal article); only a source
+    with none of them is cited by the page it was read at."""
+    _, edges = exported
+    cited = {publication for edge in edges for publication in edge["publications"]}
+    identified = [s for s in kg_all.sources if s.pmid or s.doi or s.pmcid]
+    assert not cited & {s.link for s in identified} - {""}
+    assert not cited & {s.read_at for s in identified} - {""}
+    assert {"PMID:8316268", "doi:10.1002/14651858.CD009402.pub3", "PMCID:PMC1736982"} <= cited
+    (edge,) = [
+        e
+        for e in edges
+        if e["id"] == "claim:athletes--risk-factor-for--exercise-associated-muscle-cramp"
+    ]
+    assert edge["publications"] == ["PMCID:PMC5687236", "PMID:34185846"]
+    prefixes = {p.partition(":")[0] for p in cited if not p.startswith(("http://", "https://"))}
+    assert prefixes == {"PMID", "doi", "PMCID"}
+
+
+def test_the_files_read_back_name_the_iris_of_the_rdf(
+    kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Read back from TSV and JSON Lines, every id expands with the product's one CURIE
+    converter to an IRI of the RDF: a node's own ``skg:`` CURIE to its entity, its id to that
+    entity or one of its exact matches; an edge's id to its claim (``#refuted`` for the edge of
+    its refuting items), whose subject, relation and object are the edge's."""
+    kgx.write_kgx(kg_all, tmp_path)
+
+    def holds(s: str, p: str, o: str) -> bool:
+        found = kg_all.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o))
+        return next(iter(found), None) is not None
+
+    def read(name: str) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+        with (tmp_path / f"spasmkg_{name}.tsv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        lines = (tmp_path / f"spasmkg_{name}.jsonl").read_text("utf-8").splitlines()
+        return rows, [json.loads(line) for line in lines]
+
+    node_rows, nodes = read("nodes")
+    assert [row["id"] for row in node_rows] == [node["id"] for node in nodes]
+    entity_of = {}
+    for row, node in zip(node_rows, nodes, strict=True):
+        xrefs = node.get("xref", [])
+        assert row["xref"] == "|".join(xrefs)
+        (own,) = [x for x in (node["id"], *xrefs) if prefix_of(x) == "skg"]
+        entity = str(expand(own))
+        assert holds(entity, str(RDF.type), kgx.SKGO_BASE + kg_all.entity(own).kind)
+        named = str(expand(node["id"]))
+        assert named == entity or holds(entity, str(SKOS.exactMatch), named), node["id"]
+        entity_of[node["id"]] = entity
+    edge_rows, edges = read("edges")
+    assert [row["id"] for row in edge_rows] == [edge["id"] for edge in edges]
+    for edge in edges:
+        claim, refuted, rest = str(expand(edge["id"])).partition("#")
+        assert (refuted, rest) == (("#", "refuted") if edge.get("negated") else ("", ""))
+        assert holds(claim, str(RDF.type), str(SKGO.Claim)), edge["id"]
+        assert holds(claim, str(RDF.subject), entity_of[edge["subject"]])
+        assert holds(claim, str(RDF.predicate), edge["original_predicate"])
+        assert holds(claim, str(RDF.object), entity_of[edge["object"]])
+    assert len(edges) == 1692 and sum(bool(edge.get("negated")) for edge in edges) == 19
 
 
 def test_refuting_evidence_becomes_a_negated_edge_never_support(
@@ -259,9 +327,7 @@ def test_kgx_reads_the_export_back_into_networkx(
     assert read_back["nodes"] == len(nodes) == 1079
     triples = {(e["subject"], e["predicate"], e["object"]) for e in edges}
     assert read_back["edges"] == len(triples) == len(edges) - 18
-    edge = read_back["edge"][
-        "spasmkg.claim:mondo-0009293--has-phenotype--exercise-associated-muscle-cramp"
-    ]
+    edge = read_back["edge"]["claim:mondo-0009293--has-phenotype--exercise-associated-muscle-cramp"]
     assert (edge["subject"], edge["predicate"], edge["object"]) == (
         "MONDO:0009293",
         "biolink:has_phenotype",
@@ -269,6 +335,6 @@ def test_kgx_reads_the_export_back_into_networkx(
     )
     assert "PMID:8316268" in edge["publications"] and edge["spasmkg_modality"] == "stated"
     refuted = read_back["edge"][
-        "spasmkg.claim:hydrochlorothiazide--has-adverse-effect--hypomagnesemia-refuted"
+        "claim:hydrochlorothiazide--has-adverse-effect--hypomagnesemia#refuted"
     ]
     assert refuted["negated"] in (True, "True") and refuted["publications"] == ["PMID:8373706"]

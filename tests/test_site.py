@@ -32,6 +32,7 @@ from spasmkg.serve.routes import Routes
 from spasmkg.serve.server import Server
 from spasmkg.serve.site import Site, build_downloads, check_build, static_files
 from tests.browsing import Tab, serious_violations
+from tests.helpers import assert_declares_what_it_uses
 from tests.serving import http
 
 SKG = "https://w3id.org/spasmkg/entity/"
@@ -189,6 +190,33 @@ def test_content_negotiation_gives_the_same_description_in_turtle_json_ld_and_n_
     assert isomorphic(turtle, jsonld) and isomorphic(turtle, ntriples)
     status, by_name, _ = fetch(served_site, path + "?format=ttl", accept="text/html")
     assert status == 200 and isomorphic(Graph().parse(data=by_name, format="turtle"), turtle)
+
+
+@pytest.mark.parametrize(
+    ("path", "uses"),
+    [
+        ("/entity/furosemide", {"skg", "skgo", "skos", "CHEBI", "MESH", "DRUGBANK", "claim"}),
+        ("/entity/mondo-0009293", {"skg", "MONDO", "OMIM"}),
+        ("/claim/furosemide--has-adverse-effect--hypokalemia", {"claim", "evidence", "ECO"}),
+        ("/source/hpo-pmid-8316268", {"source", "skgo"}),
+        (
+            "/sparql?query="
+            + urllib.parse.quote(
+                "CONSTRUCT WHERE { <https://w3id.org/spasmkg/entity/mondo-0009293> ?p ?o }"
+            ),
+            {"skg", "MONDO", "rdfs"},
+        ),
+    ],
+)
+def test_served_turtle_declares_each_namespace_once_and_only_the_prefixes_it_uses(
+    served_site: Server, path: str, uses: set[str]
+) -> None:
+    """The graph binds two names to some namespaces (``hp`` and ``HP``); a description names
+    each namespace once, as spasmkg's CURIEs do, and declares nothing it does not use."""
+    status, body, headers = fetch(served_site, path, accept="text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle"), body
+    used = assert_declares_what_it_uses(body)
+    assert uses <= used and not {"hp", "mondo", "chebi", "mesh"} & used
 
 
 def test_a_claim_is_described_with_its_evidence_items(served_site: Server) -> None:

@@ -41,7 +41,7 @@ def main(folder: Path) -> None:
     validator = CollectingValidator()
     # spasmkg's own prefix for nodes without an outside identifier, as the README declares it;
     # kgx knows only the prefixes of Biolink's JSON-LD context
-    validator.prefixes.add("spasmkg")
+    validator.prefixes.add("skg")
     Transformer(stream=True).transform(
         input_args={"filename": files, "format": "tsv"},
         output_args={"format": "null"},

@@ -8,6 +8,7 @@ command needs the network, and every outside identifier becomes the IRI its voca
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -53,6 +54,21 @@ def prefix_map() -> dict[str, Prefix]:
 def known_prefixes() -> dict[str, str]:
     """Every prefix spasmkg knows, with its namespace: its own and the vocabularies'."""
     return {**{name: p.uri_prefix for name, p in prefix_map().items()}, **SPASMKG_PREFIXES}
+
+
+def one_name_each(bound: Mapping[str, str]) -> dict[str, str]:
+    """Prefixes with one name per namespace, so a document declares each namespace once: the
+    name spasmkg's CURIEs use where it has one (``CHEBI``, not the mapping file's ``chebi``),
+    else the first bound; sorted by name.
+
+    >>> one_name_each({"hp": "http://purl.obolibrary.org/obo/HP_", "HP": "http://purl.obolibrary.org/obo/HP_"})
+    {'HP': 'http://purl.obolibrary.org/obo/HP_'}
+    """
+    own = {namespace: name for name, namespace in known_prefixes().items()}
+    chosen: dict[str, str] = {}
+    for name, namespace in bound.items():
+        chosen.setdefault(namespace, own.get(namespace, name))
+    return dict(sorted((name, namespace) for namespace, name in chosen.items()))
 
 
 @cache

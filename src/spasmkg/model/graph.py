@@ -18,6 +18,7 @@ from rdflib.namespace import DCTERMS, RDFS
 from rdflib.term import Node
 
 from spasmkg.model.composition import ChainRules
+from spasmkg.model.curie import one_name_each
 from spasmkg.model.layers import CORE, LAYERS, Layer
 from spasmkg.model.names import NameIndex
 from spasmkg.model.namespaces import (
@@ -206,11 +207,13 @@ class KnowledgeGraph:
 
     @cached_property
     def prefixes(self) -> dict[str, str]:
-        """The prefixes the files bind (a later graph's binding of a prefix wins), sorted."""
+        """The prefixes the files bind (a later graph's binding of a prefix wins), one name
+        per namespace, the one spasmkg's CURIEs use where it has one, sorted: what every
+        document spasmkg writes declares, as it needs them."""
         found: dict[str, str] = {}
         for _, graph in self.named_graphs():
             found.update((prefix, str(ns)) for prefix, ns in graph.namespaces() if prefix)
-        return dict(sorted(found.items()))
+        return one_name_each(found)
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """Each named graph with its IRI, in a fixed order."""

@@ -2,9 +2,11 @@
 
 Nodes are entities, named by the outside identifier the big graphs use (the first exact match
 among the prefixes Biolink prefers for the node's category, frozen in ``biolink.json``) or by
-their own ``spasmkg:`` CURIE. Edges are claims, one per direction of their evidence: an edge
-for the supporting items and, for a claim some source refutes, a second edge with
-``negated: true`` that cites only the refuting items. Inconclusive items make no edge (an edge
+their own ``skg:`` CURIE, the product's one converter's, as everywhere else. Edges are claims,
+one per direction of their evidence: an edge for the supporting items, named by the claim's
+CURIE, and, for a claim some source refutes, a second edge (``claim:...#refuted``) with
+``negated: true`` that cites only the refuting items. Publications are CURIEs (``PMID:``,
+``doi:``, ``PMCID:``) where the source has one. Inconclusive items make no edge (an edge
 asserts; they do not). Every edge carries its claim's standing (``spasmkg_standing``:
 supported, mixed, unsettled, notSupported), so an edge of a claim the evidence does not back
 never reads as holding; hedges travel as ``spasmkg_modality`` (empty for such a claim) and
@@ -36,8 +38,8 @@ from spasmkg.model.records import Claim, Entity, EvidenceItem
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 SKGO_BASE = str(SKGO._NS)
-OWN_PREFIX = "spasmkg"
-OWN_EDGE_PREFIX = "spasmkg.claim"
+#: The fragment of the id of a claim's edge of refuting items (``claim:...#refuted``).
+REFUTED = "#refuted"
 INFORES = LAYERS[CORE].infores  # spasmkg's own; not yet in the information resource registry
 AUTOMATED_EVIDENCE = {"ECO:0000501"}  # electronic annotation (HPO's IEA)
 #: KGX TSV joins the values of a multivalued column with this character.
@@ -121,8 +123,8 @@ def node_ids(entities: Iterable[Entity], terms: dict[str, str]) -> dict[str, str
 
 
 def own_id(entity: Entity) -> str:
-    """An entity's own KGX CURIE: ``spasmkg:furosemide``."""
-    return f"{OWN_PREFIX}:{entity.name}"
+    """An entity's own KGX CURIE, the product's: ``skg:furosemide``."""
+    return entity.curie
 
 
 def node_row(entity: Entity, node_id: str, category: str) -> dict[str, Any]:
@@ -141,12 +143,15 @@ def node_row(entity: Entity, node_id: str, category: str) -> dict[str, Any]:
 
 
 def publication(item: EvidenceItem) -> str:
-    """How an item's source is cited on an edge: PMID, DOI, else the page it was read at."""
+    """How an item's source is cited on an edge: PMID, DOI or PubMed Central id as a CURIE
+    (Biolink's prefixes for a journal article), else the page it was read at."""
     source = item.source
     if source.pmid:
         return f"PMID:{source.pmid}"
     if source.doi:
         return f"doi:{source.doi}"
+    if source.pmcid:
+        return f"PMCID:{source.pmcid}"
     return source.link or source.read_at or source.iri
 
 
@@ -168,8 +173,7 @@ def edge_row(
     automated = all(item.evidence_type.curie in AUTOMATED_EVIDENCE for item in items)
     layer = LAYERS[claim.layer]
     row: dict[str, Any] = {
-        "id": f"{OWN_EDGE_PREFIX}:{claim.curie.partition(':')[2]}"
-        + ("-refuted" if negated else ""),
+        "id": claim.curie + (REFUTED if negated else ""),
         "subject": ids[claim.subject.iri],
         "predicate": naming.terms[claim.predicate.iri],
         "object": ids[claim.object.iri],

@@ -1,8 +1,10 @@
 """Serialisations of the graph: Turtle, sorted N-Triples and N-Quads, TriG and JSON-LD.
 
-pyoxigraph writes them from the graph's store, sorted, with the curators' prefixes: the same
-graph gives the same bytes, and the whole set takes a fraction of a second where rdflib's
-writers took several (benchmarks/README.md, "The cost of the imported HPO layer").
+pyoxigraph writes them from the graph's store, sorted, with the curators' prefixes (one name
+per namespace; Turtle and TriG declare only those they use, see
+:mod:`spasmkg.outputs.documents`): the same graph gives the same bytes, and the whole set takes
+a fraction of a second where rdflib's writers took several (benchmarks/README.md, "The cost of
+the imported HPO layer").
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import pyoxigraph as ox
 
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.terms import XSD_STRING
+from spasmkg.outputs.documents import RDF_TYPE, terse
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: JSON-LD 1.1 uses a plain prefix definition only when its IRI ends with one of these.
 GEN_DELIMS = tuple(":/?#[]@")
 
@@ -61,9 +63,9 @@ def named_quads(kg: KnowledgeGraph) -> list[Any]:
     return quads
 
 
-def serialize(statements: Any, form: Any, prefixes: dict[str, str] | None = None) -> bytes:
-    """Triples or quads in an RDF format, written by pyoxigraph."""
-    return cast(bytes, ox.serialize(statements, format=form, prefixes=prefixes))
+def serialize(statements: Any, form: Any) -> bytes:
+    """Triples or quads in a line-based RDF format, written by pyoxigraph."""
+    return cast(bytes, ox.serialize(statements, format=form))
 
 
 def sorted_lines(data: bytes) -> bytes:
@@ -73,7 +75,7 @@ def sorted_lines(data: bytes) -> bytes:
 
 def turtle(kg: KnowledgeGraph) -> bytes:
     """The whole graph (ontology, curated, materialised, mappings) as one Turtle file."""
-    return serialize(sorted_triples(kg), ox.RdfFormat.TURTLE, kg.prefixes)
+    return terse(sorted_triples(kg), ox.RdfFormat.TURTLE, kg.prefixes)
 
 
 def ntriples(kg: KnowledgeGraph) -> bytes:
@@ -90,7 +92,7 @@ def nquads(kg: KnowledgeGraph) -> bytes:
 
 def trig(kg: KnowledgeGraph) -> bytes:
     """TriG with the same named graphs in a fixed order, readable with the curators' prefixes."""
-    return serialize(named_quads(kg), ox.RdfFormat.TRIG, kg.prefixes)
+    return terse(named_quads(kg), ox.RdfFormat.TRIG, kg.prefixes)
 
 
 def jsonld_context(prefixes: dict[str, str]) -> dict[str, Any]:

@@ -91,6 +91,19 @@ def syntax_error(error: SyntaxError) -> Answer:
     return Answer.text(400, message)
 
 
+def graph_answer(triples: Any, form: Any, prefixes: dict[str, str], output: Output) -> bytes:
+    """A graph answer: Turtle that declares only the prefixes it uses, any other format as
+    pyoxigraph writes it."""
+    import pyoxigraph as ox
+
+    from spasmkg.outputs.documents import terse
+
+    if form == ox.RdfFormat.TURTLE:
+        return terse(triples, form, prefixes, output)
+    ox.serialize(triples, output, format=form)
+    return output.getvalue()
+
+
 def answer(
     store: Any,
     job: Job,
@@ -99,7 +112,8 @@ def answer(
     jobs: Connection | None = None,
 ) -> Answer:
     """Run a query on the store and write its result in the format the client asked for
-    (Turtle with the graph's prefixes), within ``cap`` bytes; stop if ``jobs`` brings a cancel."""
+    (Turtle with the graph's prefixes), within ``cap`` bytes; stop if ``jobs`` brings a
+    cancel."""
     import pyoxigraph as ox
 
     try:
@@ -124,17 +138,17 @@ def answer(
     try:  # results are computed while they are written, so evaluation errors surface here
         if isinstance(result, ox.QueryTriples):
             form = ox.RdfFormat.from_media_type(media_type)
-            short = prefixes if form == ox.RdfFormat.TURTLE else None
-            ox.serialize(result, output, format=form, prefixes=short)
+            body = graph_answer(result, form, prefixes or {}, output)
         else:
             result.serialize(output, format=ox.QueryResultsFormat.from_media_type(media_type))
+            body = output.getvalue()
     except AnswerTooLarge:
         return too_large(cap)
     except Cancelled:
         return Answer.text(CANCELLED, "cancelled: the client left")
     except (OSError, ValueError, RuntimeError, SyntaxError) as error:
         return Answer.text(500, f"the query failed: {error}")
-    return Answer(200, media_type, output.getvalue())
+    return Answer(200, media_type, body)
 
 
 def worker_main(
