@@ -35,7 +35,8 @@ def find_command(name: str) -> str:
 
 @contextmanager
 def oxigraph_store(workdir: Path) -> Iterator[str]:
-    """A writable Oxigraph server; yields its base URL. The default graph is the union."""
+    """A writable Oxigraph server started as its manual says (``oxigraph serve``, whose default
+    graph is its own, not the union of the named graphs); yields its base URL."""
     binary = find_command("oxigraph")
     port = free_port()
     process = subprocess.Popen(
@@ -46,7 +47,6 @@ def oxigraph_store(workdir: Path) -> Iterator[str]:
             str(workdir),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import math
 import subprocess
 import time
@@ -70,6 +71,32 @@ def test_push_to_oxigraph_then_every_named_query_agrees(
             params = EXPECTED[name].get("params", {})
             remote = query(name, params, kg=kg, endpoint=base + "/query")
             assert remote.sorted_rows() == query(name, params, kg=kg).sorted_rows(), name
+
+
+def test_a_named_query_at_a_pushed_oxigraph_answers_as_the_local_engine(
+    tmp_path: Path, dist: Path
+) -> None:
+    """Defect (issue 28 §2): after a push into Oxigraph as it starts by default, every named
+    query answered 0 rows with exit 0: the triples sat in one named graph, the default graph
+    the endpoint asks was empty."""
+    with oxigraph_store(tmp_path / "store") as base:
+        pushed = run_entry_point("push", "--endpoint", base, "--from", str(dist))
+        assert pushed.returncode == 0, pushed.stderr
+        answer = run_entry_point(
+            "query",
+            "causes-of-condition",
+            "-p",
+            "condition=muscle-spasm",
+            "--layer",
+            "core",
+            "--endpoint",
+            base + "/query",
+            "-f",
+            "json",
+        )
+        assert answer.returncode == 0, answer.stderr
+        rows = json.loads(answer.stdout)["results"]["bindings"]
+        assert len(rows) == EXPECTED["causes-of-condition"]["rows"] == 47
 
 
 def test_push_replaces_the_graph(tmp_path: Path, ntriples: str) -> None:
