@@ -112,7 +112,7 @@ def query(
         else query_graph(root, layer=layer, cache=cache)
     )
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
-    runner = make_engine(engine, None if endpoint else graph_data, endpoint, timeout=timeout)
+    runner = make_engine(engine, graph_data, endpoint, timeout=timeout)
     result = run_query(
         named,
         runner,
