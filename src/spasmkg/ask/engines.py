@@ -31,7 +31,7 @@ from spasmkg.errors import (
 )
 from spasmkg.model.graph import Queryable
 from spasmkg.model.terms import plain_or_typed, to_oxigraph, to_rdflib
-from spasmkg.remote.client import JSON_RESULTS, SparqlClient, check_url
+from spasmkg.remote.client import JSON_RESULTS, Answer, SparqlClient, check_url
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000
@@ -264,14 +264,25 @@ class EndpointEngine:
         self.client = SparqlClient(timeout=timeout, retries=1)
         self.graphs = tuple(graphs)
 
+    def answer(self, query: QueryShape, text: str, accept: str) -> Answer:
+        """The store's answer to a query, over the build's graphs unless it names its own."""
+        graphs = () if query.datasets else self.graphs
+        return self.client.query(self.url, text, accept, "query", graphs)
+
+    def default_graph_empty(self) -> bool:
+        """Whether the graphs queries are asked over here hold no triple at all."""
+        what = "asking whether the store holds the graph"
+        document = self.client.query(
+            self.url, "ASK { ?s ?p ?o }", JSON_RESULTS, what, self.graphs
+        ).json(what)
+        return isinstance(document, dict) and document.get("boolean") is False
+
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
         form = query.form
         text = values_first(query.text, bindings)
-        what = "query"
-        graphs = () if query.datasets else self.graphs
         if form in ("CONSTRUCT", "DESCRIBE"):
-            answer = self.client.query(self.url, text, "application/n-triples", what, graphs)
+            answer = self.answer(query, text, "application/n-triples")
             graph = Graph(bind_namespaces="none")
             try:
                 graph.parse(data=answer.body.decode("utf-8"), format="nt")
@@ -280,7 +291,7 @@ class EndpointEngine:
                     f"{self.url}: the answer is not N-Triples (got {answer.content_type or 'no media type'})"
                 ) from None
             return QueryResult(form, graph=graph)
-        document = self.client.query(self.url, text, JSON_RESULTS, what, graphs).json(what)
+        document = self.answer(query, text, JSON_RESULTS).json("query")
         if isinstance(document, dict) and "boolean" in document:
             return QueryResult(form, boolean=bool(document["boolean"]))
         try:

@@ -157,6 +157,8 @@ def query(
     )
     labels = result.labels if output_format in ("table", "md") else {}
     click.echo(render(result, output_format, labels), nl=False)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command("queries")
