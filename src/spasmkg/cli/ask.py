@@ -88,7 +88,10 @@ def lookup(term: str, output_format: str, claims: bool, layer: str, data_root: P
     "imported layers is one), rdflib for small ones.",
 )
 @click.option(
-    "--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead."
+    "--endpoint",
+    metavar="URL",
+    help="Send the query to a remote SPARQL 1.1 endpoint instead, over the union of the build's "
+    "named graphs there (as 'spasmkg push' leaves them); a query's own FROM replaces them.",
 )
 @click.option(
     "--allow-service",
