@@ -134,7 +134,7 @@ SPARQL_ANSWER = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"typ
 
 
 class Listener:
-    """A loopback HTTP server that records every request and answers with one fixed body
+    """A loopback HTTP server that records every request (and its body) and answers with one fixed body
     (by default a one-row SPARQL result; give HTML to play a server that is not SPARQL),
     with the given statuses first and 200 after them."""
 
@@ -148,13 +148,14 @@ class Listener:
         import threading
 
         self.requests: list[str] = []
-        recorded = self.requests
+        self.bodies: list[bytes] = []
+        recorded, bodies = self.requests, self.bodies
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def answer(self) -> None:
                 recorded.append(f"{self.command} {self.path}")
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                bodies.append(self.rfile.read(length))
                 self.send_response(statuses.pop(0) if statuses else 200)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))

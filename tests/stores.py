@@ -34,20 +34,13 @@ def find_command(name: str) -> str:
 
 
 @contextmanager
-def oxigraph_store(workdir: Path) -> Iterator[str]:
-    """A writable Oxigraph server; yields its base URL. The default graph is the union."""
+def oxigraph_server(workdir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A writable Oxigraph server started as its manual says (``oxigraph serve``, whose default
+    graph is its own, not the union of the named graphs); yields its base URL and process."""
     binary = find_command("oxigraph")
     port = free_port()
     process = subprocess.Popen(
-        [
-            binary,
-            "serve",
-            "--location",
-            str(workdir),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
+        [binary, "serve", "--location", str(workdir), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -55,10 +48,17 @@ def oxigraph_store(workdir: Path) -> Iterator[str]:
         wait_for_endpoint(
             f"http://127.0.0.1:{port}/query", still_starting=lambda: process.poll() is None
         )
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def oxigraph_store(workdir: Path) -> Iterator[str]:
+    """A writable Oxigraph server (see :func:`oxigraph_server`); yields its base URL."""
+    with oxigraph_server(workdir) as (base, _):
+        yield base
 
 
 def virtuoso_missing() -> str | None:

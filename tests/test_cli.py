@@ -191,7 +191,9 @@ def test_a_dripping_or_silent_endpoint_cannot_hold_a_command() -> None:
             base = server.url.removesuffix("/sparql")
             result = run_entry_point("push", "--endpoint", base, "--timeout", "2")
             assert result.returncode == 5 and "Traceback" not in result.stderr
-            assert result.stderr.splitlines()[0] == "locking <https://w3id.org/spasmkg/graph/all>"
+            assert (
+                result.stderr.splitlines()[0] == "locking <https://w3id.org/spasmkg/graph/asserted>"
+            )
             assert "no complete answer" in result.stderr.splitlines()[-1]
         finally:
             server.close()

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -280,6 +281,43 @@ def test_endpoint_engine_talks_the_sparql_protocol(
     result = query(sparql="SELECT ?x WHERE { ?x ?p ?o }", kg=kg, endpoint=listener.url)
     assert listener.requests == ["POST /sparql"]
     assert result.variables == ["x"] and str(result.rows[0][0]) == "from-listener"
+
+
+def test_a_remote_query_asks_for_the_build_s_graphs_with_its_parameters_bound_first(
+    listener: Listener, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """Defect (issue 28 §2): a remote query asked the store's own default graph, empty after a
+    push into Oxigraph; and its parameters came in a VALUES block after the query, which
+    relief-in-context's FILTER on ?context saw unbound (Oxigraph dropped rows) and Virtuoso 7.2
+    ignored in claim-evidence (every claim came back)."""
+    query("relief-in-context", {"context": "multiple-sclerosis"}, kg=kg, endpoint=listener.url)
+    sent = urllib.parse.parse_qs(listener.bodies[0].decode())
+    built = sorted(str(name) for name, graph in kg.named_graphs() if len(graph))
+    assert built == [
+        f"https://w3id.org/spasmkg/graph/{name}"
+        for name in ("asserted", "inferred", "mappings", "ontology")
+    ]
+    assert sent["default-graph-uri"] == sent["named-graph-uri"] == built
+    text = sent["query"][0]
+    where = text.index("SELECT ?context ")
+    assert text[where:].split("\n")[:2] == [
+        "SELECT ?context ?claimContext ?treatment ?treatmentLabel ?relieves ?relievesLabel ?standing ?strongestDesign (MIN(?grade) AS ?strongestGrade) ?modality ?supporting ?refuting ?inconclusive WHERE {",
+        "  VALUES (?context) { (<https://w3id.org/spasmkg/entity/multiple-sclerosis>) }",
+    ]
+    assert "VALUES (?context)" not in text[text.index("ORDER BY") :]
+
+
+def test_a_remote_query_with_a_dataset_of_its_own_keeps_it(
+    listener: Listener, kg: spasmkg.KnowledgeGraph
+) -> None:
+    query(
+        sparql="SELECT ?x FROM <https://example.org/g> WHERE { ?x ?p ?o }",
+        kg=kg,
+        endpoint=listener.url,
+        allow_remote=True,
+    )
+    sent = urllib.parse.parse_qs(listener.bodies[0].decode())
+    assert set(sent) == {"query"}
 
 
 # ---------------------------------------------------------------- output formats

@@ -9,11 +9,11 @@ from typing import Any, TypeVar, cast
 
 from rdflib import URIRef
 
-from spasmkg.ask.engines import Engine, make_engine
+from spasmkg.ask.engines import EndpointEngine, Engine, make_engine
 from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query, with_prefixes
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
-from spasmkg.errors import QueryTimeout, UsageError
+from spasmkg.errors import EndpointError, QueryTimeout, SpasmKGError, UsageError
 from spasmkg.model.compiled import query_graph
 from spasmkg.model.curie import known_prefixes
 from spasmkg.model.graph import Queryable
@@ -112,7 +112,7 @@ def query(
         else query_graph(root, layer=layer, cache=cache)
     )
     named = adhoc_query(sparql) if sparql is not None else find_query(str(name), graph_data.paths)
-    runner = make_engine(engine, None if endpoint else graph_data, endpoint, timeout=timeout)
+    runner = make_engine(engine, graph_data, endpoint, timeout=timeout)
     result = run_query(
         named,
         runner,
@@ -123,4 +123,66 @@ def query(
         timeout=None if endpoint else timeout,
     )
     result.labels = graph_data.labels
+    if isinstance(runner, EndpointEngine) and not result.size():
+        result.warnings.extend(
+            empty_remote_answer(
+                runner,
+                result.form,
+                lambda: local_size(named, engine, graph_data, params, timeout),
+            )
+        )
     return result
+
+
+def local_size(
+    named: NamedQuery,
+    engine: str,
+    kg: Queryable,
+    params: Mapping[str, str] | None,
+    timeout: float | None,
+) -> int | None:
+    """How much the local engine answers to a query (None if it cannot answer it)."""
+    try:
+        local = run_query(
+            named, make_engine(engine, kg), params or {}, entity_resolver(kg), timeout=timeout
+        )
+    except SpasmKGError:
+        return None
+    return local.size()
+
+
+def empty_remote_answer(
+    remote: EndpointEngine, form: str, local: Callable[[], int | None]
+) -> list[str]:
+    """A one-line warning for an empty answer from a remote store, with its likely cause:
+    the store's default graph (as asked) is empty, or it holds another graph than the local
+    one; nothing when the local engine answers nothing too and the store holds triples.
+
+    An answer lost for want of a warning looks like a true "none": after a push into one
+    named graph, every named query answered 0 rows from Oxigraph with exit 0.
+    """
+    try:
+        empty = remote.default_graph_empty()
+    except EndpointError:
+        empty = False
+    size = local()
+    if not size:
+        found = ""
+    elif form == "ASK":
+        found = "true"
+    else:
+        found = f"{size} {'rows' if form == 'SELECT' else 'triples'}"
+    if empty:
+        where = f"the local graph answers {found}" if found else "no query can answer there"
+        return [
+            f"{remote.url} answered nothing and the graphs it was asked over are empty, while "
+            f"{where}: push the build there with 'spasmkg push --endpoint BASE-URL', or check "
+            "the URL"
+        ]
+    if found:
+        return [
+            f"{remote.url} answered nothing where the local graph answers {found}: the store "
+            "likely holds another version of the graph (push this one with 'spasmkg push') or "
+            "evaluates the query otherwise"
+        ]
+    return []

@@ -1,14 +1,16 @@
 """One interface over three SPARQL engines: rdflib (default), pyoxigraph, a remote endpoint.
 
 Every engine receives a query that :func:`spasmkg.queries.check_read_only` has already
-accepted, and parameters as typed RDF terms: rdflib binds them with ``initBindings``,
-pyoxigraph with ``substitutions``, and a remote endpoint gets them as a trailing ``VALUES``
-block written from the terms' own N-Triples form, never by pasting user text.
+accepted, and parameters as typed RDF terms: rdflib binds them joined first into the query's
+algebra, pyoxigraph with ``substitutions``, and a remote endpoint gets them in a ``VALUES``
+block written first in the WHERE pattern from the terms' own N-Triples form, never by pasting
+user text. A remote endpoint is asked for the union of the build's named graphs, as the local
+engines answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -16,6 +18,7 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
+from spasmkg.ask.lexer import pattern_start
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import QueryShape, algebra_of
 from spasmkg.errors import (
@@ -28,7 +31,7 @@ from spasmkg.errors import (
 )
 from spasmkg.model.graph import Queryable
 from spasmkg.model.terms import plain_or_typed, to_oxigraph, to_rdflib
-from spasmkg.remote.client import JSON_RESULTS, SparqlClient, check_url
+from spasmkg.remote.client import JSON_RESULTS, Answer, SparqlClient, check_url
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000
@@ -213,27 +216,27 @@ class OxigraphEngine:
 
 
 def values_block(bindings: Mapping[Variable, Node]) -> str:
-    """A trailing VALUES clause that binds parameters at a remote endpoint."""
+    """A VALUES clause that binds parameters, written from the terms' own N-Triples form."""
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
     return f"\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
-def bound_text(query: QueryShape, bindings: Mapping[Variable, Node]) -> str:
-    """Query text for a remote endpoint with the parameters bound at the start of the pattern.
+def values_first(text: str, bindings: Mapping[Variable, Node]) -> str:
+    """A query's text with its parameters bound in a VALUES block written first in its WHERE
+    pattern, where the local engines bind them; after the query if it has no pattern.
 
-    Virtuoso 7.2 does not restrict property paths by a trailing VALUES block, so the bound
-    algebra (see :func:`with_values`) is written back to SPARQL by rdflib; where rdflib cannot
-    write a construct back, the trailing VALUES block is used instead.
+    A block after the query is joined once the pattern is evaluated, so a FILTER or a property
+    path inside it sees the parameter unbound: an Oxigraph server then drops rows of
+    relief-in-context, and Virtuoso 7.2 returns every claim for claim-evidence.
     """
-    from rdflib.plugins.sparql.algebra import translateAlgebra
-
     if not bindings:
-        return query.text
-    try:
-        return str(translateAlgebra(with_values(algebra_of(query), bindings)))
-    except Exception:  # rdflib's writer raises bare Exception for constructs it does not cover
-        return query.text + values_block(bindings)
+        return text
+    block = values_block(bindings).strip()
+    start = pattern_start(text)
+    if start is None:
+        return text.rstrip() + "\n" + block + "\n"
+    return f"{text[:start]}\n  {block}{text[start:]}"
 
 
 def json_term(value: dict[str, str]) -> Node:
@@ -253,17 +256,33 @@ class EndpointEngine:
 
     name = "endpoint"
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, timeout: float = 60.0, graphs: Sequence[str] = ()) -> None:
+        """An endpoint; ``graphs`` are the build's named graphs, whose union a query that names
+        no graphs of its own is asked over there, as the local engine answers it (a store's
+        own default graph is often empty, or holds something else)."""
         self.url = check_url(url)
         self.client = SparqlClient(timeout=timeout, retries=1)
+        self.graphs = tuple(graphs)
+
+    def answer(self, query: QueryShape, text: str, accept: str) -> Answer:
+        """The store's answer to a query, over the build's graphs unless it names its own."""
+        graphs = () if query.datasets else self.graphs
+        return self.client.query(self.url, text, accept, "query", graphs)
+
+    def default_graph_empty(self) -> bool:
+        """Whether the graphs queries are asked over here hold no triple at all."""
+        what = "asking whether the store holds the graph"
+        document = self.client.query(
+            self.url, "ASK { ?s ?p ?o }", JSON_RESULTS, what, self.graphs
+        ).json(what)
+        return isinstance(document, dict) and document.get("boolean") is False
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
         form = query.form
-        text = bound_text(query, bindings)
-        what = "query"
+        text = values_first(query.text, bindings)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            answer = self.client.query(self.url, text, "application/n-triples", what)
+            answer = self.answer(query, text, "application/n-triples")
             graph = Graph(bind_namespaces="none")
             try:
                 graph.parse(data=answer.body.decode("utf-8"), format="nt")
@@ -272,7 +291,7 @@ class EndpointEngine:
                     f"{self.url}: the answer is not N-Triples (got {answer.content_type or 'no media type'})"
                 ) from None
             return QueryResult(form, graph=graph)
-        document = self.client.query(self.url, text, JSON_RESULTS, what).json(what)
+        document = self.answer(query, text, JSON_RESULTS).json("query")
         if isinstance(document, dict) and "boolean" in document:
             return QueryResult(form, boolean=bool(document["boolean"]))
         try:
@@ -306,9 +325,11 @@ def make_engine(
     *,
     timeout: float | None = None,
 ) -> Engine:
-    """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs."""
+    """The engine a user asked for; ``auto`` picks pyoxigraph for large graphs. An endpoint
+    is asked for the union of ``kg``'s named graphs, where a graph is given."""
     if endpoint:
-        return EndpointEngine(endpoint, timeout=timeout or 60.0)
+        graphs = sorted(graph.value for graph in kg.store.named_graphs()) if kg else []
+        return EndpointEngine(endpoint, timeout=timeout or 60.0, graphs=graphs)
     if kg is None:
         raise UsageError("a local engine needs a loaded graph")
     name = local_engine(name, len(kg.store))

@@ -29,6 +29,7 @@ closed, or holds an escape SPARQL does not have, is refused (the engine would re
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spasmkg.errors import QueryRefused
@@ -181,6 +182,46 @@ def words(text: str, start: int, end: int) -> list[str]:
     return [piece.group() for piece in PIECE.finditer(text, start, end)]
 
 
+def lexemes(normal: str) -> Iterator[tuple[str, str, int]]:
+    """The tokens of a normalised text, each with its kind and where it ends, spaces and
+    comments left out; linear in the length of the text.
+
+    :raises QueryRefused: a string that is not closed or holds an escape SPARQL lacks.
+    """
+    position = 0
+    while position < len(normal):
+        if normal[position] in "'\"":
+            end = string_end(normal, position)
+            if end is None:
+                line = normal.count("\n", 0, position) + 1
+                raise QueryRefused(
+                    f"a string at line {line} is not closed, or holds an escape SPARQL does not "
+                    "have (only \\t \\b \\n \\r \\f \\\" \\' \\\\ and codepoint escapes)"
+                )
+            yield "string", normal[position:end], end
+            position = end
+            continue
+        match = TOKEN.match(normal, position)
+        if match is None:  # never: "other" matches any character
+            break
+        kind, position = match.lastgroup or "other", match.end()
+        if kind in ("space", "comment"):
+            continue
+        found = [match.group()]
+        if kind == "name" and normal.startswith(":", position):
+            local = LOCAL.match(normal, position + 1)
+            position = local.end() if local else position + 1
+            kind = "pname"
+        elif kind == "name":
+            found = words(normal, match.start(), position)
+        elif kind == "other" and found[0] == ":":
+            local = LOCAL.match(normal, position)
+            position = local.end() if local else position
+            kind = "pname"
+        for value in found:
+            yield kind, value, position
+
+
 def outline(text: str) -> Outline:
     """Normalise a query and read what it would do; linear in its length.
 
@@ -202,49 +243,52 @@ def outline(text: str) -> Outline:
     updates: list[str] = []
     datasets = False
     tokens = depth = deepest = 0
-    position = 0
-    while position < len(normal):
-        if normal[position] in "'\"":
-            end = string_end(normal, position)
-            if end is None:
-                line = normal.count("\n", 0, position) + 1
-                raise QueryRefused(
-                    f"a string at line {line} is not closed, or holds an escape SPARQL does not "
-                    "have (only \\t \\b \\n \\r \\f \\\" \\' \\\\ and codepoint escapes)"
-                )
-            tokens, position = tokens + 1, end
-            continue
-        match = TOKEN.match(normal, position)
-        if match is None:  # never: "other" matches any character
-            break
-        kind, position = match.lastgroup, match.end()
-        if kind in ("space", "comment"):
-            continue
-        found = [match.group()]
-        if kind == "name" and normal.startswith(":", position):
-            local = LOCAL.match(normal, position + 1)
-            position = local.end() if local else position + 1
-            kind = "pname"
-        elif kind == "name":
-            found = words(normal, match.start(), position)
-        elif kind == "other" and found[0] == ":":
-            local = LOCAL.match(normal, position)
-            position = local.end() if local else position
-            kind = "pname"
-        for value in found:
-            tokens += 1
-            if tokens > MAX_TOKENS:
-                raise QueryRefused(f"the query has more than {MAX_TOKENS} terms; split it up")
-            folded = value.casefold()
-            if kind == "name" and folded in UPDATE_WORDS:
-                updates.append(value)
-            elif kind == "name" and folded == "from":
-                datasets = True
-            elif value in ("{", "(", "["):
-                depth += 1
-                deepest = max(deepest, depth)
-                if depth > MAX_DEPTH:
-                    raise QueryRefused(f"the query nests groups deeper than {MAX_DEPTH} levels")
-            elif value in ("}", ")", "]"):
-                depth = max(0, depth - 1)
+    for kind, value, _ in lexemes(normal):
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            raise QueryRefused(f"the query has more than {MAX_TOKENS} terms; split it up")
+        folded = value.casefold()
+        if kind == "name" and folded in UPDATE_WORDS:
+            updates.append(value)
+        elif kind == "name" and folded == "from":
+            datasets = True
+        elif value in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                raise QueryRefused(f"the query nests groups deeper than {MAX_DEPTH} levels")
+        elif value in ("}", ")", "]"):
+            depth = max(0, depth - 1)
     return Outline(normal, (), tuple(updates), datasets, tokens, deepest)
+
+
+def pattern_start(text: str) -> int | None:
+    """Where the query's WHERE pattern opens, just past its brace (None if it has none): the
+    place for a VALUES block that binds parameters before anything else is evaluated. That is
+    the first brace outside brackets after a WHERE outside brackets or, in a query that leaves
+    the word out, the first brace outside brackets before any trailing VALUES (a CONSTRUCT's
+    template needs the word).
+
+    >>> text = 'CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * WHERE { ?s ?p ?o } } }'
+    >>> text[pattern_start(text) :]
+    ' { SELECT * WHERE { ?s ?p ?o } } }'
+    >>> pattern_start('DESCRIBE ?s VALUES ?s { <urn:a> }') is None
+    True
+
+    :raises QueryRefused: a string that is not closed or holds an escape SPARQL lacks.
+    """
+    depth, first, after_where = 0, None, False
+    for kind, value, end in lexemes(text):
+        if value == "{" and depth == 0 and (after_where or first is None):
+            if after_where:
+                return end
+            first = end
+        if value in ("{", "(", "["):
+            depth += 1
+        elif value in ("}", ")", "]"):
+            depth = max(0, depth - 1)
+        elif depth == 0 and kind == "name" and value.casefold() == "where":
+            after_where = True
+        elif depth == 0 and kind == "name" and value.casefold() == "values" and first is None:
+            return None
+    return first

@@ -28,6 +28,17 @@ class QueryResult:
     graph: Graph | None = None
     #: the label of every node the graph knows, by IRI, for showing rows to people
     labels: dict[str, str] = field(default_factory=dict, repr=False)
+    #: one line each about an answer that may mislead (a remote store that answered nothing
+    #: where the local graph has an answer, or whose default graph is empty)
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
+
+    def size(self) -> int:
+        """How much the answer holds: its rows, its triples, or 1 for true and 0 for false."""
+        if self.graph is not None:
+            return len(self.graph)
+        if self.boolean is not None:
+            return int(self.boolean)
+        return len(self.rows)
 
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dictionaries, leaving out unbound variables."""

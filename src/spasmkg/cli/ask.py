@@ -112,7 +112,10 @@ def lookup(
     "imported layers is one), rdflib for small ones.",
 )
 @click.option(
-    "--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint instead."
+    "--endpoint",
+    metavar="URL",
+    help="Send the query to a remote SPARQL 1.1 endpoint instead, over the union of the build's "
+    "named graphs there (as 'spasmkg push' leaves them); a query's own FROM replaces them.",
 )
 @click.option(
     "--allow-service",
@@ -183,6 +186,8 @@ def query(
     )
     labels = result.labels if output_format in ("table", "md") else {}
     emit(render(result, output_format, labels), output)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command("queries")

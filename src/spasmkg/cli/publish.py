@@ -177,12 +177,6 @@ def serve(
     help="How the store lays out its query, update and graph-store URLs.",
 )
 @click.option(
-    "--graph",
-    default="https://w3id.org/spasmkg/graph/all",
-    show_default=True,
-    help="Named graph to replace.",
-)
-@click.option(
     "--user",
     default=None,
     help="User name; the password comes from --password or $SPASMKG_PASSWORD.",
@@ -205,7 +199,7 @@ def serve(
     default=60.0,
     show_default=True,
     help="Seconds each request to the store may take, retries included, and that a push waits "
-    "for another push to the same graph.",
+    "in all for other pushes to the same graphs.",
 )
 @dist_option
 @layer_option("all")
@@ -213,7 +207,6 @@ def serve(
 def push(
     endpoint: str,
     kind: str,
-    graph: str,
     user: str | None,
     password: str | None,
     batch_size: int,
@@ -222,12 +215,14 @@ def push(
     layer: str,
     data_root: Path | None,
 ) -> None:
-    """Load the graph into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso, GraphDB ...),
-    replacing GRAPH atomically, and verify the store holds exactly what was sent.
+    """Load the build's named graphs into a SPARQL 1.1 Graph Store (Oxigraph, Fuseki, Virtuoso
+    ...), each into the graph of the same name, replacing them all in one update, and verify the
+    store holds exactly what was sent. 'spasmkg query --endpoint' asks for their union.
 
     One push at a time per graph: a second push waits for the first. A push drops no graph but
-    its own staging graph, named by a token it drew (a push that died elsewhere leaves its
-    staging graph, and the next push names it). A bearer token can be given in $SPASMKG_TOKEN."""
+    its own staging graphs, named by a token it drew (a push that died elsewhere leaves its
+    staging graphs, and the next push names them). A bearer token can be given in
+    $SPASMKG_TOKEN."""
     import os
 
     from spasmkg.remote.push import connect
@@ -245,11 +240,11 @@ def push(
         timeout=timeout,
         on_retry=progress,
     )
-    ntriples = graph_bytes(dist, "ntriples", data_root, layer).decode("utf-8")
-    report = run_push(
-        ntriples, store, graph, batch_size=batch_size, wait=timeout, on_progress=progress
-    )
+    nquads = graph_bytes(dist, "nquads", data_root, layer).decode("utf-8")
+    report = run_push(nquads, store, batch_size=batch_size, wait=timeout, on_progress=progress)
     click.echo(
-        f"pushed {report.triples} triples to <{report.graph}> in {report.batches} batch(es); "
-        f"count and {report.verified_sample} sampled triples verified"
+        f"pushed {report.triples} triples into {len(report.graphs)} named graphs in "
+        f"{report.batches} batch(es); counts and {report.verified_sample} sampled triples verified"
     )
+    for graph, triples in report.graphs:
+        click.echo(f"  <{graph}>  {triples}")

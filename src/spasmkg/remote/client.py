@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,13 +151,20 @@ class SparqlClient:
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return response.status_code, kind, b"".join(chunks)
 
-    def query(self, url: str, text: str, accept: str, what: str) -> Answer:
-        """A query as a URL-encoded form POST, the protocol form every store accepts."""
+    def query(
+        self, url: str, text: str, accept: str, what: str, graphs: Sequence[str] = ()
+    ) -> Answer:
+        """A query as a URL-encoded form POST, the protocol form every store accepts.
+
+        :param graphs: the query's dataset, for a store that holds more than one graph: their
+            union is its default graph (``default-graph-uri``) and each is a named graph
+            (``named-graph-uri``); none leaves the dataset to the query and the store.
+        """
         return self.request(
             "POST",
             check_url(url),
             what,
-            data={"query": text},
+            data={"query": text, "default-graph-uri": graphs, "named-graph-uri": graphs},
             headers={"Accept": accept, "Content-Type": FORM},
         )
 

@@ -1,9 +1,11 @@
 """One push at a time per target graph, with the lock kept in the store itself.
 
-Each push records its staging graph and the target it replaces in a small named graph,
-:data:`PUSHES`; that record is the lock. Taking it is one SPARQL Update that inserts only when
-no other push holds the target, which the stores ``push`` supports run atomically. A lock
-older than its lease belongs to a push that died: the next push takes it over.
+For each named graph it replaces (its target), a push records the target and its staging
+graph in a small named graph, :data:`PUSHES`; that record is the target's lock. A push takes
+the locks of its targets one by one in the order of their IRIs, so two pushes never each hold
+a lock the other waits for. Taking a lock is one SPARQL Update that inserts only when no
+other push holds the target, which the stores ``push`` supports run atomically. A lock older
+than its lease belongs to a push that died: the next push takes it over.
 
 A record in the store proves nothing (anyone who may write the store may write one, naming any
 graph), so a push drops only staging graphs whose name carries a token this process made:
@@ -17,7 +19,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Protocol
@@ -42,13 +44,14 @@ def staging_graph(target: str) -> str:
     return name
 
 
-def drop(store: Store, staging: str, what: str) -> bool:
-    """Drop a staging graph this process made; refuse any other. True if it was dropped."""
-    if staging not in CREATED:
-        return False
-    store.update(f"DROP SILENT GRAPH <{staging}>", what)
-    CREATED.discard(staging)
-    return True
+def drop(store: Store, stagings: Collection[str], what: str) -> list[str]:
+    """Drop the staging graphs this process made, in one update; refuse any other. The ones
+    dropped."""
+    mine = [staging for staging in stagings if staging in CREATED]
+    if mine:
+        store.update(" ;\n".join(f"DROP SILENT GRAPH <{staging}>" for staging in mine), what)
+        CREATED.difference_update(mine)
+    return mine
 
 
 class Store(Protocol):
@@ -137,8 +140,8 @@ def acquire(
             return
         if held is not None and held.dead(lease):
             on_wait(f"taking over from a push that stopped ({held.by}, {held.since})")
-            release(store, held.staging)
-            if not drop(store, held.staging, "dropping the staging graph of a push that died"):
+            release(store, [held.staging])
+            if not drop(store, [held.staging], "dropping the staging graph of a push that died"):
                 on_wait(
                     f"left <{held.staging}> in the store: no push of this process made it; "
                     "drop it yourself if it is a leftover"
@@ -156,9 +159,12 @@ def acquire(
         time.sleep(poll)
 
 
-def release(store: Store, staging: str) -> None:
-    """Remove a push's record, which frees its target."""
-    ACTIVE.discard(staging)
+def release(store: Store, stagings: Collection[str]) -> None:
+    """Remove the records of pushes, which frees their targets, in one update."""
+    ACTIVE.difference_update(stagings)
     store.update(
-        f"DELETE WHERE {{ GRAPH <{PUSHES}> {{ <{staging}> ?p ?o }} }}", "releasing the lock"
+        " ;\n".join(
+            f"DELETE WHERE {{ GRAPH <{PUSHES}> {{ <{staging}> ?p ?o }} }}" for staging in stagings
+        ),
+        "releasing the lock",
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from spasmkg.ask.engines import values_block
+from spasmkg.ask.engines import values_first
 from spasmkg.ask.lexer import outline
 from spasmkg.ask.library import NamedQuery, bind_params
 from spasmkg.errors import SpasmKGError, UnknownEntity
@@ -39,8 +38,6 @@ WITH_EVIDENCE = (
     "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ VALUES ?s {{ <{iri}> }} ?s ?p ?o }} UNION "
     "{{ <{iri}> <https://w3id.org/spasmkg/ontology/hasEvidence> ?s . ?s ?p ?o }} }}"
 )
-#: Where a query's WHERE clause opens: the editor's examples bind parameters there.
-WHERE_OPENS = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 Record = Entity | Claim | Source | EvidenceItem
 #: The longest name a 404 looks for close names of.
 MAX_SUGGESTED = 100
@@ -176,14 +173,7 @@ def example(kg: KnowledgeGraph, query: NamedQuery) -> Example:
     """A named query with its documented example values bound in a VALUES block written first
     in its WHERE clause, where the library's engines bind them."""
     bindings = bind_params(query, query.example_params, lambda name: URIRef(kg.entity(name).iri))
-    text = query.text
-    if bindings:
-        block = values_block(bindings).strip()
-        opening = WHERE_OPENS.search(text)
-        if opening is None:
-            text = text.rstrip() + "\n" + block + "\n"
-        else:
-            text = f"{text[: opening.end()]}\n  {block}{text[opening.end() :]}"
+    text = values_first(query.text, bindings)
     return Example(query.name, query.title, query.description, text)
 
 
