@@ -192,6 +192,18 @@ def test_content_negotiation_gives_the_same_description_in_turtle_json_ld_and_n_
     assert status == 200 and isomorphic(Graph().parse(data=by_name, format="turtle"), turtle)
 
 
+def test_a_json_ld_description_has_a_context_of_the_prefixes_it_uses(served_site: Server) -> None:
+    """Defect: served JSON-LD was pyoxigraph's expanded form, every IRI written out in full."""
+    status, body, _ = fetch(served_site, "/entity/furosemide", accept="application/ld+json")
+    assert status == 200
+    document = json.loads(body)
+    context = document["@context"]
+    assert context["skg"] == SKG and context["@version"] == 1.1
+    assert "skg:furosemide" in {node["@id"] for node in document["@graph"]}
+    written = json.dumps(document["@graph"])
+    assert all(f'"{prefix}:' in written for prefix in context if not prefix.startswith("@"))
+
+
 @pytest.mark.parametrize(
     ("path", "uses"),
     [

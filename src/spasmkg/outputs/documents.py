@@ -9,6 +9,7 @@ head. Nothing here imports rdflib or the loaded graph: the site's query workers 
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -110,3 +111,66 @@ def without_unused(document: bytes, used: set[str]) -> bytes:
             kept.append(declaration[0])
         position = declaration.end()
     return b"".join(kept) + document[position:]
+
+
+#: JSON-LD 1.1 uses a plain prefix definition only when its IRI ends with one of these.
+GEN_DELIMS = tuple(":/?#[]@")
+
+
+def jsonld_context(prefixes: Mapping[str, str]) -> dict[str, Any]:
+    """The prefixes as a JSON-LD 1.1 context; a namespace such as ``.../obo/HP_`` must say it is
+    a prefix, as it does not end with a delimiter."""
+    context: dict[str, Any] = {"@version": 1.1}
+    for prefix, namespace in sorted(prefixes.items()):
+        usable = namespace.endswith(GEN_DELIMS)
+        context[prefix] = namespace if usable else {"@id": namespace, "@prefix": True}
+    return context
+
+
+def jsonld_value(term: Any, compact: Callable[[str], str]) -> Any:
+    """One object of a triple as a JSON-LD value."""
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact(term.value)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    if term.datatype.value == XSD_STRING:
+        return term.value
+    return {"@type": compact(term.datatype.value), "@value": term.value}
+
+
+def jsonld_document(triples: Iterable[Any], prefixes: Mapping[str, str]) -> bytes:
+    """Compact JSON-LD whose context declares the prefixes its IRIs use: one node per subject,
+    in the order the triples come, each with its properties and values sorted, one node per
+    line (readable in a diff); blank nodes keep their labels, and nothing is framed."""
+    find = prefix_finder(prefixes)
+    used: dict[str, str] = {}
+
+    def compact(iri: str) -> str:
+        found = find(iri)
+        if found is None or not found[1]:
+            return iri
+        used[found[0]] = prefixes[found[0]]
+        return f"{found[0]}:{found[1]}"
+
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for triple in triples:
+        subject = triple.subject
+        named = isinstance(subject, ox.NamedNode)
+        node = nodes.setdefault(compact(subject.value) if named else f"_:{subject.value}", {})
+        if triple.predicate.value == RDF_TYPE:
+            node.setdefault("@type", []).append(compact(triple.object.value))
+        else:
+            key = compact(triple.predicate.value)
+            node.setdefault(key, []).append(jsonld_value(triple.object, compact))
+    lines = []
+    for identifier, properties in nodes.items():
+        values = {
+            key: items if len(items) == 1 else sorted(items, key=json.dumps)
+            for key, items in properties.items()
+        }
+        lines.append(json.dumps({"@id": identifier, **values}, sort_keys=True, ensure_ascii=False))
+    context = json.dumps(jsonld_context(used), sort_keys=True)
+    body = ",\n  ".join(lines)
+    return f'{{"@context": {context},\n "@graph": [\n  {body}\n ]\n}}\n'.encode()

@@ -9,18 +9,13 @@ the imported HPO layer").
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any, cast
 
 import pyoxigraph as ox
 
 from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.terms import XSD_STRING
-from spasmkg.outputs.documents import RDF_TYPE, terse
-
-#: JSON-LD 1.1 uses a plain prefix definition only when its IRI ends with one of these.
-GEN_DELIMS = tuple(":/?#[]@")
+from spasmkg.outputs.documents import RDF_TYPE, jsonld_document, terse
 
 
 def triple_order(triple: Any) -> tuple[str, bool, str, str]:
@@ -95,68 +90,6 @@ def trig(kg: KnowledgeGraph) -> bytes:
     return terse(named_quads(kg), ox.RdfFormat.TRIG, kg.prefixes)
 
 
-def jsonld_context(prefixes: dict[str, str]) -> dict[str, Any]:
-    """The prefixes as a JSON-LD 1.1 context; a namespace such as ``.../obo/HP_`` must say it is
-    a prefix, as it does not end with a delimiter."""
-    context: dict[str, Any] = {"@version": 1.1}
-    for prefix, namespace in prefixes.items():
-        usable = namespace.endswith(GEN_DELIMS)
-        context[prefix] = namespace if usable else {"@id": namespace, "@prefix": True}
-    return context
-
-
-def compactor(prefixes: dict[str, str]) -> Any:
-    """A function writing an IRI as a CURIE of the longest namespace that holds it."""
-    longest_first = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-    seen: dict[str, str] = {}
-
-    def compact(iri: str) -> str:
-        if iri not in seen:
-            seen[iri] = next(
-                (
-                    f"{p}:{iri[len(ns) :]}"
-                    for p, ns in longest_first
-                    if iri.startswith(ns) and iri != ns
-                ),
-                iri,
-            )
-        return seen[iri]
-
-    return compact
-
-
-def jsonld_value(term: Any, compact: Any) -> Any:
-    """One object of a triple as a JSON-LD value."""
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value)}
-    if term.language:
-        return {"@language": term.language, "@value": term.value}
-    if term.datatype.value == XSD_STRING:
-        return term.value
-    return {"@type": compact(term.datatype.value), "@value": term.value}
-
-
 def jsonld(kg: KnowledgeGraph) -> bytes:
-    """Compact JSON-LD with the curators' prefixes: one node per subject, sorted, each with its
-    properties and values sorted, one node per line (the graph has no blank nodes, so no
-    framing is needed)."""
-    compact = compactor(kg.prefixes)
-    nodes: dict[str, dict[str, list[Any]]] = {}
-    for triple in sorted_triples(kg):
-        node = nodes.setdefault(compact(triple.subject.value), {})
-        if triple.predicate.value == RDF_TYPE:
-            node.setdefault("@type", []).append(compact(triple.object.value))
-        else:
-            key = compact(triple.predicate.value)
-            node.setdefault(key, []).append(jsonld_value(triple.object, compact))
-    lines = []
-    for identifier, properties in nodes.items():
-        values = {
-            key: items if len(items) == 1 else sorted(items, key=json.dumps)
-            for key, items in properties.items()
-        }
-        lines.append(json.dumps({"@id": identifier, **values}, sort_keys=True, ensure_ascii=False))
-    context = json.dumps(jsonld_context(kg.prefixes), sort_keys=True)
-    # one node per line: readable in a diff, and written by json's fast encoder
-    body = ",\n  ".join(lines)
-    return f'{{"@context": {context},\n "@graph": [\n  {body}\n ]\n}}\n'.encode()
+    """Compact JSON-LD with the curators' prefixes (see :func:`~spasmkg.outputs.documents.jsonld`)."""
+    return jsonld_document(sorted_triples(kg), kg.prefixes)

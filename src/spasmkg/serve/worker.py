@@ -92,14 +92,17 @@ def syntax_error(error: SyntaxError) -> Answer:
 
 
 def graph_answer(triples: Any, form: Any, prefixes: dict[str, str], output: Output) -> bytes:
-    """A graph answer: Turtle that declares only the prefixes it uses, any other format as
-    pyoxigraph writes it."""
+    """A graph answer: Turtle that declares only the prefixes it uses, JSON-LD with a context of
+    them, any other format as pyoxigraph writes it."""
     import pyoxigraph as ox
 
-    from spasmkg.outputs.documents import terse
+    from spasmkg.outputs.documents import jsonld_document, terse
 
     if form == ox.RdfFormat.TURTLE:
         return terse(triples, form, prefixes, output)
+    if form == ox.RdfFormat.JSON_LD:
+        output.write(jsonld_document(triples, prefixes))
+        return output.getvalue()
     ox.serialize(triples, output, format=form)
     return output.getvalue()
 
