@@ -611,3 +611,26 @@ def test_serve_from_refuses_a_file_changed_after_the_build(
         SpasmKGError, match=rf"{re.escape(name)} differs from its checksum in the build's manifest"
     ):
         build_downloads(kg, dist)
+
+
+def test_the_home_search_and_the_why_form_submit_and_answer(visit: Callable[..., Tab]) -> None:
+    """Defect: the site's pages forbade every form (form-action 'none'), so the why form could
+    not be sent from a browser; and the site had no search."""
+    home = visit("/")
+    home.page.fill("#home-search", "Zanaflex")
+    home.page.click("form.search button[type=submit]")
+    home.page.wait_for_url("**/search?q=Zanaflex")
+    first = home.page.locator("ol.search-hits li a").first
+    assert first.inner_text() == "tizanidine"
+    first.click()
+    home.page.wait_for_url("**/entity/tizanidine")
+    asking = visit("/why")
+    asking.page.fill("#why-symptom", "night cramps")
+    asking.page.fill("#why-takes", "water pills")
+    asking.page.click("form.why button[type=submit]")
+    asking.page.wait_for_url("**/why?symptom=night+cramps&takes=water+pills**")
+    assert "Why might this be happening?" in asking.page.inner_text("main")
+    assert asking.page.locator("section.why-section").count() > 0
+    for tab in (home, asking):
+        assert tab.errors == [] and tab.outside_requests == [] and tab.dialogs == []
+        assert serious_violations(tab) == []

@@ -15,7 +15,7 @@ from spasmkg.ask.why import NOTICE, Asker
 from spasmkg.errors import UnknownEntity
 from spasmkg.serve.routes import Routes
 from spasmkg.serve.site import Site
-from tests.helpers import run_entry_point
+from tests.helpers import REPO, run_entry_point
 
 KEYS = [
     "symptom",
@@ -51,6 +51,48 @@ def test_a_diuretic_explains_cramps_through_low_potassium_first(asker: Asker) ->
     froms = [e["from"] for e in answer["explanations"]]
     assert froms == sorted(froms, key=lambda f: f is None), "own reasons before general ones"
     assert list(answer) == KEYS
+
+
+def test_a_medicine_is_a_reason_only_for_someone_who_takes_it(asker: Asker) -> None:
+    """Defect: a person on furosemide and atorvastatin was told amiloride, donepezil and twenty
+    other medicines they do not take were common reasons; their classes stay (diuretics can
+    cause night cramps, a sequence symmetry analysis found)."""
+    answer = asker.why("night cramps", takes=["furosemide", "atorvastatin"])
+    general = {r.cause.name: r for r in answer.explanations if r.came_from is None}
+    assert not {r.cause.kind for r in general.values()} & {"Medication"}
+    assert "amiloride" not in general and "donepezil" not in general
+    assert general["diuretic"].chain.steps[-1].object.name == "nocturnal-leg-cramp"
+    own = {r.came_from for r in answer.explanations if r.came_from is not None}
+    assert own == {"furosemide", "atorvastatin"}
+
+
+def test_a_treatment_that_helps_says_what_harm_it_can_do(asker: Asker) -> None:
+    """Quinine relieves cramps (AAN 2010, level B) and can prolong the QT interval (MHRA 2017):
+    a leaflet that lists it must say both."""
+    answer = asker.why("night cramps")
+    quinine = next(m for m in answer.may_help if m.claim.subject.name == "quinine")
+    assert "qt-prolongation" in {harm.object.name for harm in quinine.harms}
+    assert "it can cause QT prolongation" in leaflet_text(answer)
+    assert quinine.as_dict()["harms"][0] == {
+        "effect": "QT prolongation",
+        "claim": "claim:quinine--has-adverse-effect--qt-prolongation",
+        "standing": quinine.harms[0].standing.name,
+    }
+
+
+def test_a_mimic_bound_to_pregnancy_is_told_only_in_pregnancy(asker: Asker) -> None:
+    """A clot in the leg can pass for a cramp in anyone (NICE CKS); the pregnancy-bound mimic
+    claim (pregnancy raises the risk of a clot) is for pregnant people only."""
+
+    def contexts(answer: object) -> set[str | None]:
+        return {
+            m.claim.context.name if m.claim.context else None
+            for m in answer.mimics  # type: ignore[attr-defined]
+            if m.condition.name == "deep-vein-thrombosis"
+        }
+
+    assert contexts(asker.why("night cramps")) == {None}
+    assert contexts(asker.why("night cramps", groups=["pregnancy"])) == {None, "pregnant-people"}
 
 
 def test_warning_signs_come_most_urgent_first(asker: Asker, kg_all: spasmkg.KnowledgeGraph) -> None:
@@ -152,3 +194,23 @@ def test_the_site_answers_why_in_html_json_and_markdown(kg: spasmkg.KnowledgeGra
     assert unknown.status == 404 and b"no entity matches" in unknown.body
     hostile = routes.get("/why", "symptom=" + "x" * 5000 + "<script>", ("text/html",))
     assert b"<script>" not in hostile.body
+
+
+def test_the_readme_shows_what_why_answers(asker: Asker) -> None:
+    """The README's example (a water pill, atorvastatin, older adults, night cramps) is the
+    tool's real output, each section cut to its first lines."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split('$ spasmkg why "night cramps"', 1)[1].split("```", 1)[0]
+    shown = block.splitlines()[1:]
+    answer = asker.why(
+        "night cramps", takes=["water pills", "atorvastatin"], groups=["older adults"]
+    )
+    real = leaflet_text(answer).splitlines()
+    assert shown[0] == real[0] and shown[-1] == real[-1] == NOTICE
+    for line in shown:
+        if line.startswith("  … ("):
+            continue
+        if line.endswith(" …"):
+            assert any(r.startswith(line[:-2]) for r in real), line
+        else:
+            assert line in real, line

@@ -57,9 +57,15 @@ def measure_line(measure: Measure) -> str:
     """One treatment or measure with how its evidence stands and its sources."""
     claim = measure.claim
     where = f" (in {claim.context.label})" if claim.context else ""
+    harms = (
+        f"; it can cause {', '.join(harm.object.label for harm in measure.harms)} (ask a doctor"
+        " or pharmacist)"
+        if measure.harms
+        else ""
+    )
     return (
         f"{claim.subject.label} for {claim.object.label}{where}: "
-        f"{STANDING_WORDS[claim.standing.name]} (source: {claim_source(claim)})"
+        f"{STANDING_WORDS[claim.standing.name]}{harms} (source: {claim_source(claim)})"
     )
 
 

@@ -134,9 +134,11 @@ class RareCause:
 
 @dataclass(frozen=True)
 class Measure:
-    """A treatment or measure for the symptom, as its evidence stands."""
+    """A treatment or measure for the symptom, as its evidence stands, with the harms the graph
+    records for it (a leaflet that says quinine helps cramps must say what it can do)."""
 
     claim: Claim
+    harms: tuple[Claim, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
@@ -149,6 +151,10 @@ class Measure:
             "context": record["context"],
             "note": self.claim.note,
             "evidence": record["evidence"],
+            "harms": [
+                {"effect": harm.object.label, "claim": harm.curie, "standing": harm.standing.name}
+                for harm in self.harms
+            ],
         }
 
 
@@ -299,7 +305,9 @@ class Asker:
             and claim.predicate.name in CAUSAL
             and claim.holds
             and (claim.subject.layer == "core" or claim.subject.iri in named)
-            and claim.subject.kind != "Population"  # a group is a reason only for its members
+            # a group is a reason only for its members, a medicine only for who takes it (its
+            # class stays: "diuretics can cause cramps" is worth knowing)
+            and claim.subject.kind not in {"Population", "Medication"}
         }
         reasons = []
         for cause in sorted(causes):
@@ -348,18 +356,33 @@ class Asker:
                     continue
                 if claim.context is not None and claim.context.iri not in groups:
                     continue
-                (helps if claim.holds else fails).append(Measure(claim))
+                (helps if claim.holds else fails).append(Measure(claim, self.harms(claim.subject)))
         return (
             sorted(helps, key=lambda m: (tuple(-x for x in m.claim.strength), m.claim.curie)),
             sorted(fails, key=lambda m: (m.claim.standing.rank, m.claim.curie)),
         )
 
-    def mimics(self, symptoms: set[str]) -> tuple[Mimic, ...]:
-        """What the symptom (or a kind of it) can be mistaken for, most urgent first."""
+    def harms(self, treatment: Entity) -> tuple[Claim, ...]:
+        """The adverse effects of a treatment that the evidence backs, by label."""
+        found = [
+            claim
+            for claim in self.kg.view.claims_by_node.get(treatment.iri, ())
+            if claim.subject.iri == treatment.iri
+            and claim.predicate.name == "hasAdverseEffect"
+            and claim.holds
+            and claim.context is None
+        ]
+        return tuple(sorted(found, key=lambda c: c.object.label))
+
+    def mimics(self, symptoms: set[str], groups: set[str]) -> tuple[Mimic, ...]:
+        """What the symptom (or a kind of it) can be mistaken for, most urgent first; a mimic
+        bound to a group (a clot in pregnancy) only for its members."""
         found = []
         for iri in sorted(symptoms):
             for claim in self.kg.view.claims_by_node.get(iri, ()):
                 if claim.object.iri != iri or claim.predicate.name != "mistakenFor":
+                    continue
+                if claim.context is not None and claim.context.iri not in groups:
                     continue
                 signs = [
                     self.tier_of(c.object)
@@ -435,7 +458,7 @@ class Asker:
             rare_causes=self.rare_causes(symptoms, reported, named),
             may_help=tuple(helps),
             does_not_help=tuple(fails),
-            mimics=self.mimics(symptoms),
+            mimics=self.mimics(symptoms, group_iris),
         )
 
 

@@ -142,6 +142,19 @@ def missing(kind: str, name: str, suggestions: list[tuple[str, str]]) -> bytes:
     return render("missing.html", kind=kind, name=name, suggestions=suggestions, title="Not found")
 
 
+def search_page(term: str, hits: list[dict[str, str]], problem: str, link: str) -> bytes:
+    """The search form, filled in with the term, and the entities it may mean, best first."""
+    return render(
+        "search.html",
+        term=term,
+        hits=hits,
+        problem=problem,
+        link=link,
+        limit=WHY_LIMIT,
+        title=f"Search: {term}" if term else "Search",
+    )
+
+
 def why_page(
     asked: Mapping[str, object], answer: WhyAnswer | None, problem: str, link: str
 ) -> bytes:

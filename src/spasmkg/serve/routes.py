@@ -28,7 +28,7 @@ NOTHING = "default-src 'none'; frame-ancestors 'none'"
 #: The site's pages: its own style sheet, nothing else.
 PAGES = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors 'none'"
 )
 #: The editor: its scripts and styles from this server (CodeMirror and YASGUI set inline
 #: styles), queries to this server only.
@@ -45,6 +45,10 @@ RESOURCE_FORMATS = {
 RESOURCE_TYPES = tuple(f.media_type for f in RESOURCE_FORMATS.values())
 #: The formats of a /why answer, by ``?format=`` word, HTML first.
 WHY_FORMATS = {"html": "text/html", "json": "application/json", "md": "text/markdown"}
+#: The formats of a /search answer, by ``?format=`` word, HTML first.
+SEARCH_FORMATS = {"html": "text/html", "json": "application/json"}
+#: The most candidates a search lists.
+SEARCH_LIMIT = 20
 #: What a Location header keeps as it is: the characters an IRI's path may hold in ASCII (any
 #: other, such as a name in Greek, is sent percent-encoded as UTF-8, as RFC 3987 maps IRIs to URIs).
 LOCATION_SAFE = "/:@!$&'()*+,;=-._~%"
@@ -102,6 +106,8 @@ class Routes:
             return Reply(200, HTML, self.editor, EDITOR)
         if path == "/why":
             return self.why(query_string, accept)
+        if path == "/search":
+            return self.search(query_string, accept)
         if path == "/page":
             page = self.site.downloads.get("spasmkg.html")
             if page is not None:
@@ -174,6 +180,42 @@ class Routes:
         )
         page = html.why_page(asked, answer, problem, link)
         return Reply(200 if not problem else 404, HTML, page, PAGES, (("vary", "Accept"),))
+
+    def search(self, query_string: str, accept: tuple[str, ...]) -> Reply:
+        """The entities a word may mean, by the resolver every command uses, in HTML or JSON
+        (``?format=`` or Accept); the GET address of a search can be shared."""
+        fields = urllib.parse.parse_qs(query_string)
+        wanted = fields.get("format", [])
+        formats = tuple(SEARCH_FORMATS.values())
+        media_type = SEARCH_FORMATS.get(wanted[0]) if wanted else choose(accept, formats)
+        if media_type is None:
+            return text(406, f"/search answers in {', '.join(formats)}", vary="Accept")
+        term = fields.get("q", [""])[0].strip()[: html.WHY_LIMIT]
+        index = self.site.kg.names
+        hits = index.search(term, SEARCH_LIMIT) if term else []
+        found = [
+            {
+                "iri": hit.entity.iri,
+                "entity": hit.entity.curie,
+                "label": hit.entity.label,
+                "kind": hit.entity.kind_label,
+                "layer": hit.entity.layer,
+                "matched": hit.spelling.text,
+                "why": hit.why,
+            }
+            for hit in hits
+        ]
+        problem = "" if found or not term else str(index.unknown(term))
+        if media_type != "text/html":
+            if not term:
+                return text(400, "give ?q=, a name in everyday words, a brand or a code")
+            if problem:
+                return text(404, problem)
+            body = json.dumps({"q": term, "hits": found}, indent=1, ensure_ascii=False).encode()
+            return Reply(200, media_type, body, headers=(("vary", "Accept"),))
+        link = "/search?" + urllib.parse.urlencode([("q", term)])
+        page = html.search_page(term, found, problem, link)
+        return Reply(404 if problem else 200, HTML, page, PAGES, (("vary", "Accept"),))
 
     def resource(
         self, kind: str, name: str, query_string: str, accept: tuple[str, ...]
