@@ -426,6 +426,14 @@ class Asker:
             (word, self.family(reading.entity, up=True, down=True)) for word, reading in conditions
         )
         helps, fails = self.measures(upward, group_iris)
+        mimics = self.mimics(symptoms)
+        # the warning signs of what a reason of the person's own passes through (a medicine's
+        # acute dystonic reaction) and of what the symptom may really be (a clot) go with it too
+        for reason in own:
+            for step in reason.chain.steps[:-1]:
+                about.setdefault(step.object.iri, reason.came_from or symptom)
+        for mimic in mimics:
+            about.setdefault(mimic.condition.iri, symptom)
         return WhyAnswer(
             symptom=said,
             understood=tuple(r for _, r in [*medicines, *conditions, *group_readings]),
@@ -435,7 +443,7 @@ class Asker:
             rare_causes=self.rare_causes(symptoms, reported, named),
             may_help=tuple(helps),
             does_not_help=tuple(fails),
-            mimics=self.mimics(symptoms),
+            mimics=mimics,
         )
 
 

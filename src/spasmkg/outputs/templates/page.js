@@ -529,13 +529,6 @@
     const symptoms = new Set([...upward, ...family(symptom, false, true)]);
     const about = new Map(Array.from(symptoms).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri])).map((id) => [id, "symptom"]));
     [...takes, ...has].forEach((id) => family(id, true, false).forEach((f) => { if (!about.has(f)) about.set(f, id); }));
-    const flags = new Map();
-    about.forEach((input, id) => claimsOf(id).forEach((claim) => {
-      if (claim.predicate !== "skgo:seekCareWhen" || claim.subject !== id || !holdsClaim(claim) || flags.has(claim.object)) return;
-      const [tier, rank] = tierOf(claim.object);
-      flags.set(claim.object, { sign: claim.object, tier: tier, rank: rank, claim: claim.claim });
-    }));
-    const redFlags = Array.from(flags.values()).sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.sign).label], [nodes.get(b.sign).label]));
     const own = [];
     [...takes, ...has, ...groups].forEach((id) => chainsFor(id, targets, groups, 4).slice(0, PER_INPUT)
       .forEach((chain) => own.push({ cause: id, from: id, chain: chain })));
@@ -583,6 +576,16 @@
       mimics.push({ condition: claim.subject, claim: claim.claim, tier: best[0], rank: best[1] });
     }));
     mimics.sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.condition).label], [nodes.get(b.condition).label]));
+    // the signs of what an own reason passes through, and of the mimics, go with it too
+    own.forEach((r) => r.chain.steps.slice(0, -1).forEach((step) => { if (!about.has(step.to)) about.set(step.to, r.from); }));
+    mimics.forEach((m) => { if (!about.has(m.condition)) about.set(m.condition, "symptom"); });
+    const flags = new Map();
+    about.forEach((input, id) => claimsOf(id).forEach((claim) => {
+      if (claim.predicate !== "skgo:seekCareWhen" || claim.subject !== id || !holdsClaim(claim) || flags.has(claim.object)) return;
+      const [tier, rank] = tierOf(claim.object);
+      flags.set(claim.object, { sign: claim.object, tier: tier, rank: rank, claim: claim.claim });
+    }));
+    const redFlags = Array.from(flags.values()).sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.sign).label], [nodes.get(b.sign).label]));
     return { red_flags: redFlags, explanations: [...own, ...general], rare_causes: rareCauses, may_help: helps, does_not_help: fails, mimics: mimics };
   }
   const whyList = document.getElementById("why-answer");
