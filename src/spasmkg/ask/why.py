@@ -44,6 +44,9 @@ KIND_ORDER = (
     "Injury",
     "Disease",
 )
+#: Kinds that are a reason only for the person who names them: a group for its members, a
+#: medicine for who takes it (its class stays general: "diuretics can cause cramps").
+PERSONAL_KINDS = frozenset({"Population", "Medication"})
 #: How many rare diseases the answer names, and how many reasons it gives for one input.
 RARE_LIMIT = 5
 PER_INPUT = 4
@@ -305,9 +308,7 @@ class Asker:
             and claim.predicate.name in CAUSAL
             and claim.holds
             and (claim.subject.layer == "core" or claim.subject.iri in named)
-            # a group is a reason only for its members, a medicine only for who takes it (its
-            # class stays: "diuretics can cause cramps" is worth knowing)
-            and claim.subject.kind not in {"Population", "Medication"}
+            and claim.subject.kind not in PERSONAL_KINDS
         }
         reasons = []
         for cause in sorted(causes):
@@ -449,6 +450,14 @@ class Asker:
             (word, self.family(reading.entity, up=True, down=True)) for word, reading in conditions
         )
         helps, fails = self.measures(upward, group_iris)
+        mimics = self.mimics(symptoms, group_iris)
+        # the warning signs of what a reason of the person's own passes through (a medicine's
+        # acute dystonic reaction) and of what the symptom may really be (a clot) go with it too
+        for reason in own:
+            for step in reason.chain.steps[:-1]:
+                about.setdefault(step.object.iri, reason.came_from or symptom)
+        for mimic in mimics:
+            about.setdefault(mimic.condition.iri, symptom)
         return WhyAnswer(
             symptom=said,
             understood=tuple(r for _, r in [*medicines, *conditions, *group_readings]),
@@ -458,7 +467,7 @@ class Asker:
             rare_causes=self.rare_causes(symptoms, reported, named),
             may_help=tuple(helps),
             does_not_help=tuple(fails),
-            mimics=self.mimics(symptoms, group_iris),
+            mimics=mimics,
         )
 
 

@@ -24,7 +24,15 @@ from markupsafe import Markup
 
 from spasmkg.ask.explain import chain_edges, step_of
 from spasmkg.ask.rows import write_text
-from spasmkg.ask.why import CAUSAL, EFFICACY, KIND_ORDER, PER_INPUT, RARE_LIMIT, tier_ranks
+from spasmkg.ask.why import (
+    CAUSAL,
+    EFFICACY,
+    KIND_ORDER,
+    PER_INPUT,
+    PERSONAL_KINDS,
+    RARE_LIMIT,
+    tier_ranks,
+)
 from spasmkg.errors import SpasmKGError
 from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
@@ -296,6 +304,7 @@ def why_rules(selection: Selection) -> dict[str, Any]:
     reason, the order of general causes, its limits) and the ontology's tier ranks."""
     return {
         "kind_order": list(KIND_ORDER),
+        "personal_kinds": sorted(PERSONAL_KINDS),
         "per_input": PER_INPUT,
         "rare_limit": RARE_LIMIT,
         "causal": sorted(f"skgo:{name}" for name in CAUSAL),

@@ -479,10 +479,10 @@
 
   // why: the library's `spasmkg why` rules applied to the page's claims: warning signs of the
   // symptom's family and of the inputs, most urgent first; reasons from the person's own inputs
-  // (explain's chains in their groups) before general causes (by kind, then evidence; a group is
-  // a reason only for its members); rare diseases of imported layers apart unless named; what
+  // (explain's chains in their groups) before general causes (by kind, then evidence; a group or
+  // a medicine is a reason only for who names it); rare diseases of imported layers apart unless named; what
   // may help and what does not in their groups; mimics
-  const KIND_ORDER = data.why.kind_order;
+  const KIND_ORDER = data.why.kind_order, PERSONAL_KINDS = new Set(data.why.personal_kinds);
   const PER_INPUT = data.why.per_input, RARE_LIMIT = data.why.rare_limit;
   const CAUSAL = new Set(data.why.causal), EFFICACY = new Set(data.why.efficacy);
   function holdsClaim(claim) { return claim.standing === "supported" || claim.standing === "mixed"; }
@@ -529,13 +529,6 @@
     const symptoms = new Set([...upward, ...family(symptom, false, true)]);
     const about = new Map(Array.from(symptoms).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri])).map((id) => [id, "symptom"]));
     [...takes, ...has].forEach((id) => family(id, true, false).forEach((f) => { if (!about.has(f)) about.set(f, id); }));
-    const flags = new Map();
-    about.forEach((input, id) => claimsOf(id).forEach((claim) => {
-      if (claim.predicate !== "skgo:seekCareWhen" || claim.subject !== id || !holdsClaim(claim) || flags.has(claim.object)) return;
-      const [tier, rank] = tierOf(claim.object);
-      flags.set(claim.object, { sign: claim.object, tier: tier, rank: rank, claim: claim.claim });
-    }));
-    const redFlags = Array.from(flags.values()).sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.sign).label], [nodes.get(b.sign).label]));
     const own = [];
     [...takes, ...has, ...groups].forEach((id) => chainsFor(id, targets, groups, 4).slice(0, PER_INPUT)
       .forEach((chain) => own.push({ cause: id, from: id, chain: chain })));
@@ -545,7 +538,7 @@
     into.forEach((id) => claimsOf(id).forEach((claim) => {
       if (claim.object !== id || !CAUSAL.has(claim.predicate) || !holdsClaim(claim)) return;
       const node = nodes.get(claim.subject);
-      if ((node.info.layer === "core" || named.has(claim.subject)) && node.kind !== "Population") causes.add(claim.subject);
+      if ((node.info.layer === "core" || named.has(claim.subject)) && !PERSONAL_KINDS.has(node.kind)) causes.add(claim.subject);
     }));
     const ownCauses = new Set(own.map((r) => r.cause));
     const general = Array.from(causes).sort((a, b) => compareLists([nodes.get(a).info.iri], [nodes.get(b).info.iri]))
@@ -578,11 +571,22 @@
     const mimics = [];
     Array.from(symptoms).sort().forEach((id) => claimsOf(id).forEach((claim) => {
       if (claim.object !== id || claim.predicate !== "skgo:mistakenFor") return;
+      if (claim.context && !groupSet.has(claim.context)) return;
       const tiers = claimsOf(claim.subject).filter((c) => c.subject === claim.subject && c.predicate === "skgo:seekCareWhen").map((c) => tierOf(c.object));
       const best = tiers.reduce((hi, t) => (t[1] > hi[1] ? t : hi), ["", 0]);
       mimics.push({ condition: claim.subject, claim: claim.claim, tier: best[0], rank: best[1] });
     }));
     mimics.sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.condition).label], [nodes.get(b.condition).label]));
+    // the signs of what an own reason passes through, and of the mimics, go with it too
+    own.forEach((r) => r.chain.steps.slice(0, -1).forEach((step) => { if (!about.has(step.to)) about.set(step.to, r.from); }));
+    mimics.forEach((m) => { if (!about.has(m.condition)) about.set(m.condition, "symptom"); });
+    const flags = new Map();
+    about.forEach((input, id) => claimsOf(id).forEach((claim) => {
+      if (claim.predicate !== "skgo:seekCareWhen" || claim.subject !== id || !holdsClaim(claim) || flags.has(claim.object)) return;
+      const [tier, rank] = tierOf(claim.object);
+      flags.set(claim.object, { sign: claim.object, tier: tier, rank: rank, claim: claim.claim });
+    }));
+    const redFlags = Array.from(flags.values()).sort((a, b) => (b.rank - a.rank) || compareLists([nodes.get(a.sign).label], [nodes.get(b.sign).label]));
     return { red_flags: redFlags, explanations: [...own, ...general], rare_causes: rareCauses, may_help: helps, does_not_help: fails, mimics: mimics };
   }
   const whyList = document.getElementById("why-answer");
