@@ -12,7 +12,7 @@ import spasmkg
 from spasmkg.ask.explain import explain
 from spasmkg.outputs.page import render_selection, select, write_page
 from tests.browsing import Tab, serious_violations
-from tests.helpers import run_entry_point
+from tests.helpers import CORE, run_entry_point
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -46,9 +46,9 @@ def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
 
 
 def test_node_and_edge_counts_match_the_graph(shipped: Visit, kg: spasmkg.KnowledgeGraph) -> None:
-    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == 275
-    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == 535
-    assert shipped.page.inner_text("#counts") == "275 nodes, 535 edges drawn"
+    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == CORE.nodes
+    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == CORE.claims
+    assert shipped.page.inner_text("#counts") == f"{CORE.nodes} nodes, {CORE.claims} edges drawn"
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,8 @@ def on_screen(visit: Visit, node: str) -> tuple[float, float]:
 
 def test_the_layered_page_opens_on_the_core(layered: Visit, kg_all: spasmkg.KnowledgeGraph) -> None:
     core = {e.curie for e in kg_all.entities if e.layer == "core"}
-    assert len(core) == 275 and layered.evaluate("window.spasmkg.nodes.length") == 1204
+    assert len(core) == CORE.nodes
+    assert layered.evaluate("window.spasmkg.nodes.length") == CORE.all_nodes
     assert drawn(layered) == core
     assert layered.errors == [] and layered.outside_requests == []
     assert "929 more in the imported layer" in layered.page.inner_text("#counts")
@@ -597,7 +598,7 @@ def test_a_focus_page_draws_its_whole_neighbourhood(kg_all: spasmkg.KnowledgeGra
     assert all(node["drawn"] for node in around.values())
     whole = page_nodes(render_selection(select(kg_all)))
     assert not whole["skg:mondo-0009293"]["drawn"] and whole["skg:muscle-cramp"]["drawn"]
-    assert sum(node["drawn"] for node in whole.values()) == 275
+    assert sum(node["drawn"] for node in whole.values()) == CORE.nodes
 
 
 def test_html_command_unknown_focus_exits_3(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import spasmkg
 from spasmkg.model.curie import expand, prefix_of
 from spasmkg.model.namespaces import SKGO
 from spasmkg.outputs import kgx
-from tests.helpers import REPO, run_entry_point
+from tests.helpers import CORE, REPO, run_entry_point
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +256,7 @@ def test_the_command_writes_tsv_and_json_lines_that_agree(tmp_path: Path) -> Non
     out = tmp_path / "kgx"
     result = run_entry_point("export", "kgx", "--out", str(out), "--layer", "core")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"wrote {out}: 275 nodes, ")
+    assert result.stdout.startswith(f"wrote {out}: {CORE.nodes} nodes, ")
     with (out / "spasmkg_edges.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     lines = (out / "spasmkg_edges.jsonl").read_text("utf-8").splitlines()

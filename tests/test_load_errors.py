@@ -14,18 +14,18 @@ import spasmkg
 from spasmkg.errors import GraphSyntaxError, MappingError, UndeclaredTerm
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.paths import data_paths
-from tests.helpers import append_line, plant, run_entry_point
+from tests.helpers import CORE, append_line, plant, run_entry_point
 
 
 def test_shipped_graph_loads_and_materialises_each_claim(data_copy: Path) -> None:
     kg = spasmkg.load(data_copy)
     claims = set(kg.asserted.subjects(RDF.type, SKGO.Claim))
-    assert len(claims) == 535
-    # beside each claim's standing and each evidence item's design, 432 plain triples: the other
+    assert len(claims) == CORE.claims
+    # beside each claim's standing and each evidence item's design, the plain triples: the other
     # claims are bound to a context, disputed by some evidence or hedged in a relation with no
     # "may" form, so they live only as claims
     derived = {SKGO.standing, SKGO.studyDesign}
-    assert len({t for t in kg.inferred if t[1] not in derived}) == 432
+    assert len({t for t in kg.inferred if t[1] not in derived}) == CORE.plain
     assert len(set(kg.inferred.subjects(SKGO.standing))) == len(claims)
 
 

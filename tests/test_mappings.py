@@ -18,7 +18,7 @@ from spasmkg.model.curie import compress, expand, prefix_map
 from spasmkg.model.namespaces import SKG
 from spasmkg.model.paths import data_paths
 from spasmkg.model.sssom import MAPPING_PREDICATES, read_sssom
-from tests.helpers import REPO, Line, plant, reported, run_entry_point
+from tests.helpers import CORE, REPO, Line, plant, reported, run_entry_point
 
 MAPPINGS = read_sssom(data_paths().mappings_file)
 
@@ -56,7 +56,7 @@ def test_every_entity_has_at_least_two_identifiers(kg: spasmkg.KnowledgeGraph) -
     for m in MAPPINGS.mappings:
         counts[m.subject_id] += 1
     entities = entity_labels(kg)
-    assert len(entities) == 231
+    assert len(entities) == CORE.entities
     assert {e for e in entities if counts[e] < 2} == set(ONE_IDENTIFIER)
 
 

@@ -15,7 +15,7 @@ import spasmkg
 from spasmkg.outputs.network import to_networkx
 from spasmkg.outputs.page import select
 from spasmkg.outputs.registry import render
-from tests.helpers import REPO, plant
+from tests.helpers import CORE, REPO, plant
 
 
 @pytest.mark.slow
@@ -43,7 +43,7 @@ def test_entities_claims_and_sources(kg: spasmkg.KnowledgeGraph) -> None:
         "medication",
     )
     assert "CHEBI:47426" in {i.curie for i in furosemide.identifiers}
-    assert len(kg.entities) == 275 and len(kg.claims) == 535
+    assert len(kg.entities) == CORE.nodes and len(kg.claims) == CORE.claims
     assert kg.view.sources["https://w3id.org/spasmkg/source/curators"].kind == "Curation"
 
 

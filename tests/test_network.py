@@ -20,6 +20,7 @@ from spasmkg.outputs.network import (
     write_graphml,
     write_node_link,
 )
+from tests.helpers import CORE
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +30,8 @@ def graph(kg: spasmkg.KnowledgeGraph) -> nx.MultiDiGraph:
 
 
 def test_one_node_per_entity_or_guidance_one_edge_per_claim(graph: nx.MultiDiGraph) -> None:
-    assert graph.number_of_nodes() == 231 + 44  # entities and guidance (warning signs, advice)
-    assert graph.number_of_edges() == 535
+    assert graph.number_of_nodes() == CORE.nodes  # entities and guidance (warning signs, advice)
+    assert graph.number_of_edges() == CORE.claims
     assert not [n for n in graph if not n.startswith("skg:")], (
         "sources, claims and literals are not nodes"
     )
