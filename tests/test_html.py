@@ -10,6 +10,7 @@ import pytest
 
 import spasmkg
 from spasmkg.ask.explain import explain
+from spasmkg.model.names import CLOSE
 from spasmkg.outputs.page import render_selection, select, write_page
 from tests.browsing import Tab, serious_violations
 from tests.helpers import CORE, run_entry_point
@@ -45,10 +46,217 @@ def test_page_loads_without_errors_or_outside_requests(shipped: Visit) -> None:
     assert shipped.dialogs == []
 
 
-def test_node_and_edge_counts_match_the_graph(shipped: Visit, kg: spasmkg.KnowledgeGraph) -> None:
-    assert shipped.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == CORE.nodes
-    assert shipped.evaluate("window.spasmkg.edges.length") == len(kg.claims) == CORE.claims
-    assert shipped.page.inner_text("#counts") == f"{CORE.nodes} nodes, {CORE.claims} edges drawn"
+def test_node_and_edge_counts_match_the_graph(
+    browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    """The page holds every node and edge; it draws the opening view, and the whole graph's
+    view draws them all."""
+    visit = open_page(browser, kg, tmp_path)
+    assert visit.evaluate("window.spasmkg.nodes.length") == len(kg.entities) == CORE.nodes
+    assert visit.evaluate("window.spasmkg.edges.length") == len(kg.claims) == CORE.claims
+    opening = opening_view(kg)
+    between = [c for c in kg.claims if {c.subject.curie, c.object.curie} <= opening]
+    assert visit.page.inner_text("#counts") == (
+        f"{len(opening)} nodes, {len(between)} edges drawn · muscle spasm and its direct neighbours"
+    )
+    visit.page.click("#whole")
+    assert visit.page.inner_text("#counts") == f"{CORE.nodes} nodes, {CORE.claims} edges drawn"
+
+
+def opening_view(kg: spasmkg.KnowledgeGraph) -> set[str]:
+    """Muscle spasm and the core entities that share a claim with it, read from the claims."""
+    centre = kg.entity("muscle spasm").curie
+    return {centre} | {
+        other.curie
+        for claim in kg.claims
+        if centre in (claim.subject.curie, claim.object.curie)
+        for other in (claim.subject, claim.object)
+        if other.layer == "core"
+    }
+
+
+@pytest.fixture(scope="module")
+def opened(
+    browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> Visit:
+    """The core's page just opened, left as it opened (tests here only read it)."""
+    return open_page(browser, kg, tmp_path_factory.mktemp("html"))
+
+
+def test_opened_fresh_the_page_draws_muscle_spasm_and_its_neighbours(
+    opened: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """Issue 28 §9: the page opened on all the core's nodes at once, a hairball; it opens on
+    muscle spasm and its direct neighbours, each kind in a block of its own."""
+    expected = opening_view(kg)
+    assert len(expected) == 41
+    assert drawn(opened) == expected
+    assert opened.evaluate("document.body.dataset.view") == "start"
+    positions = opened.evaluate("window.spasmkg.network.getPositions()")
+    assert positions["skg:muscle-spasm"] == {"x": 0, "y": 0}
+    kinds = {curie: kg.entity(curie).kind for curie in expected - {"skg:muscle-spasm"}}
+    # kinds laid out apart: the nodes of one kind share a block (its columns) on one side
+    for kind in set(kinds.values()):
+        xs = {positions[c]["x"] for c, k in kinds.items() if k == kind}
+        assert len({x > 0 for x in xs}) == 1 and max(xs) - min(xs) <= 180, kind
+    # no two nodes drawn closer than a row apart
+    points = list(positions.values())
+    assert (
+        min(
+            abs(a["x"] - b["x"]) + abs(a["y"] - b["y"])
+            for i, a in enumerate(points)
+            for b in points[:i]
+        )
+        >= 56
+    )
+    assert opened.errors == [] and opened.outside_requests == [] and opened.dialogs == []
+    assert serious_violations(opened) == []
+
+
+def test_warning_signs_are_small_markers_with_their_text_in_the_panel(
+    opened: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """Warning signs were red ellipses holding a sentence each, overlapping; they are small
+    triangles without a label on the canvas, their text in the tooltip and the panel."""
+    signs = [e for e in kg.entities if e.kind == "WarningSign" and e.curie in opening_view(kg)]
+    assert len(signs) == 4
+    for sign in signs:
+        shape = opened.evaluate(
+            f"""(() => {{ const node = window.spasmkg.network.body.nodes[{sign.curie!r}];
+                 return [node.options.shape, node.options.size, node.options.font.size,
+                         node.shape.width || 2 * node.options.size]; }})()"""
+        )
+        assert shape[:3] == ["triangle", 7, 0]
+        assert shape[3] <= 20, "a marker, not a box around a sentence"
+        opened.evaluate(
+            "window.spasmkg.network.body.emitter.emit('click', {nodes: ["
+            + repr(sign.curie)
+            + "], edges: [], pointer: {DOM: {x: 0, y: 0}, canvas: {x: 0, y: 0}}})"
+        )
+        info = opened.page.inner_text("#info")
+        assert sign.label in info and "warning sign" in info
+
+
+def test_the_whole_graph_is_one_click_away(
+    browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    visit = open_page(browser, kg, tmp_path)
+    button = visit.page.locator("#whole")
+    assert button.inner_text() == f"Show the whole graph ({CORE.nodes} nodes)"
+    button.click()
+    assert drawn(visit) == {e.curie for e in kg.entities}
+    visit.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
+    assert "all=1" in visit.evaluate("location.hash")
+    assert button.inner_text() == "Back to muscle spasm"
+    # a link to the whole graph's view opens on it
+    again = Visit(browser, tmp_path / "spasmkg.html", visit.evaluate("location.hash"))
+    again.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
+    assert len(drawn(again)) == CORE.nodes
+    button.click()
+    assert drawn(visit) == opening_view(kg)
+    visit.page.go_back()
+    assert len(drawn(visit)) == CORE.nodes
+    assert visit.errors == [] and again.errors == [] and visit.outside_requests == []
+    assert serious_violations(visit) == []
+
+
+def test_choosing_a_chain_opens_it_in_the_panel(opened: Visit, kg: spasmkg.KnowledgeGraph) -> None:
+    """Choosing a chain showed the evidence of its weakest step alone; the panel shows the
+    chain: its route, then each step with its relation, standing and evidence."""
+    chain = explain(kg, "furosemide", "muscle cramp").chains[0]
+    opened.evaluate("window.spasmkg.explain('furosemide', 'muscle cramp', '')")
+    opened.page.locator("#chains button.chain-route").first.click()
+    assert opened.page.inner_text("#info .title") == chain.route
+    steps = opened.page.locator("#info ol.chain-panel > li.chain-step")
+    assert steps.count() == len(chain.steps) == 2
+    for index, step in enumerate(chain.steps):
+        text = steps.nth(index).inner_text()
+        assert f"{step.subject.label} → {step.object.label}" in text
+        assert step.relation.label in text and "supports" in text
+    assert "weakest step" in steps.nth(0).inner_text()
+    steps.nth(1).locator("button.goto").click()  # a step opens its claim alone
+    assert opened.page.inner_text("#info .title") == "hypokalemia → muscle cramp"
+    assert opened.errors == []
+
+
+def test_the_side_column_is_not_clipped(opened: Visit) -> None:
+    """The certainty drop-down was wider than the column and cut off; the explain list's
+    numbers sat at the last line of each wrapped route. Both fit the column now."""
+    opened.evaluate("window.spasmkg.explain('hydrochlorothiazide', 'muscle cramp', '')")
+    aside = opened.page.locator("aside")
+    assert aside.evaluate("(a) => a.scrollWidth <= a.clientWidth")
+    select = opened.page.locator("#min-certainty")
+    select.scroll_into_view_if_needed()
+    box, column = select.bounding_box(), aside.bounding_box()
+    assert box is not None and column is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1400
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 900
+    assert column["x"] <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"]
+    # a route takes the column's width, and each of its steps two lines at most
+    route = opened.page.locator("#chains li.chain").first
+    item, button = route.bounding_box(), route.locator("button.chain-route").bounding_box()
+    assert item is not None and button is not None
+    assert button["width"] >= item["width"] - 1
+    lines = opened.evaluate(
+        """Array.from(document.querySelectorAll('#chains .chain-steps button')).map((b) =>
+             b.getBoundingClientRect().height / parseFloat(getComputedStyle(b).lineHeight))"""
+    )
+    assert lines and max(lines) <= 2.2, lines
+    assert opened.errors == [] and serious_violations(opened) == []
+
+
+EVERYDAY = [
+    ("Prilosec", "omeprazole"),
+    ("water pills", "diuretic"),
+    ("Parkinsons", "Parkinson disease"),
+    ("muscle cramps", "muscle cramp"),
+    ("Zanaflex", "tizanidine"),
+]
+
+
+@pytest.mark.parametrize(("words", "label"), EVERYDAY)
+def test_the_search_box_reads_everyday_words(
+    opened: Visit, kg: spasmkg.KnowledgeGraph, words: str, label: str
+) -> None:
+    """Issue 27 §1: the page's search reads words as the resolver does (brand names, lay
+    terms, plurals, possessives) and finds the entity ``spasmkg search`` puts first."""
+    entity = kg.entity(label)
+    assert entity.label == label
+    assert kg.names.search(words, 1)[0].entity == entity
+    opened.page.fill("#search", words)
+    opened.page.press("#search", "Enter")
+    assert opened.evaluate("document.body.dataset.focused") == entity.curie
+    assert opened.page.inner_text("#info .title") == label
+    assert opened.page.inner_text("#search-status") == ""
+
+
+def test_the_search_box_agrees_with_the_resolver_on_every_name(
+    opened: Visit, kg: spasmkg.KnowledgeGraph
+) -> None:
+    """Every label, synonym and everyday name of the graph, and each in another form (capitals,
+    a plural, the words in another order), is found as ``spasmkg search`` finds it first."""
+    names = sorted(
+        {e.label for e in kg.entities}
+        | {s for e in kg.entities for s in e.synonyms}
+        | {n.text for e in kg.entities for n in e.names}
+    )
+    variants = [
+        *names,
+        *(name.upper() for name in names),
+        *(name + "s" for name in names if name[-1:].isalpha() and not name.endswith("s")),
+        *(" ".join(reversed(name.split())) for name in names if " " in name),
+    ]
+    # the page does not spell-correct (difflib's close spelling, the resolver's last tier):
+    # its last resort is a label that starts with or holds the words, so those are left out
+    hits = {term: kg.names.search(term, 1)[0] for term in variants}
+    expected = {term: hit.entity.curie for term, hit in hits.items() if hit.why != CLOSE}
+    found = opened.page.evaluate(
+        "(terms) => terms.map((term) => (window.spasmkg.find(term) || {}).id || null)",
+        list(expected),
+    )
+    differ = {t: (f, expected[t]) for t, f in zip(expected, found, strict=True) if f != expected[t]}
+    assert len(names) > 600 and len(expected) > 1_800
+    assert differ == {}
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +291,20 @@ def on_screen(visit: Visit, node: str) -> tuple[float, float]:
     return point[0], point[1]
 
 
-def test_the_layered_page_opens_on_the_core(layered: Visit, kg_all: spasmkg.KnowledgeGraph) -> None:
+def test_the_layered_page_opens_on_muscle_spasm_and_the_whole_view_on_the_core(
+    browser: Any, kg_all: spasmkg.KnowledgeGraph, tmp_path: Path
+) -> None:
+    visit = open_page(browser, kg_all, tmp_path)
     core = {e.curie for e in kg_all.entities if e.layer == "core"}
-    assert len(core) == CORE.nodes
-    assert layered.evaluate("window.spasmkg.nodes.length") == CORE.all_nodes
-    assert drawn(layered) == core
-    assert layered.errors == [] and layered.outside_requests == []
-    assert "929 more in the imported layer" in layered.page.inner_text("#counts")
+    everything = len(kg_all.entities)
+    assert len(core) == CORE.nodes and visit.evaluate("window.spasmkg.nodes.length") == everything
+    assert drawn(visit) == opening_view(kg_all) and len(opening_view(kg_all)) == 42
+    visit.page.click("#whole")
+    assert drawn(visit) == core
+    assert visit.errors == [] and visit.outside_requests == []
+    assert f"{everything - CORE.nodes} more in the imported layer" in visit.page.inner_text(
+        "#counts"
+    )
 
 
 def test_a_rare_disease_is_found_by_search_and_expands_and_collapses(
@@ -134,15 +349,13 @@ def test_canvas_draws(shipped: Visit) -> None:
     assert len(image) > 50_000, "a drawn graph compresses far worse than an empty canvas"
 
 
-def test_layout_settles_and_physics_stops(shipped: Visit) -> None:
-    before = shipped.evaluate(
-        "JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))"
-    )
-    shipped.page.wait_for_timeout(700)
-    after = shipped.evaluate(
-        "JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))"
-    )
-    assert before == after
+def test_layout_settles_and_physics_stops(fresh_page: Visit) -> None:
+    """In the whole graph's view (the opening view has its places and no physics)."""
+    script = "JSON.stringify(window.spasmkg.network.getPositions(['skg:magnesium']))"
+    before = fresh_page.evaluate(script)
+    assert "skg:magnesium" in before
+    fresh_page.page.wait_for_timeout(700)
+    assert fresh_page.evaluate(script) == before
 
 
 def test_search_for_magnesium_focuses_that_node(shipped: Visit, tmp_path: Path) -> None:
@@ -340,8 +553,12 @@ def test_a_link_can_open_a_rare_disease(
 
 @pytest.fixture
 def fresh_page(browser: Any, kg: spasmkg.KnowledgeGraph, tmp_path: Path) -> Visit:
-    """The core's page in a tab of its own, for tests that change what it draws."""
-    return open_page(browser, kg, tmp_path)
+    """The core's page in a tab of its own, showing the whole graph (one click from the
+    opening view), for tests that change what it draws."""
+    visit = open_page(browser, kg, tmp_path)
+    visit.page.click("#whole")
+    visit.page.wait_for_selector('body[data-settled="true"]', state="attached", timeout=60_000)
+    return visit
 
 
 def drawn_edges(visit: Visit) -> set[str]:
@@ -415,13 +632,14 @@ def test_unknown_search_says_so(shipped: Visit) -> None:
     assert shipped.page.inner_text("#search-status") == "no node matches"
 
 
-def test_kind_filter_hides_and_shows_nodes(shipped: Visit) -> None:
+def test_kind_filter_hides_and_shows_nodes(fresh_page: Visit, kg: spasmkg.KnowledgeGraph) -> None:
     visible = "window.spasmkg.network.body.data.nodes.length"
-    total = shipped.evaluate(visible)
-    shipped.page.uncheck('input[data-kind="Medication"]')
-    assert shipped.evaluate(visible) == total - 19
-    shipped.page.check('input[data-kind="Medication"]')
-    assert shipped.evaluate(visible) == total
+    total = fresh_page.evaluate(visible)
+    medications = sum(e.kind == "Medication" for e in kg.entities)
+    fresh_page.page.uncheck('input[data-kind="Medication"]')
+    assert total == len(kg.entities) and fresh_page.evaluate(visible) == total - medications
+    fresh_page.page.check('input[data-kind="Medication"]')
+    assert fresh_page.evaluate(visible) == total
 
 
 def test_legend_lists_every_kind_with_its_count(shipped: Visit) -> None:
@@ -596,9 +814,12 @@ def test_a_focus_page_draws_its_whole_neighbourhood(kg_all: spasmkg.KnowledgeGra
         "skg:exercise-associated-muscle-cramp",
     } <= set(around)
     assert all(node["drawn"] for node in around.values())
+    assert not any(node.get("start") for node in around.values()), "no opening view"
     whole = page_nodes(render_selection(select(kg_all)))
     assert not whole["skg:mondo-0009293"]["drawn"] and whole["skg:muscle-cramp"]["drawn"]
     assert sum(node["drawn"] for node in whole.values()) == CORE.nodes
+    # drawn at opening: muscle spasm and its core neighbours
+    assert {i for i, node in whole.items() if node.get("start")} == opening_view(kg_all)
 
 
 def test_html_command_unknown_focus_exits_3(tmp_path: Path) -> None:

@@ -361,8 +361,9 @@ def html(
 ) -> None:
     """Write the interactive graph as one self-contained HTML page that works offline.
 
-    The page opens on the core; a node of an imported layer is drawn once search finds it or
-    a neighbour is double-clicked (expanded). A --focus page draws its whole neighbourhood.
+    The page opens on muscle spasm and its direct neighbours, the whole core one click away;
+    a node of an imported layer is drawn once search finds it or a neighbour is
+    double-clicked (expanded). A --focus page draws its whole neighbourhood.
     """
     from spasmkg.ask.rows import write_text
     from spasmkg.model.loader import load

@@ -36,6 +36,7 @@ from spasmkg.ask.why import (
 from spasmkg.errors import SpasmKGError
 from spasmkg.model.composition import ChainRules
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.names import NameIndex, rank
 from spasmkg.model.records import Claim, Entity
 
 TEMPLATE = "graph.html"
@@ -48,6 +49,15 @@ EDGE_LABEL_LIMIT = 400
 #: The longest label drawn on the canvas, and the longest text in a panel.
 LABEL_LIMIT = 60
 TEXT_LIMIT = 5_000
+#: The entity the whole graph's page opens on, with its direct neighbours (issue 28 §9: all
+#: core nodes at once were a hairball); the whole graph is one click away.
+OPENING = "skg:muscle-spasm"
+#: The opening view's layout: kinds in blocks left and right of the centre, at most this many
+#: rows to a block, each cell this wide and high, blocks this far apart and from the centre.
+BLOCK_ROWS = 4
+CELL = (180, 56)
+BLOCK_GAP = 46
+SIDE_OFFSET = 230
 #: Direction overrides, isolates and marks, and control characters other than tab and newline.
 UNSHOWABLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -66,10 +76,17 @@ class Selection:
     rules: ChainRules = field(default_factory=lambda: ChainRules({}, {}, {}))
     #: the triage tiers with their ranks, for the "Why?" panel
     tiers: dict[str, int] = field(default_factory=dict)
+    #: what the page draws when it opens (empty: what it draws first, see :meth:`drawn_first`)
+    opening: frozenset[str] = frozenset()
 
     def drawn_first(self, entity: Entity) -> bool:
-        """Whether the page draws an entity when it opens (others wait for search or expand)."""
+        """Whether the whole graph's view draws an entity (others wait for search or expand)."""
         return self.focused or entity.layer == "core"
+
+    def drawn_at_opening(self, entity: Entity) -> bool:
+        """Whether the page draws an entity when it opens: the opening view's, or else the
+        whole graph's (a neighbourhood page, or a graph without the opening entity)."""
+        return entity.curie in self.opening if self.opening else self.drawn_first(entity)
 
 
 @cache
@@ -118,6 +135,7 @@ def select(
             title or DEFAULT_TITLE,
             rules=kg.chain_rules,
             tiers=tier_ranks(kg),
+            opening=opening_view(kg.entities, kg.claims),
         )
     centre = kg.entity(focus)
     reached = neighbourhood(kg, centre, depth)
@@ -129,6 +147,82 @@ def select(
         rules=kg.chain_rules,
         tiers=tier_ranks(kg),
     )
+
+
+def opening_view(entities: tuple[Entity, ...], claims: tuple[Claim, ...]) -> frozenset[str]:
+    """The CURIEs the whole graph's page opens on: :data:`OPENING` and the core entities that
+    share a claim with it (nothing when the graph has no such entity)."""
+    core = {entity.curie for entity in entities if entity.layer == "core"}
+    if OPENING not in core:
+        return frozenset()
+    return frozenset(
+        {OPENING}
+        | {
+            other.curie
+            for claim in claims
+            if OPENING in (claim.subject.curie, claim.object.curie)
+            for other in (claim.subject, claim.object)
+            if other.curie in core
+        }
+    )
+
+
+def opening_layout(selection: Selection) -> dict[str, tuple[int, int]]:
+    """Where the opening view draws its nodes: the centre at the origin, each kind of its
+    neighbours in a block of its own (a grid of at most :data:`BLOCK_ROWS` rows), the blocks
+    stacked left and right of the centre, the taller side first filled least."""
+    style = styles()
+    by_kind: dict[str, list[Entity]] = {}
+    for entity in selection.entities:
+        if entity.curie in selection.opening and entity.curie != OPENING:
+            by_kind.setdefault(entity.kind, []).append(entity)
+
+    def kind_label(kind: str) -> str:
+        return str(style["kinds"].get(kind, style["default_kind"])["label"])
+
+    blocks = sorted(by_kind.items(), key=lambda item: (-len(item[1]), kind_label(item[0])))
+    sides: list[list[list[Entity]]] = [[], []]
+    heights = [0, 0]
+    for _, members in blocks:
+        rows = min(len(members), BLOCK_ROWS)
+        side = 0 if heights[0] <= heights[1] else 1
+        sides[side].append(sorted(members, key=lambda e: e.label.casefold()))
+        heights[side] += rows * CELL[1] + BLOCK_GAP
+    positions = {OPENING: (0, 0)}
+    for side, stacked in enumerate(sides):
+        direction = -1 if side == 0 else 1
+        top = -(heights[side] - BLOCK_GAP) // 2
+        for members in stacked:
+            rows = min(len(members), BLOCK_ROWS)
+            for index, entity in enumerate(members):
+                column, row = divmod(index, BLOCK_ROWS)
+                x = direction * (SIDE_OFFSET + column * CELL[0])
+                positions[entity.curie] = (x, top + row * CELL[1] + CELL[1] // 2)
+            top += rows * CELL[1] + BLOCK_GAP
+    return positions
+
+
+def search_names(selection: Selection) -> dict[str, Any]:
+    """What the page's search reads names by, in the resolver's own normal forms
+    (:func:`spasmkg.model.names.normal` and :func:`~spasmkg.model.names.unordered`) of every
+    label, synonym and everyday name (lay terms, brand names, abbreviations): each form with
+    the indices of the nodes it names, best first by the resolver's :func:`rank`. The normal
+    forms come fewest words first, then best name first, as ``spasmkg search`` ranks names
+    that hold every word; the page only has to put what is typed in the same form."""
+    index = NameIndex.of(selection.entities)
+    position = {entity.curie: number for number, entity in enumerate(selection.entities)}
+
+    def ranked(spellings: list[Any]) -> list[int]:
+        return list(dict.fromkeys(position[s.curie] for s in sorted(spellings, key=rank)))
+
+    forms = sorted(
+        index.by_normal.items(),
+        key=lambda item: (len(item[0].split()), min(map(rank, item[1])), item[0]),
+    )
+    return {
+        "normal": [[form, ranked(spellings)] for form, spellings in forms if form],
+        "unordered": {form: ranked(spellings) for form, spellings in index.by_words.items()},
+    }
 
 
 def shown(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -183,8 +277,17 @@ def build_network(selection: Selection) -> Any:
         heading=shown(selection.heading, 200),
         cdn_resources="in_line",
     )
+    placed = opening_layout(selection) if selection.opening else {}
     for entity in selection.entities:
         kind = style["kinds"].get(entity.kind, style["default_kind"])
+        # a marker (a warning sign) is small and unlabelled on the canvas: its text is long,
+        # and shows in the tooltip and the panel
+        marker = {"size": kind["size"], "font": {"size": 0}} if kind.get("marker") else {}
+        where = (
+            dict(zip(("x", "y"), placed[entity.curie], strict=True))
+            if entity.curie in placed
+            else {}
+        )
         net.add_node(
             entity.curie,
             label=shown(entity.label, LABEL_LIMIT),
@@ -192,6 +295,9 @@ def build_network(selection: Selection) -> Any:
             color=kind["color"],
             kind=entity.kind,
             drawn=selection.drawn_first(entity),
+            **({"start": True} if entity.curie in selection.opening else {}),
+            **marker,
+            **where,
             info=node_info(entity),
         )
     show_labels = len(selection.claims) <= EDGE_LABEL_LIMIT
@@ -207,7 +313,7 @@ def build_network(selection: Selection) -> Any:
             arrows="to",
             info=shown_data({"relation": claim.predicate.label, "claims": [claim.as_dict()]}),
         )
-    # the page opens on the core: imported nodes wait to be found or expanded
+    # the whole graph's view draws the core: imported nodes wait to be found or expanded
     net.options = page_options(sum(map(selection.drawn_first, selection.entities)))
     return net
 
@@ -313,6 +419,19 @@ def why_rules(selection: Selection) -> dict[str, Any]:
     }
 
 
+def opening_summary(selection: Selection) -> dict[str, Any] | None:
+    """What the page says of its opening view: the entity it centres on and how many nodes
+    the whole graph's view draws (None: the page opens on the whole graph)."""
+    if not selection.opening:
+        return None
+    centre = next(e for e in selection.entities if e.curie == OPENING)
+    return {
+        "centre": OPENING,
+        "label": shown(centre.label),
+        "whole": sum(map(selection.drawn_first, selection.entities)),
+    }
+
+
 def render_selection(selection: Selection) -> str:
     """A single self-contained HTML page drawing a selection of the graph."""
     net = build_network(selection)
@@ -333,6 +452,8 @@ def render_selection(selection: Selection) -> str:
         steps=chain_steps(selection, selection.rules),
         rules=selection.rules.as_dict(),
         why=why_rules(selection),
+        names=search_names(selection),
+        opening=opening_summary(selection),
         policy=Markup(POLICY),
     )
     net.templateEnv = environment

@@ -32,12 +32,16 @@
     title: tooltip([edge.info.relation, edge.info.claims.map((c) => standingText(c) + " — " + sourceNames(c)).join("; ")]),
   })));
 
-  // the page opens on the core; a node of an imported layer is drawn once search finds it or
-  // a neighbour is expanded (double-click), and hidden again when that neighbour collapses
+  // the page opens on one entity and its direct neighbours (data.opening; "start" nodes, laid
+  // out by kind), the whole graph's view one click away; the whole graph's view draws the core.
+  // Any other node is drawn once search finds it, a chain passes it or a neighbour is expanded
+  // (double-click), and hidden again when that neighbour collapses
   const hiddenKinds = new Set();
-  const revealedBy = new Map();  // imported node id -> ids of the expanded nodes that show it
+  const revealedBy = new Map();  // node id not drawn by the view -> ids of what shows it
   const expanded = new Set();
-  function opened(node) { return node.drawn || revealedBy.has(node.id); }
+  let scope = data.opening ? "start" : "all";
+  function inView(node) { return scope === "start" ? Boolean(node.start) : node.drawn; }
+  function opened(node) { return inView(node) || revealedBy.has(node.id); }
   // filters: what they hide (layers, kinds of source, directions of evidence, modalities),
   // the least certainty an item must have, and whether claims on the curators alone show;
   // a claim is drawn when an item of its evidence passes
@@ -56,24 +60,66 @@
     filter: (edge) => visible(nodes.get(edge.from)) && visible(nodes.get(edge.to)) && edge.info.claims.some(claimPasses),
   });
   const container = document.getElementById("network");
+  // the opening view has its places (kinds apart, from page.py): no physics until the whole
+  // graph is asked for
+  if (scope === "start") options.physics = Object.assign({}, options.physics, { enabled: false });
   const network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  document.body.dataset.view = scope;
   // performance marks, for benchmarks/bench_page_layers.py: the first draw and the settled layout
   network.once("afterDrawing", () => performance.mark("spasmkg-first-draw"));
-  network.once("stabilizationIterationsDone", () => {
+  function settled() {
     performance.mark("spasmkg-settled");
-    network.setOptions({ physics: false });
-    if (location.hash.length > 1) restore();
     document.body.dataset.settled = "true";
-  });
+    if (location.hash.length > 1) restore();  // a whole graph's view settles again
+  }
+  // fitted with a margin: vis-network fits the nodes, not the labels under them
+  function fitted() { network.fit(); network.moveTo({ scale: network.getScale() * 0.97 }); }
+  if (scope === "start") network.once("afterDrawing", () => setTimeout(() => { fitted(); settled(); }, 0));
+  else network.once("stabilizationIterationsDone", () => { network.setOptions({ physics: false }); settled(); });
 
   const counts = document.getElementById("counts");
   const importedCount = data.nodes.filter((node) => !node.drawn).length;
   function showCounts() {
-    const waiting = importedCount ? " · " + (importedCount - revealedBy.size) + " more in the imported layer: search, or double-click a node to expand it" : "";
+    const waiting = scope === "start"
+      ? " · " + data.opening.label + " and its direct neighbours"
+      : importedCount ? " · " + (importedCount - Array.from(revealedBy.keys()).filter((id) => !nodes.get(id).drawn).length) + " more in the imported layer: search, or double-click a node to expand it" : "";
     counts.textContent = nodeView.length + " nodes, " + edgeView.length + " edges drawn" + waiting;
   }
   function refresh() { nodeView.refresh(); edgeView.refresh(); showCounts(); }
   showCounts();
+
+  // the whole graph, one click away (and back to the opening view)
+  const whole = document.getElementById("whole");
+  function startPlaces() {
+    data.nodes.filter((node) => node.start && nodeView.get(node.id)).forEach((node) => network.moveNode(node.id, node.x, node.y));
+  }
+  function setScope(wanted) {
+    if (!data.opening || wanted === scope) return;
+    scope = wanted;
+    document.body.dataset.view = scope;
+    whole.textContent = scope === "start" ? "Show the whole graph (" + data.opening.whole + " nodes)" : "Back to " + data.opening.label;
+    refresh();
+    if (scope === "start") {
+      network.setOptions({ physics: { enabled: false } });
+      startPlaces();
+      fitted();
+    } else {
+      document.body.dataset.settled = "false";
+      network.setOptions({ physics: { enabled: true } });
+      network.once("stabilizationIterationsDone", () => {
+        network.setOptions({ physics: { enabled: false } });
+        network.fit();
+        document.body.dataset.settled = "true";
+      });
+      network.stabilize(options.physics.stabilization.iterations);
+    }
+    remember({ all: scope === "all" ? "1" : "" });
+  }
+  if (data.opening) {
+    whole.hidden = false;
+    whole.textContent = "Show the whole graph (" + data.opening.whole + " nodes)";
+    whole.addEventListener("click", () => setScope(scope === "start" ? "all" : "start"));
+  }
 
   // expanding: a node's neighbours of the imported layer join the drawing around it
   function neighbours(id) {
@@ -91,7 +137,7 @@
   function expand(id) {
     const fresh = neighbours(id).filter((other) => !opened(nodes.get(other)));
     neighbours(id).forEach((other) => {
-      if (!nodes.get(other).drawn) revealedBy.set(other, (revealedBy.get(other) || new Set()).add(id));
+      if (!inView(nodes.get(other))) revealedBy.set(other, (revealedBy.get(other) || new Set()).add(id));
     });
     expanded.add(id);
     refresh();
@@ -114,6 +160,18 @@
   function reveal(id) {
     if (opened(nodes.get(id))) return;
     revealedBy.set(id, new Set(["search"]));  // stays drawn when its neighbours collapse
+    refresh();
+    // beside a drawn neighbour, else beside the drawing, not on top of what is drawn
+    const near = neighbours(id).find((other) => other !== id && nodeView.get(other));
+    if (nodeView.get(id)) {
+      if (near) {
+        const at = network.getPositions([near])[near];
+        network.moveNode(id, at.x + 220, at.y - 140);
+      } else {
+        const xs = Object.values(network.getPositions(nodeView.getIds().filter((other) => other !== id))).map((at) => at.x);
+        network.moveNode(id, (xs.length ? Math.max(...xs) : 0) + 300, 0);
+      }
+    }
     expand(id);
   }
   network.on("doubleClick", (event) => { if (event.nodes.length) toggle(event.nodes[0]); });
@@ -161,7 +219,7 @@
   checkboxes("Standing", "mods", unique(everyClaim.map((claim) => claim.standing)).sort()
     .map((name) => [name, everyClaim.find((claim) => claim.standing === name).standing_label]));
   checkboxes("Kind of source", "sources", unique(everyItem.map((item) => item.source_kind)).sort().map((k) => [k, k]));
-  const certaintyRow = el("label", "Least certainty ");
+  const certaintyRow = el("label", "Least certainty", { class: "certainty" });
   const certainty = el("select", null, { id: "min-certainty" });
   certainty.appendChild(el("option", "any, graded or not", { value: "0" }));
   unique(everyItem.filter((item) => item.certainty_rank > 0).map((item) => item.certainty_rank)).sort((a, b) => a - b).forEach((rank) => {
@@ -411,8 +469,16 @@
   function showChain(chain) {
     remember({ chain: String(shownChains.indexOf(chain) + 1) });
     const ids = unique([chain.start, ...chain.steps.map((step) => step.to)]);
-    ids.forEach((id) => { if (!opened(nodes.get(id))) revealedBy.set(id, new Set(["chain"])); });
+    const fresh = ids.filter((id) => !opened(nodes.get(id)));
+    fresh.forEach((id) => revealedBy.set(id, new Set(["chain"])));
     refresh();
+    // a node the view did not draw goes beside the one before it on the chain
+    ids.forEach((id, index) => {
+      if (!fresh.includes(id) || !nodeView.get(id)) return;
+      const before = index ? network.getPositions([ids[index - 1]])[ids[index - 1]] : null;
+      const at = before || { x: 0, y: 0 };
+      network.moveNode(id, at.x + 170, at.y + (index % 2 ? 70 : -70));
+    });
     network.setSelection({ nodes: ids, edges: chain.steps.map((step) => step.claim) }, { highlightEdges: false });
     network.fit({ nodes: ids, animation: { duration: 300 } });
   }
@@ -422,6 +488,28 @@
     ["other_contexts", "Only in other groups"],
   ];
   const chainList = document.getElementById("chains");
+  // a chosen chain in the side panel: its route and standing, then each step with its
+  // evidence; a step's button opens that claim alone
+  function showChainPanel(chain) {
+    const where = chain.contextLabel ? " · only in " + chain.contextLabel : "";
+    info.replaceChildren(el("div", route(chain), { class: "title chain-title" }),
+      el("div", "chain of " + chain.steps.length + " step" + (chain.steps.length === 1 ? "" : "s") + " · " + chain.standing
+        + (chain.modality ? ", " + chain.modality : "") + (chain.inherited ? ", inherited through a class link" : "") + where, { class: "kind-label" }));
+    const list = el("ol", null, { class: "chain-panel" });
+    chain.steps.forEach((step, index) => {
+      const weakest = index === chain.weakest && chain.steps.length > 1;
+      const row = el("li", null, { class: "chain-step" + (weakest ? " weakest" : ""), "data-claim": step.claim });
+      const open = el("button", step.from_label + " → " + step.to_label, { type: "button", class: "goto" });
+      open.addEventListener("click", () => showEdge(step.claim));
+      row.append(open, el("div", step.label + " · " + step.standing + (step.modality ? ", " + step.modality : "")
+        + (step.context_label ? " · in " + step.context_label : "") + (weakest ? " · weakest step" : ""), { class: "claim-line" }));
+      const edge = edges.get(step.claim);
+      if (edge) edge.info.claims.forEach((claim) => claim.evidence.forEach((item) => row.appendChild(evidenceRow(item))));
+      list.appendChild(row);
+    });
+    info.appendChild(list);
+    document.body.dataset.panel = "chain";
+  }
   const explainStatus = document.getElementById("explain-status");
   function chainItem(chain) {
     const item = el("li", null, { class: "chain" });
@@ -429,7 +517,7 @@
       + (chain.inherited ? ", inherited through a class link" : "");
     const where = chain.contextLabel ? " (only in " + chain.contextLabel + ")" : "";
     const show = el("button", route(chain) + where + "   [" + standing + "]", { type: "button", class: "chain-route" });
-    show.addEventListener("click", () => { showChain(chain); showEdge(chain.steps[chain.weakest].claim); });
+    show.addEventListener("click", () => { showChain(chain); showChainPanel(chain); });
     const steps = el("ol", null, { class: "chain-steps" });
     chain.steps.forEach((step, index) => {
       const weakest = index === chain.weakest && chain.steps.length > 1;
@@ -618,7 +706,7 @@
       lines.forEach(([text, claim, chain]) => {
         const item = el("li");
         const open = el("button", text, { type: "button", class: "why-line" });
-        open.addEventListener("click", () => { if (chain) showChain(chain); if (claim) showEdge(claim); });
+        open.addEventListener("click", () => { if (chain) { showChain(chain); showChainPanel(chain); } else if (claim) showEdge(claim); });
         item.appendChild(open);
         list.appendChild(item);
       });
@@ -645,13 +733,51 @@
   data.nodes.forEach((node) => labels.appendChild(el("option", null, { value: node.label })));
   const search = document.getElementById("search");
   const status = document.getElementById("search-status");
+  // names as spasmkg.model.names reads them (words, singular, normal, unordered mirror it):
+  // case, apostrophes, possessives, punctuation and hyphens set aside, each word singular, a
+  // leading article dropped; the names' own forms come from the resolver (data.names)
+  const ARTICLES = new Set(["a", "an", "the", "my"]), JOINING = new Set(["at", "in", "of", "on"]);
+  function singular(word) {
+    if (word.length > 6 && word.endsWith("ing")) return word.slice(0, -3);
+    if (word.length > 4 && (word.endsWith("chy") || word.endsWith("mpy"))) return word.slice(0, -1);
+    if (word.length <= 3 || /(ss|us|is)$/.test(word)) return word;
+    if (word.endsWith("ies")) return word.slice(0, -3) + "y";
+    if (/(ches|shes|sses|xes)$/.test(word)) return word.slice(0, -2);
+    return word.endsWith("s") ? word.slice(0, -1) : word;
+  }
+  function words(text) {
+    const plain = text.replace(/[\u2019\u2018`]/g, "'").toLowerCase()
+      .replace(/'s\b|s'(?=\s|$)|'/g, (found) => (found === "s'" ? "s" : ""));
+    return (plain.match(/[\p{L}\p{N}]+/gu) || []).filter((word) => !ARTICLES.has(word));
+  }
+  const normalForm = (text) => words(text).map(singular).join(" ");
+  const unorderedForm = (text) => words(text).filter((w) => !JOINING.has(w)).map(singular).sort().join(" ");
+  const byNormal = new Map(data.names.normal);
+  const named = (indices) => (indices && indices.length ? data.nodes[indices[0]] : null);
+  // the first tiers of `spasmkg search`: an identifier, the same words, the same words in
+  // another order, a bare code, a name holding every word, then some of them; then a label
+  // that starts with or holds what is typed
   function find(text) {
     const wanted = text.trim().toLowerCase();
     if (!wanted) return null;
-    return data.nodes.find((node) => node.label.toLowerCase() === wanted)
-      || data.nodes.find((node) => node.label.toLowerCase().startsWith(wanted))
-      || data.nodes.find((node) => node.label.toLowerCase().includes(wanted)
-        || node.info.synonyms.some((name) => name.toLowerCase().includes(wanted)));
+    const exact = data.nodes.find((node) => node.id.toLowerCase() === wanted || node.label.toLowerCase() === wanted
+      || node.info.identifiers.some((identifier) => identifier.curie.toLowerCase() === wanted));
+    if (exact) return exact;
+    const form = normalForm(text);
+    if (!form) return null;
+    const found = named(byNormal.get(form)) || named(data.names.unordered[unorderedForm(text)])
+      || data.nodes.find((node) => node.info.identifiers.some((identifier) => identifier.curie.toLowerCase().split(":").slice(1).join(":") === wanted));
+    if (found) return found;
+    const asked = unique(form.split(" ").filter((w) => !JOINING.has(w)));
+    let best = null, most = 0;
+    for (const [name, indices] of data.names.normal) {
+      const held = new Set(name.split(" "));
+      const count = asked.filter((w) => held.has(w)).length;
+      if (count && count === asked.length) return data.nodes[indices[0]];
+      if (count > most) { most = count; best = data.nodes[indices[0]]; }
+    }
+    return data.nodes.find((node) => node.label.toLowerCase().startsWith(wanted))
+      || data.nodes.find((node) => node.label.toLowerCase().includes(wanted)) || best;
   }
   function focusNode(id) {
     const node = nodes.get(id);
@@ -690,7 +816,7 @@
 
   // the view lives in the URL fragment (focus, expanded nodes, hidden kinds, explain and its
   // chosen chain): a link reopens the same view, and back / forward step through views
-  const view = { focus: "", open: [], hide: [], from: "", to: "", ctx: "", chain: "", layers: [], dirs: [], mods: [], sources: [], cert: "", curated: "" };
+  const view = { all: "", focus: "", open: [], hide: [], from: "", to: "", ctx: "", chain: "", layers: [], dirs: [], mods: [], sources: [], cert: "", curated: "" };
   let restoring = false;
   function remember(changes) {
     Object.assign(view, changes);
@@ -708,6 +834,7 @@
     const listed = (name) => (params.get(name) || "").split(",").filter((id) => nodes.get(id));
     restoring = true;
     try {
+      setScope(params.get("all") === "1" ? "all" : "start");
       hiddenKinds.clear();
       const hide = (params.get("hide") || "").split(",");
       document.querySelectorAll("input[data-kind]").forEach((box) => {
@@ -730,7 +857,7 @@
         expand(id);
       });
       Object.assign(view, {
-        focus: "", from: "", to: "", ctx: "", chain: "", hide: Array.from(hiddenKinds), open: Array.from(expanded),
+        all: scope === "all" && data.opening ? "1" : "", focus: "", from: "", to: "", ctx: "", chain: "", hide: Array.from(hiddenKinds), open: Array.from(expanded),
         layers: Array.from(filters.layers), dirs: Array.from(filters.dirs), mods: Array.from(filters.mods),
         sources: Array.from(filters.sources), cert: filters.cert ? String(filters.cert) : "", curated: filters.curated ? "1" : "",
       });
@@ -744,7 +871,7 @@
         document.getElementById("explain-context").value = ctx;
         explainBetween(from, to, ctx);
         const chosen = shownChains[Number(params.get("chain")) - 1];
-        if (chosen) showChain(chosen);
+        if (chosen) { showChain(chosen); showChainPanel(chosen); }
       }
       refresh();
     } finally {
@@ -758,6 +885,8 @@
     explain: explainBetween,
     why: whyBetween,
     drawn: () => nodeView.getIds(),
+    showWhole: () => setScope("all"),
+    find: find,
     drawnEdges: () => edgeView.getIds(),
   };
 })();
