@@ -181,7 +181,7 @@ def test_explain_crosses_from_a_salt_wasting_disorder_through_low_magnesium_to_c
     assert result.returncode == 0, result.stderr
     routes = {
         tuple(step["object_label"] for step in chain["steps"]): [s["layer"] for s in chain["steps"]]
-        for chain in json.loads(result.stdout)
+        for chain in json.loads(result.stdout)["chains"]
     }
     assert routes[("hypomagnesemia", "muscle cramp")] == ["hpo", "core"]
 
@@ -339,7 +339,7 @@ def test_the_grown_layer_holds_every_triple_of_the_spasm_layer() -> None:
 
 
 def test_the_default_layers_leave_the_grown_layer_out(kg_all: spasmkg.KnowledgeGraph) -> None:
-    assert kg_all.layer == "core,hpo"
+    assert kg_all.layer == "core,hpo,hpo-lay"
     with pytest.raises(spasmkg.UnknownEntity):
         kg_all.entity("OMIM:182601")
 
@@ -350,7 +350,7 @@ def test_a_disease_presenting_with_spasticity_is_in_the_grown_layer_with_its_gen
 ) -> None:
     """Hereditary spastic paraplegia type 4 (SPG4): MONDO joins its OMIM and Orphanet
     records; Orphanet annotates it with spasticity (the core's entity), and SPAST is its gene."""
-    assert kg_movement.layer == "core,hpo-movement"
+    assert kg_movement.layer == "core,hpo-lay,hpo-movement"
     spg4 = kg_movement.entity("OMIM:182601")
     assert spg4.label == "hereditary spastic paraplegia 4" and spg4.layer == "hpo-movement"
     assert {i.curie for i in spg4.identifiers} == {"MONDO:0008438", "OMIM:182601", "ORPHA:100985"}

@@ -92,7 +92,7 @@ def test_a_build_writes_the_layer(tiny: Path, tmp_path: Path) -> None:
 
 
 def test_layer_choices_come_from_the_registry(tiny: Path) -> None:
-    assert names_of("all") == ["core", "hpo", "tiny"]
+    assert names_of("all") == ["core", "hpo", "hpo-lay", "tiny"]
     assert names_of("tiny") == ["core", "tiny"]
     assert names_of(["tiny", "core"]) == ["core", "tiny"]
     with pytest.raises(UsageError, match="unknown layer 'nope'; choose all, or one or more of"):
@@ -110,13 +110,14 @@ def test_a_named_layer_without_its_file_is_a_clear_error(data_copy: Path) -> Non
 def test_the_grown_hpo_layer_is_opt_in_and_takes_the_place_of_the_spasm_layer() -> None:
     """hpo-movement holds all of hpo (tests/test_hpo_import.py checks it), so a choice that
     names it loads it instead of hpo, never beside it; ``all`` leaves it out."""
-    assert names_of("all") == ["core", "hpo"]
-    assert names_of("all,hpo-movement") == ["core", "hpo-movement"]
+    assert names_of("all") == ["core", "hpo", "hpo-lay"]
+    assert names_of("all,hpo-movement") == ["core", "hpo-lay", "hpo-movement"]
     assert names_of("core,hpo,hpo-movement") == ["core", "hpo-movement"]
     assert names_of("hpo-movement") == ["core", "hpo-movement"]
-    assert [row.name for row in imported_layers(data_paths(), "all")] == ["hpo"]
+    assert [row.name for row in imported_layers(data_paths(), "all")] == ["hpo", "hpo-lay"]
     assert [row.name for row in imported_layers(data_paths(), "all,hpo-movement")] == [
-        "hpo-movement"
+        "hpo-lay",
+        "hpo-movement",
     ]
 
 

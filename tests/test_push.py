@@ -149,7 +149,7 @@ def test_a_named_query_at_a_pushed_oxigraph_answers_as_the_local_engine(
         )
         assert answer.returncode == 0, answer.stderr
         rows = json.loads(answer.stdout)["results"]["bindings"]
-        assert len(rows) == EXPECTED["causes-of-condition"]["rows"] == 47
+        assert len(rows) == EXPECTED["causes-of-condition"]["rows"]
 
 
 def test_an_empty_answer_from_a_store_says_why(tmp_path: Path, dist: Path, nquads: str) -> None:
