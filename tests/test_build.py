@@ -41,6 +41,7 @@ EXPECTED_FILES = {
     "spasmkg_edges.tsv",
     "spasmkg_nodes.jsonl",
     "spasmkg_edges.jsonl",
+    "spasmkg_ingest_metadata.json",
 }
 
 

@@ -5,6 +5,7 @@ the warning signs and advice too), and the README said 22 named queries when the
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -106,3 +107,10 @@ def test_the_version_is_stated_alike_everywhere(kg: spasmkg.KnowledgeGraph) -> N
     assert str(void.value(DATASET, DCTERMS.hasVersion)) == version
     assert report_markdown(kg).decode().startswith(f"# spasmkg {version} build report")
     assert f'"version": "{version}"' in report_json(kg).decode()
+    from spasmkg.outputs.kgx import ingest_metadata
+    from spasmkg.version import RELEASED
+
+    assert released.isoformat() == RELEASED
+    kgx = json.loads(ingest_metadata(kg))
+    assert kgx["target_data_version"] == kgx["ingest_code_version"] == version
+    assert kgx["file_creation_date"] == RELEASED

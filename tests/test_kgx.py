@@ -339,3 +339,40 @@ def test_kgx_reads_the_export_back_into_networkx(
         "claim:hydrochlorothiazide--has-adverse-effect--hypomagnesemia#refuted"
     ]
     assert refuted["negated"] in (True, "True") and refuted["publications"] == ["PMID:8373706"]
+
+
+#: The slots Biolink's KGX ingest metadata schema requires of an IngestMetadataFile
+#: (biolink/ingest-metadata, src/ingest_metadata/schema/ingest_metadata.yaml at 701ce03e, 2025-09-22).
+REQUIRED_INGEST_SLOTS = {
+    "file_name",
+    "file_creation_date",
+    "ingest_code_url",
+    "ingest_code_version",
+    "source_infores_id",
+    "source_data_version",
+    "source_access_date",
+    "target_name",
+    "target_creation_date",
+    "target_data_url",
+    "target_data_version",
+    "target_format",
+    "target_model",
+    "target_data_model_version",
+}
+
+
+def test_the_ingest_metadata_states_the_version_the_layers_and_the_counts(
+    kg_all: spasmkg.KnowledgeGraph,
+) -> None:
+    metadata = json.loads(kgx.ingest_metadata(kg_all))
+    assert set(metadata) >= REQUIRED_INGEST_SLOTS
+    assert metadata["target_data_version"] == spasmkg.__version__
+    assert metadata["source_data_version"] == (
+        f"{spasmkg.__version__} (layers: core, hpo 2025-01-16, hpo-lay 2025-01-16)"
+    )
+    assert metadata["target_data_model_version"] == "4.4.6"
+    nodes, edges = kgx.records(kg_all)
+    assert (metadata["total_node_count"], metadata["total_edge_count"]) == (len(nodes), len(edges))
+    assert "biolink:has_side_effect" in metadata["edge_predicates"]
+    assert "biolink:Drug" in metadata["node_categories"]
+    assert "graph/imports/hpo.ttl" in metadata["source_file_names"]

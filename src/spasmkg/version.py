@@ -11,6 +11,9 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 __version__ = "0.2.0"
+#: The date this version was released, as CITATION.cff and the CHANGELOG give it; the dated
+#: metadata the build writes carries it, so a build of one version is the same bytes any day.
+RELEASED = "2026-12-07"
 
 
 def origin() -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.layers import CORE, LAYERS
 from spasmkg.model.namespaces import SKGO
 from spasmkg.model.records import Claim, Entity, EvidenceItem
+from spasmkg.version import RELEASED, __version__
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
 SKGO_BASE = str(SKGO._NS)
@@ -78,10 +79,16 @@ EXTENSION_COLUMNS = frozenset({"spasmkg_standing", "spasmkg_modality", "spasmkg_
 
 
 @cache
+def biolink_frozen() -> dict[str, Any]:
+    """What spasmkg froze of the Biolink Model (``biolink.json``): its version and the
+    preferred identifier prefixes per category."""
+    text = resources.files("spasmkg.outputs").joinpath("biolink.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
 def preferred_prefixes() -> dict[str, list[str]]:
     """Biolink's preferred identifier prefixes per category (``biolink.json``, frozen)."""
-    text = resources.files("spasmkg.outputs").joinpath("biolink.json").read_text("utf-8")
-    return dict(json.loads(text)["id_prefixes"])
+    return dict(biolink_frozen()["id_prefixes"])
 
 
 def biolink_terms(kg: KnowledgeGraph, mapping: URIRef = SKGO.biolinkTerm) -> dict[str, str]:
@@ -264,6 +271,48 @@ class KgxFile:
         return "kgx-" + self.name.removeprefix("spasmkg_").replace(".", "-")
 
 
+def ingest_metadata(kg: KnowledgeGraph) -> bytes:
+    """The graph described as Biolink's KGX ingest metadata (``IngestMetadataFile``): which
+    version of spasmkg made it, from which layers and their releases, in which Biolink version,
+    and what it holds, so a merged graph can say which release of spasmkg it took in."""
+    nodes, edges = records(kg)
+    linked = {edge["subject"] for edge in edges} | {edge["object"] for edge in edges}
+    releases = {loaded.layer.name: loaded.version for loaded in kg.imports}
+    layers = ", ".join(
+        f"{layer.name} {releases[layer.name]}" if releases.get(layer.name) else layer.name
+        for layer in kg.layers
+    )
+    metadata = {
+        "file_name": f"spasmkg {__version__} KGX ingest metadata",
+        "file_created_by": [f"spasmkg {__version__}"],
+        "file_creation_date": RELEASED,
+        "ingest_code_url": "https://w3id.org/spasmkg/",
+        "ingest_code_version": __version__,
+        "source_infores_id": "infores:spasmkg",
+        "source_data_version": f"{__version__} (layers: {layers})",
+        "source_access_date": RELEASED,
+        "source_file_names": sorted(
+            str(path.relative_to(kg.paths.root))
+            for layer in kg.layers
+            for path in layer.paths(kg.paths.root)
+        ),
+        "target_name": f"spasmkg {__version__}",
+        "target_creation_date": RELEASED,
+        "target_data_url": "https://w3id.org/spasmkg/dataset",
+        "target_data_version": __version__,
+        "target_format": "KGX-tsv and KGX-jsonlines",
+        "target_model": "https://w3id.org/biolink/biolink-model",
+        "target_model_url": "https://biolink.github.io/biolink-model/",
+        "target_data_model_version": biolink_frozen()["version"],
+        "total_edge_count": len(edges),
+        "total_node_count": len(nodes),
+        "orphan_node_count": sum(node["id"] not in linked for node in nodes),
+        "node_categories": sorted({c for node in nodes for c in node["category"]}),
+        "edge_predicates": sorted({edge["predicate"] for edge in edges}),
+    }
+    return (json.dumps(metadata, indent=1, ensure_ascii=False) + "\n").encode()
+
+
 #: The KGX files, as the build, the registry and ``spasmkg export kgx`` write them.
 FILES = (
     KgxFile(
@@ -290,12 +339,18 @@ FILES = (
         "KGX edges (Biolink), JSON Lines",
         lambda kg: jsonl(records(kg)[1]),
     ),
+    KgxFile(
+        "spasmkg_ingest_metadata.json",
+        "application/json",
+        "KGX ingest metadata (Biolink IngestMetadataFile): version, layers, counts",
+        ingest_metadata,
+    ),
 )
 
 
 def write_kgx(kg: KnowledgeGraph, folder: Path) -> tuple[int, int, int]:
-    """Write the four KGX files into a folder (made if missing) and return how many nodes,
-    edges and negated edges they hold.
+    """Write the KGX files (nodes and edges as TSV and JSON Lines, the ingest metadata) into a
+    folder (made if missing) and return how many nodes, edges and negated edges they hold.
 
     :raises OutputError: the folder or a file cannot be written.
     """
