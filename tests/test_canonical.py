@@ -35,6 +35,7 @@ def test_misspelt_term_in_python_fails_at_once() -> None:
         SKGO.cause  # noqa: B018
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 def test_fmt_rewrites_a_shuffled_file_and_check_reports_it(data_copy: Path) -> None:
     plant(
         data_copy,
@@ -50,6 +51,7 @@ def test_fmt_rewrites_a_shuffled_file_and_check_reports_it(data_copy: Path) -> N
     assert head.startswith("# graph/treatments.ttl:"), "the header comment is kept"
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 def test_blank_nodes_are_refused_in_curated_files(data_copy: Path) -> None:
     plant(
         data_copy,

@@ -95,6 +95,7 @@ def test_associations_refuse_bad_input(
         spasmkg.associations(kg=kg, **arguments)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 def test_the_three_formats_hold_the_same_rows(run: object) -> None:
     args = ["associations", "-s", "furosemide", "--layer", "core"]
     tsv = run(*args)  # type: ignore[operator]
@@ -301,6 +302,7 @@ def test_a_walk_refuses_bad_input(kg: spasmkg.KnowledgeGraph) -> None:
 # --output on every command that writes rows
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 @pytest.mark.parametrize(
     "args",
     [
@@ -329,6 +331,7 @@ def test_output_writes_the_rows_to_a_file_and_nothing_to_stdout(
 # the README's examples
 
 
+@pytest.mark.slow  # fresh processes, one per command
 def test_the_readme_examples_for_researchers_run_as_printed(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## For researchers", 1)[1].split("\n## ", 1)[0]

@@ -224,6 +224,7 @@ def test_when_to_seek_care_lists_the_most_urgent_first(kg: spasmkg.KnowledgeGrap
     assert ranks == sorted(ranks, reverse=True) and ranks[0] == 4
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 def test_a_warning_sign_without_a_tier_is_refused(data_copy: Path) -> None:
     two = "skgo:urgency skgo:emergency ;\n    skgo:urgency skgo:soon ."
     plant(data_copy, "graph/advice.ttl", "skgo:urgency skgo:emergency .", two)
@@ -239,6 +240,7 @@ def test_the_old_tiers_are_no_longer_terms(data_copy: Path) -> None:
         spasmkg.load(data_copy, layer="core")
 
 
+@pytest.mark.slow  # loads the whole graph again (seconds)
 def test_a_mimic_claim_without_how_to_tell_is_refused(data_copy: Path) -> None:
     path = data_copy / "graph/mimics.ttl"
     text = path.read_text(encoding="utf-8")
