@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.exceptions import ParserError
-from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
 from spasmkg.ask.lexer import pattern_start
@@ -38,8 +37,14 @@ if TYPE_CHECKING:  # the client (and httpx) is imported by the one engine that u
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000
 
-# rdflib loads FROM / FROM NAMED graphs from the web by default; spasmkg never wants that.
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+def rdflib_offline() -> None:
+    """Keep rdflib's SPARQL engine from loading FROM / FROM NAMED graphs from the web, which it
+    does by default and spasmkg never wants; set where rdflib's engine is made, as importing its
+    SPARQL package costs a cold command that answers with pyoxigraph a fifth of its time."""
+    from rdflib.plugins import sparql
+
+    sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class Engine(Protocol):
@@ -115,6 +120,7 @@ class RdflibEngine:
     name = "rdflib"
 
     def __init__(self, graph: Graph) -> None:
+        rdflib_offline()
         self.graph = graph
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
