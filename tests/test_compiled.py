@@ -198,3 +198,85 @@ def test_an_entry_others_could_have_written_is_refused(
     assert "written by other users" in caplog.text or "belongs to another user" in caplog.text
     assert (entry / compiled.STORE_FILE).is_file(), "refused, not deleted"
     assert graph.entity("cramp").curie == "skg:muscle-cramp"
+
+
+def why_answers(graph: object) -> list[dict[str, object]]:
+    """The answers of a few people's questions, as plain data, for comparing two graphs."""
+    from spasmkg.ask.why import why
+
+    questions = [
+        ("cramps", {"takes": ["furosemide"]}),
+        ("night cramps", {"groups": ["pregnancy"]}),
+        ("spasms", {"has": ["contaminated wound"], "takes": ["metoclopramide"]}),
+    ]
+    return [why(symptom, kg=graph, **inputs).as_dict() for symptom, inputs in questions]  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_why_answers_from_the_compiled_records_without_parsing_turtle(
+    cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The second question of a person reads the compiled records only: no Turtle file is
+    parsed (the loader logs each file it parses), and the answers are those of the files."""
+    with caplog.at_level(logging.DEBUG, logger="spasmkg"):
+        first = compiled.ask_graph(data_copy, layer="core")
+    assert "parsing graph/conditions.ttl" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="spasmkg"):
+        again = compiled.ask_graph(data_copy, layer="core")
+    assert "parsing" not in caplog.text and "answering from the compiled graph" in caplog.text
+    assert isinstance(again, compiled.AskGraph) and again.from_cache
+    assert (
+        why_answers(again)
+        == why_answers(first)
+        == why_answers(spasmkg.load(data_copy, layer="core"))
+    )
+    chains = spasmkg.explain(None, "furosemide", "muscle cramp", root=data_copy, layer="core")
+    assert (
+        chains.chains[0].route
+        == "furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["edited", "damaged", "foreign"])
+def test_compiled_records_are_unpickled_only_when_they_are_the_cache_own(
+    cache: Path, data_copy: Path, caplog: pytest.LogCaptureFixture, fault: str
+) -> None:
+    """A records file changed after it was written (even by a valid pickle), cut short, or
+    given to someone else is never unpickled: the graph comes from the files."""
+    import pickle
+
+    compiled.ask_graph(data_copy, layer="core")
+    (entry,) = entries(cache)
+    records = entry / compiled.RECORDS_FILE
+    if fault == "edited":
+        records.write_bytes(pickle.dumps({"planted": True}))
+    elif fault == "damaged":
+        records.write_bytes(records.read_bytes()[:1000])
+    else:
+        records.chmod(0o666)
+    with caplog.at_level(logging.WARNING):
+        graph = compiled.ask_graph(data_copy, layer="core")
+    assert isinstance(graph, compiled.AskGraph) and not graph.from_cache
+    expected = "written by other users" if fault == "foreign" else "does not match its digest"
+    assert expected in caplog.text
+    assert graph.entity("cramp").curie == "skg:muscle-cramp"
+
+
+@pytest.mark.slow
+def test_a_cold_why_command_parses_no_turtle_the_second_time(
+    tmp_path: Path, data_copy: Path
+) -> None:
+    """Two fresh processes ask the same question: the second answers from the compiled entry
+    (its log says so and names no Turtle file parsed), word for word as the first."""
+    from tests.helpers import run_entry_point
+
+    question = ("-vv", "why", "cramps", "--takes", "furosemide", "--layer", "core")
+    env = {CACHE_ENV: str(tmp_path / "cache")}
+    first = run_entry_point(*question, "--data", str(data_copy), env=env)
+    second = run_entry_point(*question, "--data", str(data_copy), env=env)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert "parsing graph/" in first.stderr
+    assert "parsing" not in second.stderr and "answering from the compiled graph" in second.stderr
+    assert second.stdout == first.stdout and "hypokalemia" in second.stdout

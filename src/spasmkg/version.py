@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -19,6 +18,8 @@ RELEASED = "2026-12-07"
 def origin() -> dict[str, Any] | None:
     """How pip recorded this installation (PEP 610 ``direct_url.json``), or None for an
     install from a package index or a checkout run with ``PYTHONPATH=src``."""
+    from importlib import metadata  # on first use: every command imports this module
+
     try:
         recorded = metadata.distribution("spasmkg").read_text("direct_url.json")
     except metadata.PackageNotFoundError:

@@ -3,6 +3,7 @@
 - ``library``: the named queries and their typed parameters.
 - ``lexer``: reads SPARQL text as the engines do, for the read-only checks.
 - ``safety``: what a query would do before any engine runs it; refuses updates, SERVICE, FROM.
+- ``outlines``: named queries' outlines kept across processes, so a cold query skips the parse.
 - ``engines``: rdflib, pyoxigraph and a remote endpoint behind one interface.
 - ``results``: a query's answer and its formats (table, CSV, TSV, JSON, Markdown).
 - ``answer``: one call that finds a query, checks it, binds its parameters and runs it.

@@ -72,6 +72,7 @@ def run_query(
         named.name,
         allow_service=allow_service,
         allow_remote=allow_remote,
+        remember=named.path is not None,  # a named query's outline is kept for the next run
     )
     bindings = bind_params(named, values, resolve_entity)
     return within(timeout, lambda: engine.run(shape, bindings), named.name)

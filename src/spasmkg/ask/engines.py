@@ -11,11 +11,10 @@ engines answer.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.exceptions import ParserError
-from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.term import Node
 
 from spasmkg.ask.lexer import pattern_start
@@ -31,13 +30,21 @@ from spasmkg.errors import (
 )
 from spasmkg.model.graph import Queryable
 from spasmkg.model.terms import plain_or_typed, to_oxigraph, to_rdflib
-from spasmkg.remote.client import JSON_RESULTS, Answer, SparqlClient, check_url
+
+if TYPE_CHECKING:  # the client (and httpx) is imported by the one engine that uses it
+    from spasmkg.remote.client import Answer
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000
 
-# rdflib loads FROM / FROM NAMED graphs from the web by default; spasmkg never wants that.
-rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+def rdflib_offline() -> None:
+    """Keep rdflib's SPARQL engine from loading FROM / FROM NAMED graphs from the web, which it
+    does by default and spasmkg never wants; set where rdflib's engine is made, as importing its
+    SPARQL package costs a cold command that answers with pyoxigraph a fifth of its time."""
+    from rdflib.plugins import sparql
+
+    sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class Engine(Protocol):
@@ -113,6 +120,7 @@ class RdflibEngine:
     name = "rdflib"
 
     def __init__(self, graph: Graph) -> None:
+        rdflib_offline()
         self.graph = graph
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
@@ -260,6 +268,8 @@ class EndpointEngine:
         """An endpoint; ``graphs`` are the build's named graphs, whose union a query that names
         no graphs of its own is asked over there, as the local engine answers it (a store's
         own default graph is often empty, or holds something else)."""
+        from spasmkg.remote.client import SparqlClient, check_url
+
         self.url = check_url(url)
         self.client = SparqlClient(timeout=timeout, retries=1)
         self.graphs = tuple(graphs)
@@ -271,6 +281,8 @@ class EndpointEngine:
 
     def default_graph_empty(self) -> bool:
         """Whether the graphs queries are asked over here hold no triple at all."""
+        from spasmkg.remote.client import JSON_RESULTS
+
         what = "asking whether the store holds the graph"
         document = self.client.query(
             self.url, "ASK { ?s ?p ?o }", JSON_RESULTS, what, self.graphs
@@ -279,6 +291,8 @@ class EndpointEngine:
 
     def run(self, query: QueryShape, bindings: Mapping[Variable, Node]) -> QueryResult:
         """Answer a query at the endpoint."""
+        from spasmkg.remote.client import JSON_RESULTS
+
         form = query.form
         text = values_first(query.text, bindings)
         if form in ("CONSTRUCT", "DESCRIBE"):

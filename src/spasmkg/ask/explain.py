@@ -24,9 +24,8 @@ from typing import Any
 
 from spasmkg.ask.citing import claim_lines
 from spasmkg.errors import UsageError
+from spasmkg.model.asking import Askable
 from spasmkg.model.composition import ChainRules
-from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.loader import load
 from spasmkg.model.records import Claim, Entity, Term
 
 #: The longest chain anyone may ask for (``--max-length``).
@@ -215,7 +214,7 @@ class Walk:
 class Explainer:
     """Finds chains over the claims of a loaded graph, by the ontology's composition rules."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: Askable) -> None:
         self.kg = kg
         self.rules = kg.chain_rules
         self.edges = chain_edges(kg.claims, self.rules)
@@ -324,7 +323,7 @@ class Explainer:
 
 
 def explain(
-    kg: KnowledgeGraph | None,
+    kg: Askable | None,
     source: str,
     target: str,
     max_length: int = 4,
@@ -332,17 +331,22 @@ def explain(
     *,
     root: Path | str | None = None,
     layer: str | Sequence[str] = "all",
+    cache: bool = True,
 ) -> Explanation:
     """Every causal or mechanistic chain from ``source`` to ``target`` (see :class:`Explainer`),
-    in ``kg`` or, when it is None, in the data folder ``root`` loaded with ``layer``.
+    in ``kg`` or, when it is None, in the data folder ``root`` loaded with ``layer`` (the
+    records of its compiled entry when one matches the files, unless ``cache=False``).
 
     >>> import spasmkg
     >>> answer = explain(spasmkg.load(), "furosemide", "muscle cramp", max_length=2)
     >>> answer.chains[0].route
     'furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp'
     """
-    graph = kg if kg is not None else load(root, layer=layer)
-    return Explainer(graph).explain(source, target, max_length, contexts)
+    if kg is None:
+        from spasmkg.model.compiled import ask_graph
+
+        kg = ask_graph(root, layer=layer, cache=cache)
+    return Explainer(kg).explain(source, target, max_length, contexts)
 
 
 def chain_order(chain: Chain) -> tuple[Any, ...]:

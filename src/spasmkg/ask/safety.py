@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+from spasmkg.ask import outlines
 from spasmkg.ask.lexer import UPDATE_REFUSED, outline
 from spasmkg.ask.library import added_lines
 from spasmkg.errors import QueryRefused, QuerySyntaxError
@@ -60,17 +59,23 @@ def update_refused(source: str) -> QueryRefused:
     return QueryRefused(f"{source}: {UPDATE_REFUSED}")
 
 
-def inspect_query(text: str, source: str = "query") -> QueryShape:
+def inspect_query(text: str, source: str = "query", *, remember: bool = False) -> QueryShape:
     """Parse a query and report its form and any SERVICE or FROM clause.
 
-    The outline of a query seen before is reused, without its algebra (see :func:`algebra_of`).
+    The outline of a query seen before is reused, without its algebra (see :func:`algebra_of`);
+    with ``remember`` (a named query), it is also kept for later processes
+    (:mod:`spasmkg.ask.outlines`), so a cold named query does not parse its text.
 
     :raises QueryRefused: the text is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR ...).
     :raises QuerySyntaxError: the text is not valid SPARQL.
     """
-    known = _OUTLINES.get(text)
+    known = _OUTLINES.get(text) or (outlines.remembered(text) if remember else None)
     if known is not None:
+        _OUTLINES[text] = known
         return QueryShape(*known, text=text)
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         parsed = parseQuery(text)
     except ParseException as query_error:
@@ -104,6 +109,8 @@ def inspect_query(text: str, source: str = "query") -> QueryShape:
     if len(_OUTLINES) >= _OUTLINE_LIMIT:
         _OUTLINES.clear()
     _OUTLINES[text] = (form, services, datasets)
+    if remember:
+        outlines.remember(text, (form, services, datasets))
     return QueryShape(form, services, datasets, text, algebra)
 
 
@@ -114,6 +121,9 @@ def algebra_of(shape: QueryShape) -> Any:
     """
     if shape.algebra is not None:
         return shape.algebra
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     return translateQuery(parseQuery(shape.text))
 
 
@@ -131,6 +141,7 @@ def check_read_only(
     allow_service: bool = False,
     allow_remote: bool = False,
     hints: bool = True,
+    remember: bool = False,
 ) -> QueryShape:
     """Refuse anything that would write, or reach beyond the graph, unless explicitly allowed.
 
@@ -149,7 +160,7 @@ def check_read_only(
         raise QueryRefused(f"{source}: {error}") from None
     if seen.updates:
         raise update_refused(source)
-    shape = inspect_query(seen.text, source)
+    shape = inspect_query(seen.text, source, remember=remember)
     if (shape.services or seen.services) and not allow_service:
         what = (
             f"SERVICE <{shape.services[0]}> would send the query to another server"

@@ -17,14 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib.namespace import RDF
-
 from spasmkg.ask.explain import Chain, Explainer
 from spasmkg.errors import UnknownEntity
-from spasmkg.model.graph import KnowledgeGraph
-from spasmkg.model.loader import load
+from spasmkg.model.asking import Askable
 from spasmkg.model.names import Reading
-from spasmkg.model.namespaces import SKGO
 from spasmkg.model.records import Claim, Entity
 
 #: The relations by which something is a reason for a symptom.
@@ -56,13 +52,10 @@ NOTICE = (
 )
 
 
-def tier_ranks(kg: KnowledgeGraph) -> dict[str, int]:
+def tier_ranks(kg: Askable) -> dict[str, int]:
     """Each triage tier of the ontology (``emergency`` ... ``selfCare``) with its rank, the most
     urgent highest."""
-    return {
-        str(node).rsplit("/", 1)[1]: int(str(kg.ontology.value(node, SKGO.rank) or 0))
-        for node in sorted(kg.ontology.subjects(RDF.type, SKGO.Urgency), key=str)
-    }
+    return dict(kg.urgency_ranks)
 
 
 def tier_name(urgency: str) -> str:
@@ -213,7 +206,7 @@ class WhyAnswer:
 class Asker:
     """Answers ``why`` questions over one loaded graph."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: Askable) -> None:
         self.kg = kg
         self.explainer = Explainer(kg)
         self.tiers = tier_ranks(kg)
@@ -484,17 +477,24 @@ def why(
     takes: Sequence[str] = (),
     has: Sequence[str] = (),
     groups: Sequence[str] = (),
-    kg: KnowledgeGraph | None = None,
+    kg: Askable | None = None,
     root: Path | str | None = None,
     layer: str | Sequence[str] = "all",
+    cache: bool = True,
 ) -> WhyAnswer:
     """Why might a symptom be happening to this person (in ``kg``, or the data folder ``root``
     loaded with ``layer``): warning signs, reasons, rare causes, what helps, mimics.
+
+    Without ``kg``, the graph's records come from its compiled entry when one matches the
+    files (see :func:`spasmkg.model.compiled.ask_graph`; ``cache=False`` loads the files).
 
     >>> import spasmkg
     >>> answer = why("cramps", takes=["furosemide"], kg=spasmkg.load(layer="core"))
     >>> answer.explanations[0].chain.route
     'furosemide -[has adverse effect]-> hypokalemia -[causes]-> muscle cramp'
     """
-    graph = kg if kg is not None else load(root, layer=layer)
-    return Asker(graph).why(symptom, takes, has, groups)
+    if kg is None:
+        from spasmkg.model.compiled import ask_graph
+
+        kg = ask_graph(root, layer=layer, cache=cache)
+    return Asker(kg).why(symptom, takes, has, groups)

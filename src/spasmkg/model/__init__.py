@@ -17,5 +17,6 @@ the typed, immutable records (entities, claims, evidence, sources) that every ot
 - ``view``: builds the records from the RDF, once.
 - ``names``: look-up of an entity by any of its names.
 - ``graph``: the KnowledgeGraph, its named graphs and records.
+- ``asking``: what ``why`` and ``explain`` read of a graph, and that part on its own.
 - ``compiled``: the graph compiled for questions, kept on disk.
 """

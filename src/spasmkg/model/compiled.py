@@ -1,36 +1,44 @@
-"""The graph compiled for questions, kept on disk: its store as N-Quads, its names and labels.
+"""The graph compiled for questions, kept on disk: its store as N-Quads, its names and labels,
+and the records ``why`` and ``explain`` read.
 
 A cold ``spasmkg query`` parsed every Turtle file and built every record before it answered,
 so with the imported layer a question cost three times what it did on the core. A compiled
 entry holds what a query needs and nothing else, under a key made of the input files' bytes,
 the layer and the code that reads them: any change makes a new entry, so an answer never
-comes from stale data. Entries live in ``$SPASMKG_CACHE_DIR`` (default
-``$XDG_CACHE_HOME/spasmkg``, else ``~/.cache/spasmkg``); the last few are kept.
+comes from stale data. ``why`` and ``explain`` read only the entry's records (a pickle, see
+:class:`spasmkg.model.asking.AskGraph`): no Turtle parsed, no store filled. Entries live in
+``$SPASMKG_CACHE_DIR`` (default ``$XDG_CACHE_HOME/spasmkg``, else ``~/.cache/spasmkg``); the
+last few are kept.
 
 The folder may hold other things (a user once pointed it at a folder of projects): an entry
 is a folder that carries the cache's own marker file, and nothing else is ever read, replaced
 or deleted. The marker records the SHA-256 of each file of the entry, checked before the entry
 is used, and an entry is used only if it and its files belong to the user and no one else may
-write them: an edited or planted entry is refused, never trusted.
+write them: an edited or planted entry is refused, never trusted. The records are unpickled
+only after those checks pass: spasmkg unpickles nothing but the files it wrote itself.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
 
+from spasmkg.model.asking import Askable, AskGraph
 from spasmkg.model.graph import KnowledgeGraph
 from spasmkg.model.loader import input_files, load
 from spasmkg.model.names import NameIndex
@@ -45,9 +53,14 @@ CACHE_ENV = "SPASMKG_CACHE_DIR"
 KEEP = 4
 STORE_FILE = "graph.nq"
 NAMES_FILE = "names.json"
+RECORDS_FILE = "records.pickle"
+FILES = (STORE_FILE, NAMES_FILE, RECORDS_FILE)
 #: The file that makes a folder an entry of this cache, with the digests of its other files.
 MARKER = "spasmkg-compiled.json"
 MARKER_KIND = "spasmkg compiled graph"
+
+
+T = TypeVar("T")
 
 
 class ForeignEntry(ValueError):
@@ -61,10 +74,17 @@ class QueryGraph:
     paths: DataPaths
     layer: str
     store: ox.Store
-    names: NameIndex
+    #: the entities by name, or (from an entry) what indexes them when a parameter is first
+    #: read: most queries name no entity, and indexing every name is a third of a cold query
+    index: NameIndex | Callable[[], NameIndex]
     labels: dict[str, str]
     #: True when it was read from a compiled entry rather than loaded from the files
     from_cache: bool = False
+
+    @cached_property
+    def names(self) -> NameIndex:
+        """Every name of every entity, for look-ups."""
+        return self.index if isinstance(self.index, NameIndex) else self.index()
 
     def entity(self, name_or_id: str) -> Entity:
         """The one entity a name or identifier names (see :meth:`NameIndex.resolve`)."""
@@ -116,18 +136,20 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def save(graph: QueryGraph, entities: list[Entity], entry: Path) -> None:
+def save(kg: KnowledgeGraph, entry: Path) -> None:
     """Write a compiled entry next to the others, whole or not at all, with its marker."""
     entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=entry.parent))
     try:
-        graph.store.dump(str(staging / STORE_FILE), format=ox.RdfFormat.N_QUADS)
-        names = {"entities": [asdict(e) for e in entities], "labels": graph.labels}
+        kg.store.dump(str(staging / STORE_FILE), format=ox.RdfFormat.N_QUADS)
+        names = {"entities": [asdict(e) for e in kg.entities], "labels": kg.labels}
         (staging / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False), "utf-8")
-        sums = {name: digest((staging / name).read_bytes()) for name in (STORE_FILE, NAMES_FILE)}
+        records = pickle.dumps(AskGraph.of(kg).state(), protocol=pickle.HIGHEST_PROTOCOL)
+        (staging / RECORDS_FILE).write_bytes(records)
+        sums = {name: digest((staging / name).read_bytes()) for name in FILES}
         marker = {"kind": MARKER_KIND, "key": entry.name, "files": sums}
         (staging / MARKER).write_text(json.dumps(marker, sort_keys=True), "utf-8")
-        for name in (STORE_FILE, NAMES_FILE, MARKER):
+        for name in (*FILES, MARKER):
             (staging / name).chmod(0o600)
         staging.rename(entry)
     except OSError:
@@ -177,33 +199,108 @@ def check_owner(path: Path) -> None:
         raise ForeignEntry(f"{path} may be written by other users")
 
 
-def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
-    """A compiled entry, as it was saved, once its marker, owner and digests are checked.
+def verified(entry: Path, names: Sequence[str]) -> dict[str, bytes]:
+    """Some files of a compiled entry, once its marker, owner and their digests are checked.
 
     :raises ForeignEntry: the folder is not an entry of this cache, or not the user's alone.
-    :raises ValueError: the entry is damaged or was edited (the caller compiles a fresh one).
+    :raises ValueError: a file is damaged or was edited (the caller compiles a fresh entry).
     """
     marker = marker_of(entry)
     if marker is None:
         raise ForeignEntry(f"{entry} is not an entry of this cache (no {MARKER})")
-    for path in (entry, *(entry / name for name in (MARKER, STORE_FILE, NAMES_FILE))):
+    for path in (entry, entry / MARKER, *(entry / name for name in names)):
         check_owner(path)
     contents: dict[str, bytes] = {}
-    for name in (STORE_FILE, NAMES_FILE):
+    for name in names:
         contents[name] = (entry / name).read_bytes()
         if digest(contents[name]) != marker["files"].get(name):
             raise ValueError(f"{name} does not match its digest: it was changed")
+    os.utime(entry)  # most recently used
+    return contents
+
+
+def read(entry: Path, paths: DataPaths, layer: str) -> QueryGraph:
+    """A compiled entry's store, names and labels, as they were saved, once checked (see
+    :func:`verified`).
+
+    :raises ForeignEntry: the folder is not an entry of this cache, or not the user's alone.
+    :raises ValueError: the entry is damaged or was edited (the caller compiles a fresh one).
+    """
+    contents = verified(entry, (STORE_FILE, NAMES_FILE))
     names = json.loads(contents[NAMES_FILE].decode("utf-8"))
     store = ox.Store()
     try:
         store.bulk_load(contents[STORE_FILE], format=ox.RdfFormat.N_QUADS)
     except SyntaxError as error:
         raise ValueError(f"damaged store: {error}") from None
-    entities = [entity_from(record) for record in names["entities"]]
-    os.utime(entry)  # most recently used
+    records = names["entities"]
+    if not isinstance(records, list):
+        raise ValueError(f"{NAMES_FILE} holds no entities")
     return QueryGraph(
-        paths, layer, store, NameIndex.of(entities), dict(names["labels"]), from_cache=True
+        paths,
+        layer,
+        store,
+        lambda: NameIndex.of(entity_from(record) for record in records),
+        dict(names["labels"]),
+        from_cache=True,
     )
+
+
+def read_records(entry: Path) -> AskGraph:
+    """A compiled entry's records for asking, once checked (see :func:`verified`): the only
+    file read, and unpickled only when it is the file this cache wrote.
+
+    :raises ForeignEntry: the folder is not an entry of this cache, or not the user's alone.
+    :raises ValueError: the entry is damaged or was edited (the caller compiles a fresh one).
+    """
+    data = verified(entry, (RECORDS_FILE,))[RECORDS_FILE]
+    collecting = gc.isenabled()
+    gc.disable()  # a collection every few thousand new records would triple the time
+    try:
+        state = pickle.loads(data)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+        raise ValueError(f"damaged records: {error}") from None
+    finally:
+        if collecting:
+            gc.enable()
+    if not isinstance(state, dict):
+        raise ValueError("damaged records: not a compiled graph's")
+    return AskGraph.from_state(state)
+
+
+def compiled(
+    root: Path | str | None,
+    layer: str | Sequence[str],
+    reader: Callable[[Path, DataPaths, str], T],
+    made: Callable[[KnowledgeGraph], T],
+) -> T:
+    """A graph from its compiled entry by ``reader`` when one matches the files, else loaded
+    strictly (see :func:`spasmkg.load`), compiled for the next time and given by ``made``.
+
+    A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
+    """
+    paths = data_paths(root)
+    layer = layer if isinstance(layer, str) else ",".join(layer)
+    entry = cache_folder() / entry_key(paths, layer)
+    keep = True
+    if entry.exists() or entry.is_symlink():
+        try:
+            found = reader(entry, paths, layer)
+            log.debug("answering from the compiled graph %s", entry)
+            return found
+        except ForeignEntry as error:
+            log.warning("not using %s: %s; the graph is loaded from its files", entry, error)
+            keep = False
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("compiled graph %s is damaged (%s); compiling it again", entry, error)
+            shutil.rmtree(entry, ignore_errors=True)
+    kg = load(root, layer=layer)
+    if keep:
+        try:
+            save(kg, entry)
+        except OSError as error:
+            log.warning("cannot keep the compiled graph in %s: %s", entry.parent, error.strerror)
+    return made(kg)
 
 
 def query_graph(
@@ -214,26 +311,20 @@ def query_graph(
 
     A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
     """
-    paths = data_paths(root)
-    layer = layer if isinstance(layer, str) else ",".join(layer)
     if not cache:
         return compile_graph(load(root, layer=layer))
-    entry = cache_folder() / entry_key(paths, layer)
-    keep = True
-    if entry.exists() or entry.is_symlink():
-        try:
-            return read(entry, paths, layer)
-        except ForeignEntry as error:
-            log.warning("not using %s: %s; the graph is loaded from its files", entry, error)
-            keep = False
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("compiled graph %s is damaged (%s); compiling it again", entry, error)
-            shutil.rmtree(entry, ignore_errors=True)
-    kg = load(root, layer=layer)
-    graph = compile_graph(kg)
-    if keep:
-        try:
-            save(graph, list(kg.entities), entry)
-        except OSError as error:
-            log.warning("cannot keep the compiled graph in %s: %s", entry.parent, error.strerror)
-    return graph
+    return compiled(root, layer, read, compile_graph)
+
+
+def ask_graph(
+    root: Path | str | None = None, *, layer: str | Sequence[str] = "all", cache: bool = True
+) -> Askable:
+    """The graph ready for ``why`` and ``explain``: the records of its compiled entry when one
+    matches the files (no Turtle parsed), else loaded strictly and compiled for the next time.
+
+    A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
+    """
+    if not cache:
+        return load(root, layer=layer)
+    found: Askable = compiled(root, layer, lambda entry, _p, _l: read_records(entry), AskGraph.of)
+    return found

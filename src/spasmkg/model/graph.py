@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
 from spasmkg.model.composition import ChainRules
@@ -26,6 +26,7 @@ from spasmkg.model.namespaces import (
     INFERRED_GRAPH,
     MAPPINGS_GRAPH,
     ONTOLOGY_GRAPH,
+    SKGO,
 )
 from spasmkg.model.paths import DataPaths
 from spasmkg.model.records import Claim, Entity, Source, Term
@@ -120,6 +121,15 @@ class KnowledgeGraph:
     def chain_rules(self) -> ChainRules:
         """The ontology's rules for putting claims together into chains."""
         return ChainRules.of(self.ontology)
+
+    @cached_property
+    def urgency_ranks(self) -> Mapping[str, int]:
+        """Each triage tier of the ontology (``emergency`` ... ``selfCare``) with its rank, the
+        most urgent highest."""
+        return {
+            str(node).rsplit("/", 1)[1]: int(str(self.ontology.value(node, SKGO.rank) or 0))
+            for node in sorted(self.ontology.subjects(RDF.type, SKGO.Urgency), key=str)
+        }
 
     @property
     def entities(self) -> tuple[Entity, ...]:

@@ -9,6 +9,7 @@ always tell what was written from what was derived.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from spasmkg.model.sssom import mapping_graph, read_sssom
 from spasmkg.model.standing import EvidenceRules, weighed_items
 from spasmkg.model.terms import RdflibTerms, rdflib_graph
 from spasmkg.model.wellformed import RELATIVE_BASE, check_wellformed
+
+log = logging.getLogger(__name__)
 
 #: Standard vocabularies whose terms are a closed list: a misspelt ``rdfs:lable`` is an error.
 CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (RDF, RDFS, OWL, SKOS, PROV, DCTERMS, XSD)
@@ -119,6 +122,7 @@ def read_turtle(path: Path, shown_as: str) -> Parsed:
 
     :raises GraphSyntaxError: the file cannot be read or is not Turtle (file and line named).
     """
+    log.debug("parsing %s", shown_as)
     try:
         data = path.read_bytes().removeprefix(UTF8_BOM)  # rdflib reads past a BOM too
         parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=RELATIVE_BASE)
