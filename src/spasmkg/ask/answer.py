@@ -65,14 +65,16 @@ def run_query(
     allow_service: bool = False,
     allow_remote: bool = False,
     timeout: float | None = None,
+    cache: bool = True,
 ) -> QueryResult:
-    """Check a query is read-only, bind its parameters, and answer it with an engine."""
+    """Check a query is read-only, bind its parameters, and answer it with an engine; with
+    ``cache``, a named query's outline is kept for the next run (:mod:`spasmkg.ask.outlines`)."""
     shape = check_read_only(
         with_prefixes(named.text, known_prefixes()),
         named.name,
         allow_service=allow_service,
         allow_remote=allow_remote,
-        remember=named.path is not None,  # a named query's outline is kept for the next run
+        remember=cache and named.path is not None,
     )
     bindings = bind_params(named, values, resolve_entity)
     return within(timeout, lambda: engine.run(shape, bindings), named.name)
@@ -122,6 +124,7 @@ def query(
         allow_service=allow_service,
         allow_remote=allow_remote,
         timeout=None if endpoint else timeout,
+        cache=cache,
     )
     result.labels = graph_data.labels
     if isinstance(runner, EndpointEngine) and not result.size():
