@@ -206,6 +206,7 @@ def readme_sparql_blocks() -> list[str]:
     return re.findall(r"```sparql\n(.*?)```", readme, flags=re.S)
 
 
+@pytest.mark.slow  # loads the whole graph (seconds)
 def test_every_sparql_block_of_the_readme_runs_as_printed(run: object) -> None:
     """The README's snippets use the graph's prefixes without declaring them; they run as
     printed, and the one that asks Wikidata is refused for its SERVICE, not for a prefix."""

@@ -42,6 +42,7 @@ def tiny(data_copy: Path) -> Iterator[Path]:
     unregister(TINY.name)
 
 
+@pytest.mark.slow  # loads the whole graph (seconds)
 def test_a_registered_layer_is_loaded_into_its_own_named_graph(tiny: Path) -> None:
     kg = spasmkg.load(tiny, layer="core,tiny")
     assert [row.name for row in kg.layers] == ["core", "tiny"]
@@ -121,6 +122,7 @@ def test_the_grown_hpo_layer_is_opt_in_and_takes_the_place_of_the_spasm_layer() 
     ]
 
 
+@pytest.mark.slow  # loads the whole graph (seconds)
 def test_an_opt_in_layer_is_loaded_only_when_named(tiny: Path) -> None:
     unregister(TINY.name)
     register(dataclasses.replace(TINY, opt_in=True))
