@@ -14,8 +14,10 @@ from typing import NamedTuple
 import yaml
 from rdflib import Graph
 
+import spasmkg
 from spasmkg.ask.library import library
 from spasmkg.model.paths import data_paths
+from spasmkg.model.records import Claim
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO.parent / "shared" / "sources" / "000_917287f35ccb5cf3.txt"
@@ -273,3 +275,24 @@ class Stalling:
             self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
         self.thread.join(timeout=5)
+
+
+def claim(
+    kg: spasmkg.KnowledgeGraph, subject: str, relation: str, obj: str, context: str | None = None
+) -> Claim:
+    """The one claim 'subject relation object' (in a context); fails if absent."""
+    found = [
+        c
+        for c in kg.claims_about(subject)
+        if c.subject.name == subject
+        and c.predicate.name == relation
+        and c.object.name == obj
+        and (c.context.name if c.context else None) == context
+    ]
+    assert len(found) == 1, f"expected one claim {subject} {relation} {obj} in {context}"
+    return found[0]
+
+
+def kinds(claim_: Claim, direction: str = "supports") -> set[str]:
+    """The kinds of source behind a claim's items of one direction."""
+    return {item.source.kind for item in claim_.evidence if item.direction == direction}

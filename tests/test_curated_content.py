@@ -12,29 +12,7 @@ from rdflib import Graph
 import spasmkg
 from spasmkg.ask.explain import explain
 from spasmkg.errors import UnknownEntity
-from spasmkg.model.records import Claim
-from tests.helpers import ask
-
-
-def claim(
-    kg: spasmkg.KnowledgeGraph, subject: str, relation: str, obj: str, context: str | None = None
-) -> Claim:
-    """The one claim 'subject relation object' (in a context); fails if absent."""
-    found = [
-        c
-        for c in kg.claims_about(subject)
-        if c.subject.name == subject
-        and c.predicate.name == relation
-        and c.object.name == obj
-        and (c.context.name if c.context else None) == context
-    ]
-    assert len(found) == 1, f"expected one claim {subject} {relation} {obj} in {context}"
-    return found[0]
-
-
-def kinds(claim_: Claim, direction: str = "supports") -> set[str]:
-    """The kinds of source behind a claim's items of one direction."""
-    return {item.source.kind for item in claim_.evidence if item.direction == direction}
+from tests.helpers import ask, claim, kinds
 
 
 @pytest.mark.parametrize(
