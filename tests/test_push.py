@@ -126,6 +126,24 @@ def test_every_named_query_at_a_pushed_oxigraph_agrees_with_the_local_engine(
         agrees_with_the_local_engine(kg_all, base + "/query", every_one_answers=True)
 
 
+def ask_causes(base: str) -> tuple[list[object], list[str]]:
+    """The causes of muscle spasm asked of a store's endpoint: its rows, and what stderr said."""
+    answer = run_entry_point(
+        "query",
+        "causes-of-condition",
+        "-p",
+        "condition=muscle-spasm",
+        "--layer",
+        "core",
+        "--endpoint",
+        base + "/query",
+        "-f",
+        "json",
+    )
+    assert answer.returncode == 0, answer.stderr
+    return json.loads(answer.stdout)["results"]["bindings"], answer.stderr.splitlines()
+
+
 def test_a_named_query_at_a_pushed_oxigraph_answers_as_the_local_engine(
     tmp_path: Path, dist: Path
 ) -> None:
@@ -135,20 +153,7 @@ def test_a_named_query_at_a_pushed_oxigraph_answers_as_the_local_engine(
     with oxigraph_store(tmp_path / "store") as base:
         pushed = run_entry_point("push", "--endpoint", base, "--from", str(dist))
         assert pushed.returncode == 0, pushed.stderr
-        answer = run_entry_point(
-            "query",
-            "causes-of-condition",
-            "-p",
-            "condition=muscle-spasm",
-            "--layer",
-            "core",
-            "--endpoint",
-            base + "/query",
-            "-f",
-            "json",
-        )
-        assert answer.returncode == 0, answer.stderr
-        rows = json.loads(answer.stdout)["results"]["bindings"]
+        rows, _ = ask_causes(base)
         assert len(rows) == EXPECTED["causes-of-condition"]["rows"]
 
 
@@ -159,41 +164,25 @@ def test_an_empty_answer_from_a_store_says_why(tmp_path: Path, dist: Path, nquad
 
     CAUSES = EXPECTED["causes-of-condition"]["rows"]
 
-    def ask(base: str) -> tuple[list[object], list[str]]:
-        answer = run_entry_point(
-            "query",
-            "causes-of-condition",
-            "-p",
-            "condition=muscle-spasm",
-            "--layer",
-            "core",
-            "--endpoint",
-            base + "/query",
-            "-f",
-            "json",
-        )
-        assert answer.returncode == 0, answer.stderr
-        return json.loads(answer.stdout)["results"]["bindings"], answer.stderr.splitlines()
-
     with oxigraph_store(tmp_path / "store") as base:
-        rows, said = ask(base)
+        rows, said = ask_causes(base)
         assert rows == [] and len(said) == 1
         assert said[0].startswith(f"warning: {base}/query answered nothing and the graphs")
         assert f"are empty, while the local graph answers {CAUSES} rows: push the build" in said[0]
         store = client(base)
         everything = (dist / "spasmkg.nt").read_text(encoding="utf-8")
         store.add("https://w3id.org/spasmkg/graph/all", everything, "the layout of old pushes")
-        rows, said = ask(base)
+        rows, said = ask_causes(base)
         assert rows == [] and len(said) == 1 and "are empty, while" in said[0], (
             "the build's graphs are still empty"
         )
         few = [line for line in nquads.splitlines() if line.endswith(f"<{ASSERTED}> .")][:100]
         push("\n".join(few), store)
-        rows, said = ask(base)
+        rows, said = ask_causes(base)
         assert rows == [] and len(said) == 1
         assert f"answered nothing where the local graph answers {CAUSES} rows" in said[0]
         push(nquads, store)
-        rows, said = ask(base)
+        rows, said = ask_causes(base)
         assert len(rows) == CAUSES and said == []
 
 
