@@ -23,8 +23,9 @@ def rows(result: QueryResult) -> list[dict[str, str]]:
 
 
 def entries(folder: Path) -> list[Path]:
-    """The compiled entries in a cache folder."""
-    return [path for path in folder.iterdir() if not path.name.startswith(".")]
+    """The folders of a cache folder: its compiled entries (beside them it keeps the named
+    queries' outlines in one file, outlines.json)."""
+    return [path for path in folder.iterdir() if path.is_dir() and not path.name.startswith(".")]
 
 
 @pytest.fixture
