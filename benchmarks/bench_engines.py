@@ -58,10 +58,12 @@ class Timeout(Exception):
 
 def worker(engine_name: str, nt: Path, limit: int) -> dict[str, object]:
     """Load and query in this process; return timings and peak memory."""
-    from rdflib import Graph, URIRef, Variable
+    import pyoxigraph as ox
+    from rdflib import Graph
 
-    from spasmkg.ask.engines import OxigraphEngine, RdflibEngine
+    from spasmkg.ask.engines import OxigraphEngine
     from spasmkg.ask.library import library
+    from spasmkg.ask.rdflib_engine import RdflibEngine
     from spasmkg.ask.safety import inspect_query
     from spasmkg.model.paths import data_paths
 
@@ -71,8 +73,6 @@ def worker(engine_name: str, nt: Path, limit: int) -> dict[str, object]:
         graph.parse(nt, format="nt")
         engine = RdflibEngine(graph)
     else:
-        import pyoxigraph as ox
-
         store = ox.Store()
         store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
         engine = OxigraphEngine(store, union=False)
@@ -85,11 +85,11 @@ def worker(engine_name: str, nt: Path, limit: int) -> dict[str, object]:
     signal.signal(signal.SIGALRM, alarm)
     named = library(data_paths())
     for name, params in QUERIES.items():
-        bindings = {Variable(k): URIRef(v) for k, v in params.items()}
+        bindings = {k: ox.NamedNode(v) for k, v in params.items()}
         started = time.perf_counter()
         signal.alarm(limit)
         try:
-            rows = len(engine.run(inspect_query(named[name].text), bindings).rows)
+            rows = engine.run(inspect_query(named[name].text), bindings).size()
             result["queries"][name] = {"s": time.perf_counter() - started, "rows": rows}  # type: ignore[index]
         except Timeout:
             result["queries"][name] = {"s": None, "rows": None, "timeout": limit}  # type: ignore[index]

@@ -33,7 +33,6 @@ def main() -> None:
     args = parser.parse_args()
     import pyoxigraph as ox
     from bench_engines import prepare
-    from rdflib import URIRef
 
     from spasmkg.ask.answer import run_query
     from spasmkg.ask.engines import OxigraphEngine
@@ -58,9 +57,9 @@ def main() -> None:
             rows = [tuple(solution[name] for name in names) for solution in answer]
             bare.append(time.perf_counter() - started)
             started = time.perf_counter()
-            result = run_query(query, engine, values, lambda term: URIRef(term))
+            result = run_query(query, engine, values, lambda term: term)
             layered.append(time.perf_counter() - started)
-            assert len(result.rows) == len(rows)
+            assert result.size() == len(rows)
         plain, layered_median = statistics.median(bare), statistics.median(layered)
         results[name] = {
             "rows": len(rows),

@@ -281,3 +281,52 @@ def test_a_cold_why_command_parses_no_turtle_the_second_time(
     assert "parsing graph/" in first.stderr
     assert "parsing" not in second.stderr and "answering from the compiled graph" in second.stderr
     assert second.stdout == first.stdout and "hypokalemia" in second.stdout
+
+
+#: Runs the command line in this process, then says on stderr which of rdflib's modules it
+#: imported.
+WHICH_IMPORTS = """
+import runpy, sys
+sys.argv = ["spasmkg", *sys.argv[1:]]
+try:
+    runpy.run_module("spasmkg", run_name="__main__")
+except SystemExit:
+    pass
+print("imported:", sorted(name for name in sys.modules if name.split(".")[0] == "rdflib"), file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        ("query", "diseases-with-spasm", "-f", "csv"),
+        ("query", "causes-of-condition", "--param", "condition=night cramps"),
+        ("query", "causes-of-condition", "-p", "condition=cramps", "-f", "json"),
+        ("why", "cramps", "--takes", "furosemide"),
+        ("explain", "furosemide", "cramp"),
+    ],
+)
+def test_a_cold_question_from_the_compiled_entry_imports_no_rdflib(
+    tmp_path: Path, question: tuple[str, ...]
+) -> None:
+    """Importing rdflib took longer than loading the graph and answering (benchmarks/
+    README.md). The second process answers from the compiled entry, as the first did, and
+    imports none of rdflib: its rows stay pyoxigraph's terms and its outline is remembered."""
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), CACHE_ENV: str(tmp_path / "cache")}
+    command = [sys.executable, "-c", WHICH_IMPORTS, "-vv", *question, "--layer", "core"]
+    first, second = (
+        subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        for _ in range(2)
+    )
+    assert "answering from the compiled graph" in second.stderr, second.stderr
+    # the same rows; a query without a full ORDER BY may list them in another order
+    assert sorted(second.stdout.splitlines()) == sorted(first.stdout.splitlines())
+    assert "muscle" in second.stdout, first.stderr
+    assert "imported: ['rdflib'" in first.stderr  # the first loads the files with rdflib
+    assert "imported: []" in second.stderr

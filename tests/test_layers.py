@@ -14,8 +14,7 @@ import spasmkg
 from spasmkg.ask.answer import query
 from spasmkg.ask.explain import explain
 from spasmkg.errors import UsageError
-from spasmkg.model.layers import Layer, names_of, register, unregister
-from spasmkg.model.loader import imported_layers
+from spasmkg.model.layers import Layer, imported_layers, names_of, register, unregister
 from spasmkg.model.paths import data_paths
 from spasmkg.outputs.build import build
 from spasmkg.outputs.kgx import records

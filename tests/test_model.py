@@ -137,3 +137,16 @@ def test_the_page_and_the_network_draw_the_same_graph(kg: spasmkg.KnowledgeGraph
     page = select(kg)
     assert {e.curie for e in page.entities} == set(graph.nodes)
     assert {c.curie for c in page.claims} == {key for *_, key in graph.edges(keys=True)}
+
+
+def test_the_plain_iris_cold_commands_use_are_the_ontology_own() -> None:
+    """Cold commands read spasmkg's IRIs as plain strings, without rdflib's namespaces (which
+    refuse a misspelt ontology term); each string is the namespace's own."""
+    from spasmkg.model.composition import CLASS_LINK, ONLY_CLASS_WIDE
+    from spasmkg.model.iris import SPASMKG_PREFIXES
+    from spasmkg.model.namespaces import CLAIM, EVIDENCE, SKG, SKGO, SOURCE
+
+    assert (str(SKGO.classStep), str(SKGO.passesOnlyClassWide)) == (CLASS_LINK, ONLY_CLASS_WIDE)
+    own = {"skg": SKG, "claim": CLAIM, "evidence": EVIDENCE, "source": SOURCE}
+    assert {name: SPASMKG_PREFIXES[name] for name in own} == {k: str(v) for k, v in own.items()}
+    assert SPASMKG_PREFIXES["skgo"] == str(SKGO._NS)

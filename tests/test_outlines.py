@@ -89,7 +89,7 @@ def test_rdflibs_engine_never_loads_graphs_from_the_web(kg: object) -> None:
     from rdflib import Graph
     from rdflib.plugins import sparql
 
-    from spasmkg.ask.engines import RdflibEngine
+    from spasmkg.ask.rdflib_engine import RdflibEngine
 
     sparql.SPARQL_LOAD_GRAPHS = True
     RdflibEngine(Graph())

@@ -21,7 +21,7 @@ from rdflib.compare import isomorphic
 
 import spasmkg
 from spasmkg.ask.answer import query
-from spasmkg.ask.engines import json_term
+from spasmkg.ask.endpoint_engine import json_term
 from spasmkg.ask.library import library
 from spasmkg.errors import SpasmKGError
 from spasmkg.outputs.build import input_checksums

@@ -9,8 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 import spasmkg
-from spasmkg.ask.engines import OxigraphEngine, RdflibEngine
+from spasmkg.ask.engines import OxigraphEngine
 from spasmkg.ask.library import quality_checks
+from spasmkg.ask.rdflib_engine import RdflibEngine
 from spasmkg.ask.safety import inspect_query
 from spasmkg.checks.references import passage_violations
 from spasmkg.checks.validate import validate

@@ -4,7 +4,9 @@
 - ``lexer``: reads SPARQL text as the engines do, for the read-only checks.
 - ``safety``: what a query would do before any engine runs it; refuses updates, SERVICE, FROM.
 - ``outlines``: named queries' outlines kept across processes, so a cold query skips the parse.
-- ``engines``: rdflib, pyoxigraph and a remote endpoint behind one interface.
+- ``engines``: one interface over the engines; pyoxigraph's, and the choice among them.
+- ``rdflib_engine``: rdflib's engine (imported only when it is chosen).
+- ``endpoint_engine``: a remote SPARQL endpoint as an engine.
 - ``results``: a query's answer and its formats (table, CSV, TSV, JSON, Markdown).
 - ``answer``: one call that finds a query, checks it, binds its parameters and runs it.
 - ``citing``: claims and evidence as terminal text, every item with its citation.

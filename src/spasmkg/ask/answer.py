@@ -5,26 +5,26 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from rdflib import URIRef
-
-from spasmkg.ask.engines import EndpointEngine, Engine, make_engine
+from spasmkg.ask.engines import Engine, make_engine
 from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query, with_prefixes
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import EndpointError, QueryTimeout, SpasmKGError, UsageError
 from spasmkg.model.compiled import query_graph
 from spasmkg.model.curie import known_prefixes
-from spasmkg.model.graph import Queryable
-from spasmkg.model.loader import load
+
+if TYPE_CHECKING:  # the loader (and rdflib) is imported when rdflib's engine is chosen
+    from spasmkg.ask.endpoint_engine import EndpointEngine
+    from spasmkg.model.graph import Queryable
 
 T = TypeVar("T")
 
 
-def entity_resolver(kg: Queryable) -> Callable[[str], URIRef]:
+def entity_resolver(kg: Queryable) -> Callable[[str], str]:
     """Turn a name a user typed into the IRI of the one entity it names."""
-    return lambda term: URIRef(kg.entity(term).iri)
+    return lambda term: kg.entity(term).iri
 
 
 def within(seconds: float | None, work: Callable[[], T], what: str) -> T:
@@ -60,7 +60,7 @@ def run_query(
     named: NamedQuery,
     engine: Engine,
     values: Mapping[str, str],
-    resolve_entity: Callable[[str], URIRef],
+    resolve_entity: Callable[[str], str],
     *,
     allow_service: bool = False,
     allow_remote: bool = False,
@@ -110,7 +110,7 @@ def query(
         raise UsageError("give either a query name (or file) or SPARQL text, not both")
     # rdflib's engine needs the graph itself; every other engine answers from the store
     graph_data = kg or (
-        load(root, layer=layer)
+        loaded(root, layer)
         if engine == "rdflib" and not endpoint
         else query_graph(root, layer=layer, cache=cache)
     )
@@ -127,15 +127,22 @@ def query(
         cache=cache,
     )
     result.labels = graph_data.labels
-    if isinstance(runner, EndpointEngine) and not result.size():
+    if endpoint and not result.size():
         result.warnings.extend(
             empty_remote_answer(
-                runner,
+                cast("EndpointEngine", runner),
                 result.form,
                 lambda: local_size(named, engine, graph_data, params, timeout),
             )
         )
     return result
+
+
+def loaded(root: Path | str | None, layer: str | Sequence[str]) -> Queryable:
+    """The graph itself, loaded from its files, for rdflib's engine."""
+    from spasmkg.model.loader import load
+
+    return load(root, layer=layer)
 
 
 def local_size(

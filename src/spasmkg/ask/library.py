@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import Literal, URIRef, Variable
-from rdflib.namespace import XSD
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from spasmkg.errors import ParameterError, QueryError, UnknownQuery
 from spasmkg.model.paths import DataPaths
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*?)\s*$")
 PARAM_SPEC = re.compile(
@@ -122,40 +123,41 @@ def quality_checks(paths: DataPaths) -> list[NamedQuery]:
     return [read_query(path) for path in sorted((paths.queries / "qc").glob("*-violation.rq"))]
 
 
-def convert_param(param: Param, raw: str, resolve_entity: Callable[[str], URIRef]) -> Node:
-    """Turn a command-line value into the typed RDF term its parameter expects."""
+def convert_param(param: Param, raw: str, resolve_entity: Callable[[str], str]) -> Any:
+    """Turn a command-line value into the typed RDF term (pyoxigraph's) its parameter expects;
+    ``resolve_entity`` gives the IRI of the entity a name names."""
     if param.kind == "entity":
-        return resolve_entity(raw)
+        return ox.NamedNode(resolve_entity(raw))
     if param.kind == "iri":
         if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*", raw):
             raise ParameterError(f"parameter {param.name}: {raw!r} is not an IRI")
-        return URIRef(raw)
+        return ox.NamedNode(raw)
     if param.kind == "integer":
         if not re.fullmatch(r"[+-]?\d+", raw):
             raise ParameterError(f"parameter {param.name}: {raw!r} is not an integer")
-        return Literal(int(raw), datatype=XSD.integer)
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
     if param.kind == "boolean":
         if raw.lower() not in ("true", "false"):
             raise ParameterError(f"parameter {param.name}: {raw!r} is not true or false")
-        return Literal(raw.lower() == "true", datatype=XSD.boolean)
-    return Literal(raw)
+        return ox.Literal(raw.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    return ox.Literal(raw)
 
 
 def bind_params(
-    query: NamedQuery, values: Mapping[str, str], resolve_entity: Callable[[str], URIRef]
-) -> dict[Variable, Node]:
+    query: NamedQuery, values: Mapping[str, str], resolve_entity: Callable[[str], str]
+) -> dict[str, Any]:
     """Typed bindings for a query's parameters; unknown or missing parameters are errors."""
     known = {param.name: param for param in query.params}
     unknown = sorted(set(values) - set(known))
     if unknown:
         hint = ", ".join(known) or "none"
         raise ParameterError(f"{query.name}: unknown parameter {unknown[0]!r} (parameters: {hint})")
-    bindings: dict[Variable, Node] = {}
+    bindings: dict[str, Any] = {}
     for name, param in known.items():
         if name not in values:
             example = f" (for example --param {name}={param.example})" if param.example else ""
             raise ParameterError(f"{query.name}: missing parameter {name!r}{example}")
-        bindings[Variable(name)] = convert_param(param, values[name], resolve_entity)
+        bindings[name] = convert_param(param, values[name], resolve_entity)
     return bindings
 
 

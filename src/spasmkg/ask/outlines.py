@@ -3,7 +3,8 @@
 A cold ``spasmkg query`` spent more time parsing the query with rdflib's SPARQL grammar for the
 read-only check than answering it. The outline of each named query checked (its form, and the
 SERVICE and FROM clauses rdflib found) is kept in the cache folder under the SHA-256 of the
-text, for one spasmkg and one rdflib version; the next process reads it instead of parsing.
+text, for one spasmkg and one rdflib SPARQL parser; the next process reads it instead of
+parsing, and does not import rdflib at all.
 The file is trusted only as the compiled entries are: the user's own, written by nobody else.
 The lexer's own check (SERVICE spelled anywhere, updates) still runs on every text.
 """
@@ -11,11 +12,10 @@ The lexer's own check (SERVICE spelled anywhere, updates) still runs on every te
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from functools import cache
 from pathlib import Path
-
-import rdflib
 
 from spasmkg.model.compiled import ForeignEntry, cache_folder, check_owner
 from spasmkg.system import write_atomically
@@ -30,8 +30,14 @@ LIMIT = 256
 
 @cache
 def versions() -> str:
-    """The spasmkg and rdflib versions an outline holds for."""
-    return f"spasmkg {__version__}, rdflib {rdflib.__version__}"
+    """What an outline holds for: this spasmkg, and the file of rdflib's SPARQL parser that
+    made it (its size and time, which any install of rdflib changes), read without importing
+    rdflib: the import would cost a cold query more than the parse the outline saves."""
+    spec = importlib.util.find_spec("rdflib")
+    if spec is None or spec.origin is None:
+        return f"spasmkg {__version__}, no rdflib"
+    parser = (Path(spec.origin).parent / "plugins" / "sparql" / "parser.py").stat()
+    return f"spasmkg {__version__}, rdflib parser {parser.st_size}-{parser.st_mtime_ns}"
 
 
 def outlines_path() -> Path:

@@ -7,14 +7,17 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from spasmkg.errors import UsageError
+from spasmkg.model import term_parts
 from spasmkg.model.curie import curie
 from spasmkg.version import install_hint
+
+if TYPE_CHECKING:  # rdflib is imported only where a result is read as rdflib's terms
+    from rdflib import Graph
+    from rdflib.term import Node
 
 
 @dataclass
@@ -23,7 +26,9 @@ class QueryResult:
 
     form: str
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    #: the rows as the engine gave them: rdflib's terms, or the Oxigraph engine's own, made
+    #: rdflib's only when :attr:`rows` is read (writing them out never imports rdflib)
+    terms: list[tuple[Any, ...]] = field(default_factory=list)
     boolean: bool | None = None
     graph: Graph | None = None
     #: the label of every node the graph knows, by IRI, for showing rows to people
@@ -38,7 +43,14 @@ class QueryResult:
             return len(self.graph)
         if self.boolean is not None:
             return int(self.boolean)
-        return len(self.rows)
+        return len(self.terms)
+
+    @cached_property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms, None where a variable is unbound."""
+        from spasmkg.model.terms import as_rdflib
+
+        return [tuple(as_rdflib(term) for term in row) for row in self.terms]
 
     def dicts(self) -> list[dict[str, Node]]:
         """Rows as dictionaries, leaving out unbound variables."""
@@ -72,19 +84,14 @@ class QueryResult:
         return sorted(tuple("" if v is None else v.n3() for v in row) for row in self.rows)
 
 
-def term_json(term: Node) -> dict[str, str]:
-    """One RDF term in the SPARQL 1.1 JSON results format."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    value: dict[str, str] = {"type": "literal", "value": str(term)}
-    if not isinstance(term, Literal):
-        return value
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype:
-        value["datatype"] = str(term.datatype)
+def term_json(term: object) -> dict[str, str]:
+    """One RDF term (rdflib's or pyoxigraph's) in the SPARQL 1.1 JSON results format."""
+    value = {"type": term_parts.kind(term), "value": term_parts.text(term)}
+    language, datatype = term_parts.language(term), term_parts.datatype(term)
+    if language:
+        value["xml:lang"] = language
+    elif datatype:
+        value["datatype"] = datatype
     return value
 
 
@@ -92,15 +99,24 @@ def to_json(result: QueryResult, labels: Mapping[str, str]) -> str:
     """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}, indent=1) + "\n"
-    bindings = [{k: term_json(v) for k, v in row.items()} for row in result.dicts()]
+    bindings = [
+        {
+            name: term_json(term)
+            for name, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
+        for row in result.terms
+    ]
     document = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
-def labelled(term: Node | None, labels: Mapping[str, str]) -> str:
-    """A term with its label beside it when the graph has one."""
+def labelled(term: object, labels: Mapping[str, str]) -> str:
+    """A term with its label beside it when the graph has one (nothing for an unbound one)."""
+    if term is None:
+        return ""
     text = curie(term)
-    label = labels.get(str(term)) if isinstance(term, URIRef) else None
+    label = labels.get(term_parts.text(term)) if term_parts.kind(term) == "uri" else None
     return f"{text} ({label})" if label and label != text else text
 
 
@@ -109,8 +125,8 @@ def delimited(result: QueryResult, delimiter: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
+    for row in result.terms:
+        writer.writerow(["" if value is None else term_parts.text(value) for value in row])
     return buffer.getvalue()
 
 
@@ -126,7 +142,7 @@ def to_tsv(result: QueryResult, labels: Mapping[str, str]) -> str:
 
 def to_markdown(result: QueryResult, labels: Mapping[str, str]) -> str:
     """A Markdown table with CURIEs and labels, for documents."""
-    cells = [[labelled(v, labels).replace("|", "\\|") for v in row] for row in result.rows]
+    cells = [[labelled(v, labels).replace("|", "\\|") for v in row] for row in result.terms]
     lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
     lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines) + "\n"
@@ -138,11 +154,11 @@ def to_table(result: QueryResult, labels: Mapping[str, str]) -> str:
     from rich.table import Table
 
     table = Table(*result.variables, show_lines=False, header_style="bold")
-    for row in result.rows:
+    for row in result.terms:
         table.add_row(*(labelled(value, labels) for value in row))
     console = Console(width=200, record=True, file=io.StringIO(), highlight=False, markup=False)
     console.print(table)
-    footer = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}\n"
+    footer = f"{len(result.terms)} row{'s' if len(result.terms) != 1 else ''}\n"
     return console.export_text() + footer
 
 

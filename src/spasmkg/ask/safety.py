@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from pyparsing import ParseException
+from typing import TYPE_CHECKING, Any
 
 from spasmkg.ask import outlines
 from spasmkg.ask.lexer import UPDATE_REFUSED, outline
 from spasmkg.ask.library import added_lines
 from spasmkg.errors import QueryRefused, QuerySyntaxError
+
+if TYPE_CHECKING:  # pyparsing is imported where a text is parsed: a remembered one is not
+    from pyparsing import ParseException
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def inspect_query(text: str, source: str = "query", *, remember: bool = False) -
     if known is not None:
         _OUTLINES[text] = known
         return QueryShape(*known, text=text)
+    from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

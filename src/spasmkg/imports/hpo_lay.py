@@ -17,8 +17,9 @@ from spasmkg.imports.committed import commit, describe_layer
 from spasmkg.imports.hpo_files import ONTOLOGY, HpoRelease
 from spasmkg.imports.layer_file import ImportReport
 from spasmkg.model.graph import KnowledgeGraph, bind_prefixes
+from spasmkg.model.iris import BASE
 from spasmkg.model.layers import LAYERS
-from spasmkg.model.namespaces import BASE, SKGO, SOURCE
+from spasmkg.model.namespaces import SKGO, SOURCE
 from spasmkg.system import file_sha256
 
 LAYER = LAYERS["hpo-lay"]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
+from spasmkg.model.iris import BASE
 
-from spasmkg.model.namespaces import SKGO
+if TYPE_CHECKING:  # the rules are read from the ontology once, then kept in compiled records
+    from rdflib import Graph
 
-CLASS_LINK = str(SKGO.classStep)
-ONLY_CLASS_WIDE = str(SKGO.passesOnlyClassWide)
+CLASS_LINK = BASE + "ontology/classStep"
+ONLY_CLASS_WIDE = BASE + "ontology/passesOnlyClassWide"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class ChainRules:
     @classmethod
     def of(cls, ontology: Graph) -> ChainRules:
         """The rules as the ontology declares them."""
+        from spasmkg.model.namespaces import SKGO
+
         follows: dict[str, set[str]] = {}
         for before, after in ontology.subject_objects(SKGO.mayBeFollowedBy):
             follows.setdefault(str(before), set()).add(str(after))

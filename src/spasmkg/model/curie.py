@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
-
-from rdflib import URIRef
+from typing import TYPE_CHECKING, Any
 
 from spasmkg.errors import UnknownPrefix
-from spasmkg.model.namespaces import SPASMKG_PREFIXES
+from spasmkg.model import term_parts
+from spasmkg.model.iris import SPASMKG_PREFIXES
+
+if TYPE_CHECKING:  # rdflib is imported where an IRI is made: writing a CURIE needs none
+    from rdflib import URIRef
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Prefix:
 
     def iri(self, local_id: str) -> URIRef:
         """The canonical IRI of an identifier of this vocabulary."""
+        from rdflib import URIRef
+
         return URIRef(self.uri_prefix + local_id)
 
     def link(self, local_id: str) -> str:
@@ -92,6 +96,8 @@ def expand(curie: str) -> URIRef:
     if iri is None:
         known = ", ".join(sorted(prefix_map()))
         raise UnknownPrefix(f"{curie!r}: unknown prefix (known: {known}, and spasmkg's own)")
+    from rdflib import URIRef
+
     return URIRef(iri)
 
 
@@ -110,14 +116,15 @@ def compress(iri: str) -> str | None:
 def curie(term: object) -> str:
     """How people read a term: a CURIE where a prefix is known, else the IRI or the literal's text.
 
+    >>> from rdflib import URIRef
     >>> curie(URIRef("https://w3id.org/spasmkg/entity/furosemide"))
     'skg:furosemide'
     """
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return compress(str(term)) or str(term)
-    return str(term)
+    if term_parts.kind(term) == "uri":
+        return compress(term_parts.text(term)) or term_parts.text(term)
+    return term_parts.text(term)
 
 
 def split_curie(text: str) -> tuple[str, str]:

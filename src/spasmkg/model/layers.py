@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib import URIRef
+from typing import TYPE_CHECKING
 
 from spasmkg.errors import UsageError
-from spasmkg.model.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH
+from spasmkg.model.paths import DataPaths
+
+if TYPE_CHECKING:  # the graphs' IRIs are rdflib's, imported where they are asked for
+    from rdflib import URIRef
 
 #: spasmkg's own licence, for the core and everything derived from it.
 SPASMKG_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -63,11 +65,15 @@ class Layer:
     @property
     def graph(self) -> URIRef:
         """The named graph of its triples (the core keeps ``graph/asserted``)."""
+        from spasmkg.model.namespaces import ASSERTED_GRAPH, GRAPH
+
         return ASSERTED_GRAPH if self.name == CORE else GRAPH[self.name]
 
     @property
     def inferred_graph(self) -> URIRef:
         """The named graph of the triples the loader derives from it."""
+        from spasmkg.model.namespaces import GRAPH, INFERRED_GRAPH
+
         return INFERRED_GRAPH if self.name == CORE else GRAPH[f"{self.name}-inferred"]
 
     @property
@@ -178,3 +184,31 @@ def layer_of_graph(graph: str) -> str:
         if graph in (str(layer.graph), str(layer.inferred_graph)):
             return layer.name
     return ""
+
+
+def imported_layers(paths: DataPaths, layer: str | Sequence[str]) -> list[Layer]:
+    """The imported layers a load of ``layer`` takes: with ``all``, every registered layer but
+    the opt-in ones that has files in the data folder; named, each of them, which must have
+    files.
+
+    :raises UsageError: a layer is unknown, or named but has no file in the data folder.
+    """
+    found, named = [], set(named_in(layer))
+    for row in chosen(layer):
+        if not row.imported:
+            continue
+        if row.paths(paths.root):
+            found.append(row)
+        elif row.name in named:
+            raise UsageError(
+                f"layer {row.name!r} has no file in {paths.root} ({', '.join(row.files)});"
+                f" run 'spasmkg import {row.name}'"
+            )
+    return found
+
+
+def input_files(paths: DataPaths, layer: str | Sequence[str]) -> list[Path]:
+    """Every file a load of ``layer`` reads, in the order it reads them."""
+    mappings = [paths.mappings_file] if paths.mappings_file.exists() else []
+    imports = [path for row in imported_layers(paths, layer) for path in row.paths(paths.root)]
+    return [paths.ontology_file, *paths.graph_files(), *mappings, *imports]

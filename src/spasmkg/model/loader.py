@@ -31,10 +31,10 @@ from rdflib.namespace import (
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from spasmkg.errors import GraphSyntaxError, UndeclaredTerm, UsageError
+from spasmkg.errors import GraphSyntaxError, UndeclaredTerm
 from spasmkg.model.graph import KnowledgeGraph, LayerGraphs, bind_prefixes
 from spasmkg.model.hedging import plain_predicate
-from spasmkg.model.layers import ALL, Layer, chosen, named_in
+from spasmkg.model.layers import ALL, imported_layers, input_files
 from spasmkg.model.namespaces import ASSERTED_GRAPH, ONTOLOGY_GRAPH, SKGO
 from spasmkg.model.paths import DataPaths, data_paths
 from spasmkg.model.sssom import mapping_graph, read_sssom
@@ -245,34 +245,6 @@ def parse_files(files: list[Path], paths: DataPaths, declared: set[URIRef]) -> P
         bind_prefixes(merged, part.graph)
     triples = [triple for part in parts for triple in part.triples]
     return Parsed(merged, triples, list(dict.fromkeys(t for part in parts for t in part.terms)))
-
-
-def imported_layers(paths: DataPaths, layer: str | Sequence[str]) -> list[Layer]:
-    """The imported layers a load of ``layer`` takes: with ``all``, every registered layer but
-    the opt-in ones that has files in the data folder; named, each of them, which must have
-    files.
-
-    :raises UsageError: a layer is unknown, or named but has no file in the data folder.
-    """
-    found, named = [], set(named_in(layer))
-    for row in chosen(layer):
-        if not row.imported:
-            continue
-        if row.paths(paths.root):
-            found.append(row)
-        elif row.name in named:
-            raise UsageError(
-                f"layer {row.name!r} has no file in {paths.root} ({', '.join(row.files)});"
-                f" run 'spasmkg import {row.name}'"
-            )
-    return found
-
-
-def input_files(paths: DataPaths, layer: str | Sequence[str]) -> list[Path]:
-    """Every file a load of ``layer`` reads, in the order it reads them."""
-    mappings = [paths.mappings_file] if paths.mappings_file.exists() else []
-    imports = [path for row in imported_layers(paths, layer) for path in row.paths(paths.root)]
-    return [paths.ontology_file, *paths.graph_files(), *mappings, *imports]
 
 
 def load(root: Path | str | None = None, *, layer: str | Sequence[str] = ALL) -> KnowledgeGraph:

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rdflib import URIRef
 from rdflib.namespace import DefinedNamespace, Namespace
 
-BASE = "https://w3id.org/spasmkg/"
+from spasmkg.model.iris import BASE
 
 SKG = Namespace(BASE + "entity/")
 CLAIM = Namespace(BASE + "claim/")
@@ -19,21 +19,6 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 EVIDENCE = Namespace(BASE + "evidence/")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
-
-#: Prefixes for spasmkg's own namespaces and the W3C vocabularies it uses, for short display.
-SPASMKG_PREFIXES = {
-    "skg": str(SKG),
-    "skgo": BASE + "ontology/",
-    "claim": str(CLAIM),
-    "evidence": str(EVIDENCE),
-    "source": str(SOURCE),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
 
 #: Named graphs of a build: what curators wrote, what the loader derived, and the ontology.
 ASSERTED_GRAPH = GRAPH.asserted

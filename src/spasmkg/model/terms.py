@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from spasmkg.errors import SpasmKGError
+from spasmkg.model.term_parts import OXIGRAPH_TERMS
 
 XSD_STRING = str(XSD.string)
 
@@ -40,6 +41,11 @@ def to_rdflib(term: Any) -> Node | None:
             return Literal(term.value, lang=term.language)
         return plain_or_typed(term.value, term.datatype.value)
     raise SpasmKGError(f"unsupported term from pyoxigraph: {term!r}")
+
+
+def as_rdflib(term: Any) -> Node | None:
+    """A term as rdflib's: pyoxigraph's converted, rdflib's (or None) as they are."""
+    return to_rdflib(term) if isinstance(term, OXIGRAPH_TERMS) else term
 
 
 def to_oxigraph(term: Node) -> Any:

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from spasmkg.errors import GraphSyntaxError
-from spasmkg.model.namespaces import SPASMKG_PREFIXES
+from spasmkg.model.iris import SPASMKG_PREFIXES
 
 #: Relative IRIs are resolved against this base, so they can be recognised and refused.
 RELATIVE_BASE = "https://relative-iri.invalid/"

@@ -14,8 +14,9 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from spasmkg.model.curie import curie, expand, prefix_of
 from spasmkg.model.graph import KnowledgeGraph
+from spasmkg.model.iris import BASE
 from spasmkg.model.layers import CORE, LAYERS
-from spasmkg.model.namespaces import BASE, ONTOLOGY_IRI, SKG, VOID
+from spasmkg.model.namespaces import ONTOLOGY_IRI, SKG, VOID
 from spasmkg.version import __version__
 
 DATASET = URIRef(BASE + "dataset")

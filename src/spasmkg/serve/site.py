@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from rdflib import URIRef
-
-from spasmkg.ask.engines import values_first
+from spasmkg.ask.endpoint_engine import values_first
 from spasmkg.ask.lexer import outline
 from spasmkg.ask.library import NamedQuery, bind_params
 from spasmkg.errors import SpasmKGError, UnknownEntity
@@ -172,7 +170,7 @@ def label_of(record: Record) -> str:
 def example(kg: KnowledgeGraph, query: NamedQuery) -> Example:
     """A named query with its documented example values bound in a VALUES block written first
     in its WHERE clause, where the library's engines bind them."""
-    bindings = bind_params(query, query.example_params, lambda name: URIRef(kg.entity(name).iri))
+    bindings = bind_params(query, query.example_params, lambda name: kg.entity(name).iri)
     text = values_first(query.text, bindings)
     return Example(query.name, query.title, query.description, text)
 
