@@ -12,6 +12,7 @@ import spasmkg
 from spasmkg.ask.answer import query
 from spasmkg.ask.results import QueryResult
 from spasmkg.model import compiled
+from spasmkg.model.asking import AskGraph
 from spasmkg.model.compiled import CACHE_ENV, KEEP, query_graph
 
 RARE = ("rare-diseases-with-phenotype", {"phenotype": "muscle-spasm"})
@@ -226,7 +227,7 @@ def test_why_answers_from_the_compiled_records_without_parsing_turtle(
     with caplog.at_level(logging.DEBUG, logger="spasmkg"):
         again = compiled.ask_graph(data_copy, layer="core")
     assert "parsing" not in caplog.text and "answering from the compiled graph" in caplog.text
-    assert isinstance(again, compiled.AskGraph) and again.from_cache
+    assert isinstance(again, AskGraph) and again.from_cache
     assert (
         why_answers(again)
         == why_answers(first)
@@ -259,7 +260,7 @@ def test_compiled_records_are_unpickled_only_when_they_are_the_cache_own(
         records.chmod(0o666)
     with caplog.at_level(logging.WARNING):
         graph = compiled.ask_graph(data_copy, layer="core")
-    assert isinstance(graph, compiled.AskGraph) and not graph.from_cache
+    assert isinstance(graph, AskGraph) and not graph.from_cache
     expected = "written by other users" if fault == "foreign" else "does not match its digest"
     assert expected in caplog.text
     assert graph.entity("cramp").curie == "skg:muscle-cramp"
