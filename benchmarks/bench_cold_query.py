@@ -23,7 +23,7 @@ def main() -> None:
         {
             "python -c 'import rdflib'": [sys.executable, "-c", "import rdflib"],
             "import rdflib + bare parse": [sys.executable, "-c", BARE_PARSE],
-            f"spasmkg query {QUERY} (rdflib, csv)": [*spasmkg, "-f", "csv"],
+            f"spasmkg query {QUERY} (default engine, csv)": [*spasmkg, "-f", "csv"],
             f"spasmkg query {QUERY} (oxigraph, csv)": [
                 *spasmkg,
                 "-f",
@@ -31,7 +31,7 @@ def main() -> None:
                 "--engine",
                 "oxigraph",
             ],
-            f"spasmkg query {QUERY} (rdflib, table)": spasmkg,
+            f"spasmkg query {QUERY} (default engine, table)": spasmkg,
         },
         args.runs,
         cwd=REPO,
