@@ -11,8 +11,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
-from spasmkg.ask.engines import Bindings
 from spasmkg.ask.lexer import pattern_start
+from spasmkg.ask.library import Bindings
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import QueryShape
 from spasmkg.errors import EndpointError

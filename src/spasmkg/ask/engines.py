@@ -10,11 +10,11 @@ chosen: a cold query on pyoxigraph imports no rdflib at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
+from spasmkg.ask.library import Bindings
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import QueryShape
 from spasmkg.errors import (
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from spasmkg.model.graph import Queryable
-
-#: A query's parameters: pyoxigraph terms by parameter name (see :func:`spasmkg.ask.library.bind_params`).
-Bindings = Mapping[str, Any]
 
 #: Above this many triples ``--engine auto`` picks pyoxigraph (see benchmarks/README.md).
 AUTO_THRESHOLD = 5_000

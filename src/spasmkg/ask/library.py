@@ -25,6 +25,8 @@ from spasmkg.errors import ParameterError, QueryError, UnknownQuery
 from spasmkg.model.paths import DataPaths
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+#: A query's parameters as the engines take them: pyoxigraph terms by parameter name.
+Bindings = Mapping[str, Any]
 
 HEADER_LINE = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*?)\s*$")
 PARAM_SPEC = re.compile(
@@ -145,7 +147,7 @@ def convert_param(param: Param, raw: str, resolve_entity: Callable[[str], str]) 
 
 def bind_params(
     query: NamedQuery, values: Mapping[str, str], resolve_entity: Callable[[str], str]
-) -> dict[str, Any]:
+) -> Bindings:
     """Typed bindings for a query's parameters; unknown or missing parameters are errors."""
     known = {param.name: param for param in query.params}
     unknown = sorted(set(values) - set(known))

@@ -7,7 +7,7 @@ from typing import Any
 
 from rdflib import Graph, Variable
 
-from spasmkg.ask.engines import Bindings
+from spasmkg.ask.library import Bindings
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import QueryShape, algebra_of
 from spasmkg.errors import QueryRefused, QuerySyntaxError
