@@ -12,7 +12,7 @@ from spasmkg.ask.library import NamedQuery, adhoc_query, bind_params, find_query
 from spasmkg.ask.results import QueryResult
 from spasmkg.ask.safety import check_read_only
 from spasmkg.errors import EndpointError, QueryTimeout, SpasmKGError, UsageError
-from spasmkg.model.compiled import query_graph
+from spasmkg.model.compiled import loaded, query_graph
 from spasmkg.model.curie import known_prefixes
 
 if TYPE_CHECKING:  # the loader (and rdflib) is imported when rdflib's engine is chosen
@@ -136,13 +136,6 @@ def query(
             )
         )
     return result
-
-
-def loaded(root: Path | str | None, layer: str | Sequence[str]) -> Queryable:
-    """The graph itself, loaded from its files, for rdflib's engine."""
-    from spasmkg.model.loader import load
-
-    return load(root, layer=layer)
 
 
 def local_size(

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
+from spasmkg.model.asking import Askable, AskGraph
 from spasmkg.model.layers import input_files
 from spasmkg.model.names import NameIndex
 from spasmkg.model.paths import DataPaths, data_paths
@@ -46,7 +47,6 @@ from spasmkg.version import __version__
 if TYPE_CHECKING:  # loading the files (and rdflib) is imported only when no entry matches
     from rdflib import Graph
 
-    from spasmkg.model.asking import Askable, AskGraph
     from spasmkg.model.graph import KnowledgeGraph
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,15 @@ class QueryGraph:
 
     def union(self) -> Graph:
         """The graph itself, for rdflib's engine: loaded from the files when asked for."""
-        from spasmkg.model.loader import load
+        return loaded(self.paths.root, self.layer).union()
 
-        return load(self.paths.root, layer=self.layer).union()
+
+def loaded(root: Path | str | None, layer: str | Sequence[str]) -> KnowledgeGraph:
+    """The graph loaded strictly from its files (see :func:`spasmkg.load`); the loader, and
+    rdflib with it, is imported only when no compiled entry answers."""
+    from spasmkg.model.loader import load
+
+    return load(root, layer=layer)
 
 
 def cache_folder() -> Path:
@@ -147,8 +153,6 @@ def save(kg: KnowledgeGraph, entry: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=entry.parent))
     try:
         kg.store.dump(str(staging / STORE_FILE), format=ox.RdfFormat.N_QUADS)
-        from spasmkg.model.asking import AskGraph
-
         names = {"entities": [asdict(e) for e in kg.entities], "labels": kg.labels}
         (staging / NAMES_FILE).write_text(json.dumps(names, ensure_ascii=False), "utf-8")
         records = pickle.dumps(AskGraph.of(kg).state(), protocol=pickle.HIGHEST_PROTOCOL)
@@ -260,8 +264,6 @@ def read_records(entry: Path) -> AskGraph:
     :raises ForeignEntry: the folder is not an entry of this cache, or not the user's alone.
     :raises ValueError: the entry is damaged or was edited (the caller compiles a fresh one).
     """
-    from spasmkg.model.asking import AskGraph
-
     data = verified(entry, (RECORDS_FILE,))[RECORDS_FILE]
     collecting = gc.isenabled()
     gc.disable()  # a collection every few thousand new records would triple the time
@@ -303,9 +305,7 @@ def compiled(
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("compiled graph %s is damaged (%s); compiling it again", entry, error)
             shutil.rmtree(entry, ignore_errors=True)
-    from spasmkg.model.loader import load
-
-    kg = load(root, layer=layer)
+    kg = loaded(root, layer)
     if keep:
         try:
             save(kg, entry)
@@ -323,9 +323,7 @@ def query_graph(
     A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
     """
     if not cache:
-        from spasmkg.model.loader import load
-
-        return compile_graph(load(root, layer=layer))
+        return compile_graph(loaded(root, layer))
     return compiled(root, layer, read, compile_graph)
 
 
@@ -337,11 +335,7 @@ def ask_graph(
 
     A damaged or unwritable cache is not an error: the graph is loaded from the files instead.
     """
-    from spasmkg.model.asking import AskGraph
-
     if not cache:
-        from spasmkg.model.loader import load
-
-        return load(root, layer=layer)
+        return loaded(root, layer)
     found: Askable = compiled(root, layer, lambda entry, _p, _l: read_records(entry), AskGraph.of)
     return found
