@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from spasmkg.errors import ParameterError, QueryError, UnknownQuery
 from spasmkg.model.paths import DataPaths
+from spasmkg.model.term_parts import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: A query's parameters as the engines take them: pyoxigraph terms by parameter name.
 Bindings = Mapping[str, Any]
 

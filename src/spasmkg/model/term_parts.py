@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 OXIGRAPH_TERMS = (ox.NamedNode, ox.BlankNode, ox.Literal)
 

@@ -11,13 +11,10 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from spasmkg.errors import SpasmKGError
-from spasmkg.model.term_parts import OXIGRAPH_TERMS
-
-XSD_STRING = str(XSD.string)
+from spasmkg.model.term_parts import OXIGRAPH_TERMS, XSD_STRING
 
 
 def plain_or_typed(value: str, datatype: str | None) -> Literal:

@@ -16,8 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
+from spasmkg.model.term_parts import XSD, XSD_STRING
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: The predicate Turtle writes ``a``.
 A = ox.NamedNode(RDF_TYPE)

@@ -83,11 +83,6 @@ class Selection:
         """Whether the whole graph's view draws an entity (others wait for search or expand)."""
         return self.focused or entity.layer == "core"
 
-    def drawn_at_opening(self, entity: Entity) -> bool:
-        """Whether the page draws an entity when it opens: the opening view's, or else the
-        whole graph's (a neighbourhood page, or a graph without the opening entity)."""
-        return entity.curie in self.opening if self.opening else self.drawn_first(entity)
-
 
 @cache
 def styles() -> dict[str, Any]:
